@@ -1,0 +1,76 @@
+package com.adclip.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+
+/**
+ * A frozen CLIP ViT: the image tower (with AnomalyCLIP's DPAM) and the text tower, built from named weights.
+ *
+ * <p>The model never modifies its weights and holds no gradient state: gradients can flow through it to
+ * prompt tensors that require them, never into it. Every array a call creates belongs to the manager of
+ * the call's input, so callers control lifetime with {@link NDManager} scopes.
+ */
+public final class ClipModel implements AutoCloseable {
+    private final ClipConfig config;
+    private final NDManager manager;
+    private final VisionTransformer vision;
+    private final TextTransformer text;
+
+    private ClipModel(ClipConfig config, ClipParameters params, NDManager parent) {
+        this.config = config;
+        this.manager = parent.newSubManager();
+        this.vision = new VisionTransformer(config.vision(), params, manager);
+        this.text = new TextTransformer(config.text(), params, manager);
+    }
+
+    /**
+     * Builds the model. {@code params} must stay open while the model is used; derived tensors (the causal
+     * mask, resized positional embeddings) live in a sub-manager of {@code parent}, freed by {@link #close}.
+     */
+    public static ClipModel create(ClipConfig config, ClipParameters params, NDManager parent) {
+        return new ClipModel(config, params, parent);
+    }
+
+    public ClipConfig config() {
+        return config;
+    }
+
+    /** Image tower on normalised pixels [B, 3, S, S] (S any multiple of the patch size). */
+    public VisionFeatures encodeVision(NDArray pixels, VisionRequest request) {
+        return vision.forward(pixels, request);
+    }
+
+    /** Ordinary CLIP {@code encode_image}: [B, 3, S, S] → [B, E]. */
+    public NDArray encodeImage(NDArray pixels) {
+        return vision.encodeImage(pixels);
+    }
+
+    /** Ordinary CLIP image tokens: {@code ln_post} of every output token {@code @ proj}, [B, 1+G², E]. */
+    public NDArray imageTokens(NDArray pixels) {
+        return vision.tokens(pixels);
+    }
+
+    /** Ordinary CLIP {@code encode_text}: token ids [N, L] → [N, E]. */
+    public NDArray encodeText(NDArray ids) {
+        return text.encodeText(ids);
+    }
+
+    /**
+     * AnomalyCLIP's text encoder on prompt embeddings [N, L, W], their token ids [N, L] (for the EOT
+     * position) and deep prompts ([t, W] each, replacing tokens 1..t before text blocks 1, 2, ...).
+     */
+    public NDArray encodePrompts(NDArray prompts, NDArray ids, List<NDArray> deepPrompts) {
+        return text.encodeEmbedded(prompts, ids, deepPrompts);
+    }
+
+    /** The token embedding table [vocab, W] (read-only), for building prompt embeddings. */
+    public NDArray tokenEmbedding() {
+        return text.tokenEmbedding();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
