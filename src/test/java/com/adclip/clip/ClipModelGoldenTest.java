@@ -2,6 +2,7 @@ package com.adclip.clip;
 
 import static com.adclip.testing.GoldenAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
 import com.adclip.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,6 +119,21 @@ class ClipModelGoldenTest {
             NDArray features = model.encodePrompts(prompts, ids, deep).expandDims(0); // [1, 2, E]
             assertClose("text_features_raw", expected.get("text_features_raw"), features, TOL);
         }
+    }
+
+    @Test
+    void inferenceFreesEveryArrayItCreatesAndRecordsNoGradient() {
+        assertFalse(JniUtils.isGradMode(), "inference must not record gradients");
+        int before = manager.getManagedArrays().size();
+        for (int i = 0; i < 20; i++) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray pixels = copy(scope, "pixels");
+                VisionFeatures features = model.encodeVision(pixels, new VisionRequest(5, List.of(2, 6)));
+                assertFalse(features.global().hasGradient());
+                model.encodeText(copy(scope, "clip_plain/text_ids"));
+            }
+        }
+        assertEquals(before, manager.getManagedArrays().size(), "arrays leaked outside the call's scope");
     }
 
     /** [SOT] + learned context + the rest of "X … X object." / "X … X damaged object." → [77, W]. */
