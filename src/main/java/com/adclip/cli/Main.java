@@ -42,6 +42,16 @@ public final class Main implements Runnable {
         return commandLine.execute(args);
     }
 
+    /** Like {@link #run(String...)}, writing to {@code out} and {@code err} instead of stdout and stderr. */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler(Main::handleFailure);
+        return commandLine.execute(args);
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());

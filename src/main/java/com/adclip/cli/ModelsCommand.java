@@ -1,14 +1,63 @@
 package com.adclip.cli;
 
-import com.adclip.AdclipException;
+import com.adclip.weights.ModelCache;
+import com.adclip.weights.ModelRegistry;
+import com.adclip.weights.ModelSpec;
+import com.adclip.weights.Sizes;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until implemented. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "(not yet implemented)")
+/** {@code adclip models}: the known CLIP checkpoints and whether they are in the cache. */
+@Command(
+        name = "models",
+        mixinStandardHelpOptions = true,
+        description = "List OpenAI's CLIP ViTs, their input resolution, and whether each is in the model cache "
+                + "(files are not re-hashed here; `adclip fetch-model NAME` verifies them).")
 final class ModelsCommand implements Callable<Integer> {
+
+    private static final String ROW = "%-16s %5s  %-16s %10s  %s%n";
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Cache directory (default: $ADCLIP_CACHE, else $XDG_CACHE_HOME/adclip, "
+                    + "else ~/.cache/adclip).")
+    Path cache;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new AdclipException("models is not implemented yet");
+        ModelCache modelCache = ModelCache.locate(cache);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, ROW, "MODEL", "INPUT", "STATUS", "SIZE", "FILE");
+        for (ModelSpec model : ModelRegistry.all()) {
+            OptionalLong cached = modelCache.cachedSize(model);
+            OptionalLong partial = modelCache.partialSize(model);
+            String status;
+            String size;
+            if (cached.isPresent()) {
+                status = "cached";
+                size = Sizes.human(cached.getAsLong());
+            } else if (partial.isPresent()) {
+                status = "partial download";
+                size = Sizes.human(partial.getAsLong());
+            } else {
+                status = "not downloaded";
+                size = "-";
+            }
+            out.printf(Locale.ROOT, ROW, model.name(), model.inputResolution() + "px", status, size,
+                    modelCache.pathOf(model));
+        }
+        out.println();
+        out.println("cache: " + modelCache.dir());
+        out.println("fetch a model with: adclip fetch-model NAME");
+        out.flush();
+        return 0;
     }
 }
