@@ -46,9 +46,80 @@ final class ClipTextCleaner {
     static String clean(String text) {
         String basic = pyStrip(pyHtmlUnescape(pyHtmlUnescape(ftfyLite(text))));
         String collapsed = pyStrip(WHITESPACE.matcher(basic).replaceAll(" "));
-        // Python's str.lower() and Java's root-locale lower-casing both apply the unconditional
-        // SpecialCasing mappings and the Final_Sigma rule.
-        return collapsed.toLowerCase(Locale.ROOT);
+        return pyLower(collapsed);
+    }
+
+    // ---------------------------------------------------------------- Python's str.lower()
+
+    /**
+     * Python's {@code str.lower()}. Java's root-locale lower-casing applies the same unconditional
+     * SpecialCasing mappings, but decides Final_Sigma by word boundaries ({@code "ΑΣ3M"} keeps σ in Java,
+     * ς in Python); Python follows the Unicode definition, reproduced here for U+03A3.
+     */
+    static String pyLower(String text) {
+        if (text.indexOf('\u03a3') < 0) {
+            return text.toLowerCase(Locale.ROOT);
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (cp == 0x03a3) {
+                out.append(isFinalSigma(text, i) ? '\u03c2' : '\u03c3');
+            } else {
+                out.append(new String(Character.toChars(cp)).toLowerCase(Locale.ROOT));
+            }
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
+    /** {@code \p{cased} \p{case-ignorable}* Σ !(\p{case-ignorable}* \p{cased})}, as CPython checks it. */
+    private static boolean isFinalSigma(String text, int index) {
+        int j = index;
+        int before = -1;
+        while (j > 0) {
+            int cp = text.codePointBefore(j);
+            j -= Character.charCount(cp);
+            if (!isCaseIgnorable(cp)) {
+                before = cp;
+                break;
+            }
+        }
+        if (before < 0 || !isCased(before)) {
+            return false;
+        }
+        j = index + 1;
+        while (j < text.length()) {
+            int cp = text.codePointAt(j);
+            if (!isCaseIgnorable(cp)) {
+                return !isCased(cp);
+            }
+            j += Character.charCount(cp);
+        }
+        return true;
+    }
+
+    /** Unicode's Cased property. */
+    private static boolean isCased(int cp) {
+        return Character.isLowerCase(cp) || Character.isUpperCase(cp) || Character.isTitleCase(cp);
+    }
+
+    /** Unicode's Case_Ignorable property: Mn, Me, Cf, Lm, Sk and Word_Break MidLetter/MidNumLet/Single_Quote. */
+    private static boolean isCaseIgnorable(int cp) {
+        switch (Character.getType(cp)) {
+            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.FORMAT,
+                    Character.MODIFIER_LETTER, Character.MODIFIER_SYMBOL:
+                return true;
+            default:
+                break;
+        }
+        switch (cp) {
+            case '\'', '.', ':', 0xb7, 0x387, 0x55f, 0x5f4, 0x2018, 0x2019, 0x2024, 0x2027, 0xfe13, 0xfe52, 0xfe55,
+                    0xff07, 0xff0e, 0xff1a:
+                return true;
+            default:
+                return false;
+        }
     }
 
     // ---------------------------------------------------------------- ftfy.fix_text, partly
