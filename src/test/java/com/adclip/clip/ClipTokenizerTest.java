@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -59,7 +60,7 @@ class ClipTokenizerTest {
 
     @Test
     void tooLongTextWithoutTruncationNamesTextCountAndContext() {
-        String text = String.join(" ", java.util.Collections.nCopies(100, "screw"));
+        String text = String.join(" ", Collections.nCopies(100, "screw"));
         AdclipException e = assertThrows(AdclipException.class,
                 () -> tokenizer.tokenize(List.of("fine", text), 77, false));
         String message = e.getMessage();
@@ -72,7 +73,7 @@ class ClipTokenizerTest {
 
     @Test
     void truncationKeepsContextLengthWithEotLast() {
-        String text = String.join(" ", java.util.Collections.nCopies(100, "screw"));
+        String text = String.join(" ", Collections.nCopies(100, "screw"));
         long[] row = tokenizer.tokenize(List.of(text), 77, true)[0];
         int[] ids = tokenizer.encode(text);
         assertEquals(100, ids.length);
@@ -86,7 +87,7 @@ class ClipTokenizerTest {
 
     @Test
     void exactFitNeedsNoTruncation() {
-        String text = String.join(" ", java.util.Collections.nCopies(75, "a"));
+        String text = String.join(" ", Collections.nCopies(75, "a"));
         long[] row = tokenizer.tokenize(List.of(text))[0];
         assertEquals(ClipTokenizer.EOT, row[76]);
         assertEquals(320, row[75]);
