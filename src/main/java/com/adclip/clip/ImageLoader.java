@@ -34,6 +34,10 @@ import org.w3c.dom.Node;
  * Decodes an image file into a {@link PillowImage} with the mode and 8-bit values Pillow 9.4 would give it,
  * using JDK ImageIO and the TwelveMonkeys plugins (JPEG, TIFF, BMP, WebP); PNG and GIF use the JDK readers.
  *
+ * <p>JPEGs are read as raw decoded components (the decoder's IDCT and chroma upsampling, no colour
+ * management) and converted as libjpeg and Pillow do, see {@link JpegColor}; TwelveMonkeys' own colour
+ * conversion (which applies embedded ICC profiles and converts CMYK through a profile) is not used.
+ *
  * <p>Modes follow Pillow: 8-bit grey is L, grey+alpha LA, palette images P (BMP palettes that are a grey
  * ramp are L, or 1 for two entries, as Pillow's BMP plugin decides), RGB, RGBA, and 4-channel JPEGs CMYK.
  * 16-bit colour samples keep their high byte, as Pillow's {@code ;16B} unpackers do. Pillow does not apply
@@ -48,9 +52,6 @@ import org.w3c.dom.Node;
  *       clips values above 255 (so most such images come out white), and opens a 16-bit grey TIFF as I;16,
  *       which it cannot resize with BICUBIC at all (ValueError). We keep the high byte, like Pillow does for
  *       16-bit colour, and continue as L.
- *   <li><b>4-channel JPEG</b>: Pillow inverts every CMYK JPEG ({@code CMYK;I}, "assume Adobe conventions");
- *       we take TwelveMonkeys' CMYK values, which agree with Pillow for files that carry the Adobe marker
- *       (virtually all CMYK JPEGs) and are inverted here for those that do not.
  *   <li>Sample formats other than 1..16-bit integers (e.g. float TIFF) are converted to RGB by the colour
  *       model of the decoder.
  * </ul>
@@ -94,7 +95,9 @@ final class ImageLoader {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-        BufferedImage image = reader.read(0);
+        boolean jpeg = format.equals("jpeg") || format.equals("jpg");
+        BufferedImage image = jpeg ? null : reader.read(0);
+        Raster jpegRaster = jpeg ? reader.readRaster(0, null) : null;
         for (String warning : warnings) {
             String w = warning.toLowerCase(Locale.ROOT);
             if (w.contains("premature end") || w.contains("truncat")) {
@@ -102,10 +105,12 @@ final class ImageLoader {
                         + " (the file is truncated)");
             }
         }
-        IIOMetadata metadata = format.equals("png") ? reader.getImageMetadata(0) : null;
-        PillowImage decoded = toPillow(image, format, metadata);
-        if (decoded.mode() == Mode.CMYK && format.equals("jpeg") && !hasAdobeMarker(file)) {
-            decoded = invert(decoded);
+        PillowImage decoded;
+        if (jpeg) {
+            decoded = JpegColor.toPillow(jpegRaster, JpegColor.markers(file), file);
+        } else {
+            IIOMetadata metadata = format.equals("png") ? reader.getImageMetadata(0) : null;
+            decoded = toPillow(image, format, metadata);
         }
         return decoded.transpose(orientation(file, format));
     }
@@ -259,20 +264,6 @@ final class ImageLoader {
     private static String attribute(Node node, String name) {
         Node a = node.getAttributes().getNamedItem(name);
         return a == null ? "" : a.getNodeValue();
-    }
-
-    private static PillowImage invert(PillowImage image) {
-        byte[] data = image.data().clone();
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) ~data[i];
-        }
-        return new PillowImage(image.mode(), image.width(), image.height(), data, null);
-    }
-
-    private static boolean hasAdobeMarker(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            return !JPEGSegmentUtil.readSegments(in, JPEG.APP14, "Adobe").isEmpty();
-        }
     }
 
     /** The EXIF orientation (1..8) of a JPEG or TIFF file, 1 when absent or unreadable. */
