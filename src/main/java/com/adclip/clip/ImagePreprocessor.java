@@ -1,0 +1,151 @@
+package com.adclip.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.adclip.clip.PillowImage.Mode;
+import com.adclip.clip.PillowResample.Filter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Turns image and mask files into model input exactly as the reference does with Pillow 9.4 and
+ * torchvision: {@code Resize((S,S), BICUBIC)}, {@code CenterCrop(S)}, convert to RGB, {@code ToTensor},
+ * {@code Normalize(mean, std)} (or open_clip's letterbox instead of the resize and crop, see
+ * {@link PreprocessConfig.ResizeMode}). Resizing is done in the image's own mode, with Pillow's integer
+ * arithmetic, so the result matches the reference to the 8-bit level (see {@link ImageLoader} for decoding,
+ * and the deliberate differences: EXIF orientation honoured, 16-bit grey kept as its high byte).
+ *
+ * <p>Letterbox padding is zero bytes in the image's mode before conversion to RGB, as torchvision's
+ * {@code pad(fill=0)} does: black for L/RGB/LA/RGBA, palette entry 0 for P, white for CMYK. Unlike open_clip,
+ * an image whose longest side already equals S is still padded to S×S, and a side that would round to 0
+ * pixels is kept at 1.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ImagePreprocessor {
+
+    private final PreprocessConfig config;
+
+    public ImagePreprocessor(PreprocessConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("preprocess config is required");
+        }
+        this.config = config;
+    }
+
+    public PreprocessConfig config() {
+        return config;
+    }
+
+    /**
+     * A preprocessed image.
+     *
+     * @param pixels normalised values, [3,S,S] row-major (channel, row, column)
+     * @param size S
+     * @param originalWidth width of the image as loaded (after EXIF orientation), in pixels
+     * @param originalHeight height of the image as loaded (after EXIF orientation), in pixels
+     */
+    public record Preprocessed(float[] pixels, int size, int originalWidth, int originalHeight) {}
+
+    /**
+     * Loads and preprocesses one image file.
+     *
+     * @throws com.adclip.AdclipException if the file cannot be read or decoded
+     */
+    public Preprocessed preprocess(Path image) {
+        PillowImage loaded = ImageLoader.load(image);
+        PillowImage rgb = fit(loaded, Filter.BICUBIC).toRgb();
+        return new Preprocessed(normalise(rgb.data()), config.size(), loaded.width(), loaded.height());
+    }
+
+    /** The image file as a float32 [3,S,S] array in {@code manager}. */
+    public NDArray pixels(NDManager manager, Path image) {
+        int s = config.size();
+        return manager.create(preprocess(image).pixels(), new Shape(3, s, s));
+    }
+
+    /** The image files as one float32 [B,3,S,S] array in {@code manager}, in order. */
+    public NDArray pixels(NDManager manager, List<Path> images) {
+        int s = config.size();
+        int plane = 3 * s * s;
+        float[] batch = new float[images.size() * plane];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(preprocess(images.get(i)).pixels(), 0, batch, i * plane, plane);
+        }
+        return manager.create(batch, new Shape(images.size(), 3, s, s));
+    }
+
+    /**
+     * A ground-truth mask file as float32 [S,S] of 0 and 1, as the reference builds it: converted to L,
+     * every non-zero pixel set to 255, resized with BILINEAR through the same geometry as the images,
+     * divided by 255, then {@code > 0.5}.
+     */
+    public NDArray mask(NDManager manager, Path mask) {
+        int s = config.size();
+        return manager.create(maskValues(mask), new Shape(s, s));
+    }
+
+    float[] maskValues(Path mask) {
+        PillowImage l = ImageLoader.load(mask).toL();
+        byte[] binary = l.data().clone();
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = binary[i] != 0 ? (byte) 255 : 0;
+        }
+        PillowImage fitted = fit(new PillowImage(Mode.L, l.width(), l.height(), binary, null), Filter.BILINEAR);
+        byte[] data = fitted.data();
+        float[] out = new float[data.length];
+        for (int i = 0; i < data.length; i++) {
+            out[i] = (data[i] & 0xFF) / 255f > 0.5f ? 1f : 0f;
+        }
+        return out;
+    }
+
+    /** The configured geometry: S×S in the image's own mode. */
+    PillowImage fit(PillowImage image, Filter filter) {
+        int s = config.size();
+        if (config.resizeMode() == PreprocessConfig.ResizeMode.SQUASH) {
+            return centerCrop(image.resize(s, s, filter), s, s);
+        }
+        double scale = (double) s / Math.max(image.width(), image.height());
+        int w = Math.max(1, (int) Math.rint(image.width() * scale));
+        int h = Math.max(1, (int) Math.rint(image.height() * scale));
+        PillowImage resized = scale != 1.0 ? image.resize(w, h, filter) : image;
+        return resized.crop(-((s - w) / 2), -((s - h) / 2), s, s);
+    }
+
+    /** torchvision's {@code center_crop}: zero padding first when the crop is larger, then a rounded crop. */
+    static PillowImage centerCrop(PillowImage image, int cropWidth, int cropHeight) {
+        int w = image.width();
+        int h = image.height();
+        if (cropWidth > w || cropHeight > h) {
+            int left = cropWidth > w ? (cropWidth - w) / 2 : 0;
+            int top = cropHeight > h ? (cropHeight - h) / 2 : 0;
+            int right = cropWidth > w ? (cropWidth - w + 1) / 2 : 0;
+            int bottom = cropHeight > h ? (cropHeight - h + 1) / 2 : 0;
+            image = image.crop(-left, -top, w + left + right, h + top + bottom);
+            w = image.width();
+            h = image.height();
+        }
+        if (w == cropWidth && h == cropHeight) {
+            return image;
+        }
+        int top = (int) Math.rint((h - cropHeight) / 2.0);
+        int left = (int) Math.rint((w - cropWidth) / 2.0);
+        return image.crop(left, top, cropWidth, cropHeight);
+    }
+
+    /** {@code ToTensor} then {@code Normalize}, in float32 as torch computes them; RGB bytes in, CHW out. */
+    private float[] normalise(byte[] rgb) {
+        int n = rgb.length / 3;
+        float[] mean = config.mean();
+        float[] std = config.std();
+        float[] out = new float[rgb.length];
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < n; i++) {
+                out[c * n + i] = ((rgb[i * 3 + c] & 0xFF) / 255f - mean[c]) / std[c];
+            }
+        }
+        return out;
+    }
+}
