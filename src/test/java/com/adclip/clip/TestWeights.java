@@ -13,10 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Minimal loading of the tiny CLIP for model tests, independent of the weights package under test. */
-final class TestWeights {
+public final class TestWeights {
     private TestWeights() {}
 
-    static Map<String, NDArray> openAiSafetensors(NDManager manager, Path goldenDir) throws IOException {
+    public static Map<String, NDArray> openAiSafetensors(NDManager manager, Path goldenDir) throws IOException {
         Map<String, NDArray> weights = new HashMap<>();
         try (InputStream in = Files.newInputStream(goldenDir.resolve("tiny-clip-openai.safetensors"))) {
             for (NDArray array : NDList.decode(manager, in)) {
@@ -27,7 +27,7 @@ final class TestWeights {
     }
 
     /** The architecture from the fixture's own description (not from our inference code). */
-    static ClipConfig tinyConfig(JsonNode c) {
+    public static ClipConfig tinyConfig(JsonNode c) {
         return new ClipConfig(
                 c.get("embed_dim").asInt(),
                 new ClipConfig.Vision(c.get("vision_width").asInt(), c.get("vision_layers").asInt(),
