@@ -111,7 +111,7 @@ public final class TorchCheckpoint {
             Map<String, TensorRef> tensors) {
         for (Map.Entry<String, TensorRef> e : tensors.entrySet()) {
             StorageRef s = e.getValue().storage();
-            archive.storage(s.key(), s.numel() * s.dtype().itemSize(), e.getKey());
+            archive.storage(s.key(), storageBytes(s), e.getKey());
         }
         return new AdclipException(file + " is truncated (its zip central directory is missing); download or "
                 + "copy it again");
@@ -135,8 +135,15 @@ public final class TorchCheckpoint {
                             + previous.pythonName() + " and as " + s.dtype().pythonName());
                 }
                 byte[] bytes = storages.computeIfAbsent(s.key(),
-                        k -> archive.storage(k, Math.multiplyExact(s.numel(), s.dtype().itemSize()), name));
-                NDArray array = toArray(archive, name, e.getValue(), bytes, order, manager);
+                        k -> archive.storage(k, storageBytes(s), name));
+                NDArray array;
+                try {
+                    array = toArray(archive, name, e.getValue(), bytes, order, manager);
+                } catch (ArithmeticException overflow) {
+                    throw new AdclipException(archive.file() + ": tensor '" + name + "' has an impossible size "
+                            + Arrays.toString(e.getValue().size()) + " or stride "
+                            + Arrays.toString(e.getValue().stride()), overflow);
+                }
                 created.add(array);
                 out.put(name, array);
             }
@@ -149,11 +156,19 @@ public final class TorchCheckpoint {
         }
     }
 
+    /** The bytes a storage record must hold; saturates so that absurd sizes are reported, not wrapped. */
+    private static long storageBytes(StorageRef s) {
+        return s.numel() > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : s.numel() * s.dtype().itemSize();
+    }
+
     private static NDArray toArray(TorchCheckpointArchive archive, String name, TensorRef t, byte[] storage,
             ByteOrder order, NDManager manager) {
         TorchPickleDType dtype = t.storage().dtype();
         Shape shape = new Shape(t.size());
-        long numel = shape.size();
+        long numel = 1;
+        for (long n : t.size()) {
+            numel = Math.multiplyExact(numel, n);
+        }
         NDArray array;
         if (numel == 0) {
             array = manager.zeros(shape, dtype.dataType());
@@ -172,7 +187,7 @@ public final class TorchCheckpoint {
         long[] stride = t.stride();
         long last = t.offset();
         for (int d = 0; d < size.length; d++) {
-            last += (size[d] - 1) * stride[d];
+            last = Math.addExact(last, Math.multiplyExact(size[d] - 1, stride[d]));
         }
         if (last >= t.storage().numel()) {
             throw new AdclipException(archive.file() + ": tensor '" + name + "' (size " + Arrays.toString(size)
@@ -180,7 +195,7 @@ public final class TorchCheckpoint {
                     + " of storage '" + t.storage().key() + "' (" + t.storage().numel() + " elements)");
         }
         int item = t.storage().dtype().itemSize();
-        byte[] out = new byte[Math.toIntExact(numel * item)];
+        byte[] out = new byte[Math.toIntExact(Math.multiplyExact(numel, item))];
         if (contiguous(size, stride)) {
             System.arraycopy(storage, Math.toIntExact(t.offset() * item), out, 0, out.length);
             return out;

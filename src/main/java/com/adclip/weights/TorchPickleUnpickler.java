@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
@@ -63,11 +62,6 @@ final class TorchPickleUnpickler extends Unpickler {
         } finally {
             close();
         }
-    }
-
-    /** The names of all globals a checkpoint may reference. */
-    static Set<String> allowedGlobals() {
-        return ALLOWED.keySet();
     }
 
     @Override
