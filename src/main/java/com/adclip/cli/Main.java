@@ -69,6 +69,6 @@ public final class Main implements Runnable {
             e.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        return e instanceof AdclipException known ? known.exitCode() : AdclipException.FAILURE;
     }
 }

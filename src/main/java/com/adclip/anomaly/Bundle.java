@@ -1,0 +1,150 @@
+package com.adclip.anomaly;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.adclip.AdclipException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The {@code NAME.adclip} file: a zip of {@code manifest.json} and {@code prompts.safetensors} (the learned
+ * tensors under the reference's names, readable from Python with {@code safetensors.torch.load_file}).
+ *
+ * @param manifest hyper-parameters, CLIP identity, thresholds, provenance
+ * @param prompts the learned tensors ({@code ctx_pos}, {@code ctx_neg}, {@code compound_prompts_text.K})
+ */
+public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
+    /** The format this code writes, and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+    static final String MANIFEST = "manifest.json";
+    static final String PROMPTS = "prompts.safetensors";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public Bundle {
+        prompts = Map.copyOf(prompts);
+    }
+
+    /**
+     * Writes the bundle to {@code file} through a temporary file and an atomic rename, so an existing bundle is
+     * never left half-written.
+     */
+    public void save(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+            Path temp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            try {
+                try (OutputStream out = Files.newOutputStream(temp); ZipOutputStream zip = new ZipOutputStream(out)) {
+                    zip.putNextEntry(new ZipEntry(MANIFEST));
+                    zip.write(JSON.writeValueAsBytes(manifest));
+                    zip.closeEntry();
+                    zip.putNextEntry(new ZipEntry(PROMPTS));
+                    zip.write(encodePrompts());
+                    zip.closeEntry();
+                }
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new AdclipException("cannot write bundle " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] encodePrompts() throws IOException {
+        NDList list = new NDList();
+        prompts.forEach((name, tensor) -> {
+            NDArray copy = tensor.duplicate();
+            copy.setName(name);
+            list.add(copy);
+        });
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            list.encode(bytes, NDList.Encoding.SAFETENSORS);
+            return bytes.toByteArray();
+        } finally {
+            list.close();
+        }
+    }
+
+    /** Reads a bundle; its tensors are created in {@code manager}. */
+    public static Bundle load(Path file, NDManager manager) {
+        if (!Files.isRegularFile(file)) {
+            throw new AdclipException("bundle not found: " + file);
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            BundleManifest manifest = readManifest(file, zip);
+            return new Bundle(manifest, readPrompts(file, zip, manager));
+        } catch (ZipException e) {
+            throw new AdclipException(file + " is not an .adclip bundle (not a zip archive: " + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new AdclipException("cannot read bundle " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BundleManifest readManifest(Path file, ZipFile zip) throws IOException {
+        ZipEntry entry = zip.getEntry(MANIFEST);
+        if (entry == null) {
+            throw new AdclipException(file + " is not an .adclip bundle: it has no " + MANIFEST);
+        }
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(entry)) {
+            bytes = in.readAllBytes();
+        }
+        int version = JSON.readTree(bytes).path("format_version").asInt(-1);
+        if (version > FORMAT_VERSION) {
+            throw new AdclipException(file + " has bundle format version " + version + "; this AD-CLIP reads up to "
+                    + FORMAT_VERSION + ". Upgrade AD-CLIP to use it.");
+        }
+        try {
+            return JSON.readValue(bytes, BundleManifest.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new AdclipException(file + ": invalid " + MANIFEST + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, NDArray> readPrompts(Path file, ZipFile zip, NDManager manager) throws IOException {
+        ZipEntry entry = zip.getEntry(PROMPTS);
+        if (entry == null) {
+            throw new AdclipException(file + " is not an .adclip bundle: it has no " + PROMPTS);
+        }
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        try (InputStream in = zip.getInputStream(entry)) {
+            for (NDArray array : NDList.decode(manager, in)) {
+                tensors.put(array.getName(), array);
+            }
+        } catch (RuntimeException e) {
+            throw new AdclipException(file + ": unreadable " + PROMPTS + ": " + e.getMessage(), e);
+        }
+        return tensors;
+    }
+
+    /** The manifest as JSON text (for display). */
+    public String manifestJson() {
+        try {
+            return JSON.writeValueAsString(manifest);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
