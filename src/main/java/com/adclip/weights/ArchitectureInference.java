@@ -12,12 +12,17 @@ import java.util.regex.Pattern;
 
 /**
  * Derives a {@link ClipConfig} from tensor shapes exactly as the reference's {@code clip.model.build_model}
- * does for ViT checkpoints (OpenAI names).
+ * does for ViT checkpoints (OpenAI names): vision width = {@code conv1.weight[0]}, patch =
+ * {@code conv1.weight[-1]}, grid = round(sqrt(positions - 1)), resolution = patch * grid, embedding =
+ * {@code text_projection[1]}, context = {@code positional_embedding[0]}, vocabulary =
+ * {@code token_embedding[0]}, text width = {@code ln_final.weight[0]}, layers = distinct block indices.
+ * (For the vision tower the reference counts {@code .attn.in_proj_weight} keys, which is the same number for
+ * every complete checkpoint; counting block indices lets an incomplete one be reported as a missing key.)
+ * Heads are width / 64 ({@link ClipConfig}).
  */
 public final class ArchitectureInference {
 
-    private static final Pattern VISION_LAYER =
-            Pattern.compile("visual\\.transformer\\.resblocks\\.(\\d+)\\.attn\\.in_proj_weight");
+    private static final Pattern VISION_LAYER = Pattern.compile("visual\\.transformer\\.resblocks\\.(\\d+)\\..*");
     private static final Pattern TEXT_LAYER = Pattern.compile("transformer\\.resblocks\\.(\\d+)\\..*");
 
     /** The keys whose shapes define the architecture (besides the per-layer keys that are counted). */

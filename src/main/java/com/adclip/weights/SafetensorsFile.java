@@ -52,13 +52,16 @@ final class SafetensorsFile {
         this.entries = entries;
     }
 
-    /** Whether the first bytes look like a safetensors header (plausible length, then a JSON object). */
+    /**
+     * Whether the first bytes look like a safetensors header: a plausible length, then a JSON object (or
+     * nothing, for a file cut right after the length, so that it is reported as truncated).
+     */
     static boolean looksLike(byte[] head, int count) {
-        if (count < 9) {
+        if (count < 8) {
             return false;
         }
         long headerLength = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        return headerLength > 1 && headerLength <= MAX_HEADER && head[8] == '{';
+        return headerLength > 1 && headerLength <= MAX_HEADER && (count == 8 || head[8] == '{');
     }
 
     /** Parses and checks the header: every tensor's byte range must fit its dtype and shape, and the file. */
