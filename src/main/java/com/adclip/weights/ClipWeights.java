@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ public final class ClipWeights implements AutoCloseable {
         if (count == 0) {
             throw WeightsChecks.error(path, "empty file (0 bytes); the download did not complete, fetch it again");
         }
-        if (count >= 4 && java.util.Arrays.equals(head, 0, 4, ZIP_MAGIC, 0, 4)) {
+        if (count >= 4 && Arrays.equals(head, 0, 4, ZIP_MAGIC, 0, 4)) {
             return loadTorchScript(path, parent);
         }
         if (SafetensorsFile.looksLike(head, count)) {
@@ -124,6 +125,7 @@ public final class ClipWeights implements AutoCloseable {
         return source;
     }
 
+    /** The format read ({@link WeightsFormat#RANDOM} for {@link #random random} weights). */
     public WeightsFormat format() {
         return format;
     }

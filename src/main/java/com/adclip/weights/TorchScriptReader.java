@@ -32,10 +32,14 @@ final class TorchScriptReader {
         checkArchive(path);
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         try (Model model = Model.newInstance("clip", Device.cpu(), "PyTorch")) {
-            model.load(path);
+            // mapLocation: load onto the CPU even if the archive was saved from CUDA tensors
+            model.load(path, null, Map.of("mapLocation", "true"));
             for (Pair<String, Parameter> param : model.getBlock().getParameters()) {
                 NDArray source = param.getValue().getArray();
-                NDArray copy = source.toType(DataType.FLOAT32, true);
+                // a real copy: toType to the same dtype would alias the module's storage
+                NDArray copy = source.getDataType() == DataType.FLOAT32
+                        ? source.duplicate()
+                        : source.toType(DataType.FLOAT32, false);
                 copy.attach(manager);
                 tensors.put(param.getKey(), copy);
             }

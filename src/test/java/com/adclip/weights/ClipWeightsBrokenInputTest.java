@@ -105,6 +105,30 @@ class ClipWeightsBrokenInputTest {
     }
 
     @Test
+    void torchScriptWithAMissingTensorRecord() throws IOException {
+        Path file = tmp.resolve("no-record.pt");
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(golden.resolve("tiny-clip.pt").toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (ZipEntry entry : java.util.Collections.list(in.entries())) {
+                if (entry.getName().equals("tiny-clip/data/5")) {
+                    continue;
+                }
+                byte[] data = in.getInputStream(entry).readAllBytes();
+                ZipEntry copy = new ZipEntry(entry.getName());
+                copy.setMethod(ZipEntry.STORED);
+                copy.setSize(data.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(data);
+                copy.setCrc(crc.getValue());
+                out.putNextEntry(copy);
+                out.write(data);
+                out.closeEntry();
+            }
+        }
+        assertRejected(file, "libtorch cannot load", "data/5");
+    }
+
+    @Test
     void zipThatIsNotPyTorch() throws IOException {
         Path file = tmp.resolve("other.pt");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {

@@ -98,6 +98,15 @@ class ClipWeightsFormatsTest {
     }
 
     @Test
+    void everyTensorBelongsToTheWeightsOwnSubManager() {
+        for (ClipWeights w : List.of(pt, safetensors, hf)) {
+            NDManager own = w.get("logit_scale").getManager();
+            assertTrue(own != manager && own.getParentManager() == manager, w.format().name());
+            w.tensors().forEach((name, t) -> assertTrue(t.getManager() == own, name));
+        }
+    }
+
+    @Test
     void tensorsAreBitIdenticalAcrossFormats() {
         for (String name : pt.tensors().keySet()) {
             int[] reference = bits(pt.get(name));
