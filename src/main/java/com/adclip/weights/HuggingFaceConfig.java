@@ -43,30 +43,44 @@ final class HuggingFaceConfig {
             throw WeightsChecks.error(file, "model_type is '" + type + "', expected 'clip' (a CLIPModel config)");
         }
         same("projection_dim", root.path("projection_dim"), 512, c.embedDim(), "embedding width");
-        JsonNode v = root.path("vision_config");
+        String v = "vision_config";
         ClipConfig.Vision vision = c.vision();
-        same("vision_config.hidden_size", v.path("hidden_size"), 768, vision.width(), "vision width");
-        same("vision_config.intermediate_size", v.path("intermediate_size"), 3072, 4 * vision.width(),
-                "vision MLP width");
-        same("vision_config.num_hidden_layers", v.path("num_hidden_layers"), 12, vision.layers(), "vision layers");
-        same("vision_config.num_attention_heads", v.path("num_attention_heads"), 12, vision.heads(),
-                "vision heads (width / 64)");
-        same("vision_config.patch_size", v.path("patch_size"), 32, vision.patchSize(), "patch size");
-        same("vision_config.image_size", v.path("image_size"), 224, vision.imageResolution(), "image size");
-        same("vision_config.num_channels", v.path("num_channels"), 3, 3, "input channels");
-        activation("vision_config", v);
-        JsonNode t = root.path("text_config");
+        same(v, "hidden_size", 768, vision.width(), "vision width");
+        same(v, "intermediate_size", 3072, 4 * vision.width(), "vision MLP width");
+        same(v, "num_hidden_layers", 12, vision.layers(), "vision layers");
+        same(v, "num_attention_heads", 12, vision.heads(), "vision heads (width / 64)");
+        same(v, "patch_size", 32, vision.patchSize(), "patch size");
+        same(v, "image_size", 224, vision.imageResolution(), "image size");
+        same(v, "num_channels", 3, 3, "input channels");
+        activation(v);
+        String t = "text_config";
         ClipConfig.Text text = c.text();
-        same("text_config.hidden_size", t.path("hidden_size"), 512, text.width(), "text width");
-        same("text_config.intermediate_size", t.path("intermediate_size"), 2048, 4 * text.width(),
-                "text MLP width");
-        same("text_config.num_hidden_layers", t.path("num_hidden_layers"), 12, text.layers(), "text layers");
-        same("text_config.num_attention_heads", t.path("num_attention_heads"), 8, text.heads(),
-                "text heads (width / 64)");
-        same("text_config.max_position_embeddings", t.path("max_position_embeddings"), 77, text.contextLength(),
-                "context length");
-        same("text_config.vocab_size", t.path("vocab_size"), 49408, text.vocabSize(), "vocabulary size");
-        activation("text_config", t);
+        same(t, "hidden_size", 512, text.width(), "text width");
+        same(t, "intermediate_size", 2048, 4 * text.width(), "text MLP width");
+        same(t, "num_hidden_layers", 12, text.layers(), "text layers");
+        same(t, "num_attention_heads", 8, text.heads(), "text heads (width / 64)");
+        same(t, "max_position_embeddings", 77, text.contextLength(), "context length");
+        same(t, "vocab_size", 49408, text.vocabSize(), "vocabulary size");
+        activation(t);
+    }
+
+    /**
+     * A sub-config field: old transformers versions wrote all defaults into {@code text_config} and the real
+     * values into {@code text_config_dict}, which takes precedence (as in {@code CLIPConfig.__init__}).
+     */
+    private String fieldPath(String section, String name) {
+        JsonNode override = root.path(section + "_dict").path(name);
+        return (override.isMissingNode() || override.isNull() ? section : section + "_dict") + "." + name;
+    }
+
+    private JsonNode field(String path) {
+        String[] parts = path.split("\\.");
+        return root.path(parts[0]).path(parts[1]);
+    }
+
+    private void same(String section, String name, long defaultValue, long derived, String what) {
+        String path = fieldPath(section, name);
+        same(path, field(path), defaultValue, derived, what);
     }
 
     private void same(String field, JsonNode node, long defaultValue, long derived, String what) {
@@ -82,15 +96,17 @@ final class HuggingFaceConfig {
         }
     }
 
-    private void activation(String section, JsonNode node) {
-        String act = node.path("hidden_act").asText("quick_gelu");
+    private void activation(String section) {
+        String actPath = fieldPath(section, "hidden_act");
+        String act = field(actPath).asText("quick_gelu");
         if (!"quick_gelu".equals(act)) {
-            throw WeightsChecks.error(file, section + ".hidden_act is '" + act + "' but OpenAI CLIP (and this"
+            throw WeightsChecks.error(file, actPath + " is '" + act + "' but OpenAI CLIP (and this"
                     + " program) uses 'quick_gelu'; the weights in " + weights + " are not an OpenAI CLIP");
         }
-        double eps = node.path("layer_norm_eps").asDouble(1e-5);
+        String epsPath = fieldPath(section, "layer_norm_eps");
+        double eps = field(epsPath).asDouble(1e-5);
         if (eps != 1e-5) {
-            throw WeightsChecks.error(file, section + ".layer_norm_eps is " + eps + " but OpenAI CLIP (and this"
+            throw WeightsChecks.error(file, epsPath + " is " + eps + " but OpenAI CLIP (and this"
                     + " program) uses 1e-05; the weights in " + weights + " are not an OpenAI CLIP");
         }
     }

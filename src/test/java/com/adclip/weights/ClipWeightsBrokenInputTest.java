@@ -253,6 +253,22 @@ class ClipWeightsBrokenInputTest {
     }
 
     @Test
+    void huggingFaceConfigDictOverridesTheDefaultsWrittenByOldTransformers() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(golden.resolve("tiny-clip-hf/config.json").toFile());
+        ((ObjectNode) config.get("text_config")).put("hidden_size", 512).put("num_hidden_layers", 12);
+        config.putObject("text_config_dict").put("hidden_size", 64).put("num_hidden_layers", 4);
+        Path dir = Files.createDirectory(tmp.resolve("hf-dict"));
+        Files.createSymbolicLink(dir.resolve("model.safetensors"), golden.resolve("tiny-clip-hf/model.safetensors"));
+        json.writeValue(dir.resolve("config.json").toFile(), config);
+        try (ClipWeights w = ClipWeights.load(dir, manager)) {
+            assertEquals(64, w.config().text().width());
+        }
+        assertConfigRejected(c -> c.putObject("vision_config_dict").put("patch_size", 8),
+                "vision_config_dict.patch_size is 8", "patch size 4");
+    }
+
+    @Test
     void huggingFaceWeightsWithoutConfig() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("no-config"));
         Path model = Files.createSymbolicLink(dir.resolve("model.safetensors"),
