@@ -1,14 +1,229 @@
 package com.adclip.cli;
 
-import com.adclip.AdclipException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import com.adclip.anomaly.DetectorConfig;
+import com.adclip.clip.ClipModel;
+import com.adclip.clip.ImagePreprocessor;
+import com.adclip.clip.PreprocessConfig;
+import com.adclip.clip.VisionRequest;
+import com.adclip.weights.ClipWeights;
+import com.adclip.weights.ModelRegistry;
+import com.adclip.weights.ModelSpec;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until implemented. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "(not yet implemented)")
+/**
+ * {@code adclip bench}: seconds per image of preprocessing + the vision tower (DPAM on, the detector's feature
+ * blocks) at full model size, with random weights so that nothing has to be downloaded.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Time preprocessing + the CLIP vision tower (DPAM on, AnomalyCLIP feature blocks) per image.",
+            "Builds the full-size architecture with random weights (no download), warms up, then prints one JSON "
+                    + "line with seconds_per_image and the thread count. Record results in docs/benchmarks.md."
+        })
 final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "ViT-L/14@336px",
+            description = "Architecture from the registry (default: ${DEFAULT-VALUE}). See `adclip models`.")
+    String model;
+
+    @Option(names = "--random-weights", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Use random weights of the model's full size (default). --no-random-weights needs "
+                    + "--weights.")
+    boolean randomWeights;
+
+    @Option(names = "--weights", paramLabel = "PATH", description = "Real weights to time instead of random ones.")
+    Path weights;
+
+    @Option(names = "--image-size", paramLabel = "N",
+            description = "Input side in pixels (default: the detector default, 518).")
+    Integer imageSize;
+
+    @Option(names = "--images", paramLabel = "K", defaultValue = "5",
+            description = "Timed images after the warm-up (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "1",
+            description = "Untimed warm-up images (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--source-size", paramLabel = "WxH", defaultValue = "1280x960",
+            description = "Size of the synthetic camera images that are decoded and preprocessed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String sourceSize;
+
+    @Option(names = "--threads", paramLabel = "T",
+            description = "libtorch intra-op threads (default: libtorch's choice, one per core).")
+    Integer threads;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new AdclipException("bench is not implemented yet");
+    public Integer call() throws IOException {
+        validate();
+        if (threads != null) {
+            JniUtils.setNumThreads(threads);
+        }
+        Path dir = Files.createTempDirectory("adclip-bench");
+        try (NDManager manager = NDManager.newBaseManager(); ClipWeights clipWeights = loadWeights(manager)) {
+            DetectorConfig detector = DetectorConfig.defaultsFor(clipWeights.config());
+            int size = imageSize != null ? imageSize : detector.imageSize();
+            detector = detector.withImageSize(size);
+            detector.checkAgainst(clipWeights.config());
+            List<Path> files = syntheticImages(dir, warmup + images);
+            ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager);
+            ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(size));
+            VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
+            Timings timings = run(manager, clip, preprocessor, request, files);
+            print(clipWeights, detector, timings);
+            clip.close();
+        } finally {
+            deleteAll(dir);
+        }
+        return 0;
     }
+
+    private void validate() {
+        if (images < 1 || warmup < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--images must be >= 1 and --warmup >= 0");
+        }
+        if (!randomWeights && weights == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--no-random-weights needs --weights PATH");
+        }
+        if (threads != null && threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1");
+        }
+    }
+
+    private ClipWeights loadWeights(NDManager manager) {
+        if (weights != null) {
+            return ClipWeights.load(weights, manager);
+        }
+        ModelSpec spec = ModelRegistry.find(model);
+        return ClipWeights.random(spec.config(), manager, 0);
+    }
+
+    private record Timings(double[] preprocess, double[] encoder) {
+        double mean(double[] values) {
+            double sum = 0;
+            for (double v : values) {
+                sum += v;
+            }
+            return sum / values.length;
+        }
+    }
+
+    private Timings run(NDManager manager, ClipModel clip, ImagePreprocessor preprocessor, VisionRequest request,
+            List<Path> files) {
+        double[] preprocess = new double[images];
+        double[] encoder = new double[images];
+        for (int i = 0; i < files.size(); i++) {
+            try (NDManager scope = manager.newSubManager()) {
+                long t0 = System.nanoTime();
+                NDArray pixels = preprocessor.pixels(scope, List.of(files.get(i)));
+                long t1 = System.nanoTime();
+                clip.encodeVision(pixels, request).patches().forEach(p -> p.tokens().toFloatArray());
+                long t2 = System.nanoTime();
+                if (i >= warmup) {
+                    preprocess[i - warmup] = (t1 - t0) / 1e9;
+                    encoder[i - warmup] = (t2 - t1) / 1e9;
+                }
+            }
+        }
+        return new Timings(preprocess, encoder);
+    }
+
+    private void print(ClipWeights clipWeights, DetectorConfig detector, Timings timings) throws IOException {
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
+        json.put("weights", clipWeights.format().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("image_size", detector.imageSize());
+        json.put("dpam", detector.dpam());
+        json.put("features", detector.featureBlocks().toString());
+        json.put("images", images);
+        json.put("source_size", sourceSize);
+        json.put("threads", JniUtils.getNumThreads());
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("preprocess_seconds", round(timings.mean(timings.preprocess())));
+        json.put("encoder_seconds", round(timings.mean(timings.encoder())));
+        json.put("seconds_per_image", round(timings.mean(timings.preprocess()) + timings.mean(timings.encoder())));
+        json.put("cpu", cpuName());
+        json.put("java", System.getProperty("java.version"));
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        spec.commandLine().getOut().flush();
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 10000) / 10000.0;
+    }
+
+    private static String cpuName() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** Noisy gradient images, so decoding and resampling do real work; written as PNG like camera exports. */
+    private List<Path> syntheticImages(Path dir, int count) throws IOException {
+        String[] parts = sourceSize.toLowerCase(java.util.Locale.ROOT).split("x");
+        int width;
+        int height;
+        try {
+            width = Integer.parseInt(parts[0]);
+            height = Integer.parseInt(parts[1]);
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--source-size must look like 1280x960");
+        }
+        Random random = new Random(42);
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int v = (x * 255 / width + y * 255 / height) / 2;
+                    int n = random.nextInt(32);
+                    image.setRGB(x, y, ((v + n) & 0xFF) << 16 | (v & 0xFF) << 8 | ((255 - v + n) & 0xFF));
+                }
+            }
+            Path file = dir.resolve("bench-" + i + ".png");
+            ImageIO.write(image, "png", file.toFile());
+            files.add(file);
+        }
+        return files;
+    }
+
+    private static void deleteAll(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
 }
