@@ -91,7 +91,8 @@ public final class DefectRegions {
         Shape shape = map.getShape();
         boolean single = shape.dimension() == 2 || (shape.dimension() == 3 && shape.get(0) == 1);
         if (!single || map.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException("expected one float32 map [H, W], got " + map.getDataType() + " " + shape);
+            throw new IllegalArgumentException(
+                    "expected one float32 map [H, W], got " + map.getDataType() + " " + shape);
         }
         int h = Math.toIntExact(shape.get(shape.dimension() - 2));
         int w = Math.toIntExact(shape.getLastDimension());

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import com.adclip.testing.Fixtures;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -101,7 +102,7 @@ class GaussianSmoothingTest {
         }
         float[] expected = new float[maps.length];
         for (int i = 0; i < b; i++) {
-            float[] one = java.util.Arrays.copyOfRange(maps, i * h * w, (i + 1) * h * w);
+            float[] one = Arrays.copyOfRange(maps, i * h * w, (i + 1) * h * w);
             System.arraycopy(naive(one, h, w, 2.0), 0, expected, i * h * w, h * w);
         }
         try (NDManager scope = manager.newSubManager()) {
