@@ -1,0 +1,7 @@
+/**
+ * AnomalyCLIP on top of CLIP: the prompt learner, anomaly maps, scoring, verdicts and the {@code .adclip}
+ * bundle. The post-processing here ({@link com.adclip.anomaly.GaussianSmoothing},
+ * {@link com.adclip.anomaly.DefectRegions}, {@link com.adclip.anomaly.MapResize},
+ * {@link com.adclip.anomaly.MapExport}) works on finished maps and is kept apart from the network.
+ */
+package com.adclip.anomaly;
