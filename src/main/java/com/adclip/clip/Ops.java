@@ -1,18 +1,16 @@
 package com.adclip.clip;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 
 /** The few tensor functions CLIP needs beyond NDArray's own methods, each one libtorch op (or close). */
 public final class Ops {
-    /** libtorch's interpolation mode code for bilinear (DJL's JNI numbering). */
-    private static final int BILINEAR = 2;
     private static final float LAYER_NORM_EPS = 1e-5f;
     /** QuickGELU's constant in OpenAI CLIP: x * sigmoid(1.702 x). */
     private static final float QUICK_GELU_ALPHA = 1.702f;
@@ -37,17 +35,67 @@ public final class Ops {
     }
 
     /**
-     * {@code F.interpolate(x, (height, width), mode="bilinear", align_corners=False)} on an NCHW tensor.
-     * Differentiable, so training can back-propagate through resized maps.
+     * {@code F.interpolate(x, (height, width), mode="bilinear", align_corners=False)} over the last two axes of
+     * a float32 tensor [..., H, W]. Differentiable, so training can back-propagate through resized maps.
+     *
+     * <p>Built from gathers and element-wise ops with torch's own source-coordinate arithmetic (float32,
+     * {@code (in/out)·(dst+0.5) − 0.5} clamped at 0), not libtorch's interpolate as DJL calls it: that one
+     * antialiases when shrinking (and is wrong for some shapes), which the reference never does.
      */
-    public static NDArray resizeBilinear(NDArray nchw, int height, int width) {
-        if (nchw.getShape().dimension() != 4) {
-            throw new IllegalArgumentException("expected NCHW, got " + nchw.getShape());
+    public static NDArray resizeBilinear(NDArray x, int height, int width) {
+        Shape shape = x.getShape();
+        int dims = shape.dimension();
+        if (dims < 2) {
+            throw new IllegalArgumentException("expected [..., H, W], got " + shape);
         }
-        if (nchw.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException("expected float32, got " + nchw.getDataType());
+        if (x.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("expected float32, got " + x.getDataType());
         }
-        return JniUtils.interpolate((PtNDArray) nchw, new long[] {height, width}, BILINEAR, false);
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("target size must be positive, got " + height + " x " + width);
+        }
+        int inH = Math.toIntExact(shape.get(dims - 2));
+        int inW = Math.toIntExact(shape.get(dims - 1));
+        if (inH == height && inW == width) {
+            return x.duplicate();
+        }
+        NDArray rows = lerp(x.reshape(-1, inH, inW), BilinearAxis.of(inH, height), ":, {}, :", new Shape(1, height, 1));
+        NDArray both = lerp(rows, BilinearAxis.of(inW, width), ":, :, {}", new Shape(1, 1, width));
+        long[] target = shape.getShape().clone();
+        target[dims - 2] = height;
+        target[dims - 1] = width;
+        return both.reshape(new Shape(target));
+    }
+
+    /** {@code w0 · x[i0] + w1 · x[i1]} along the axis that {@code pattern} indexes. */
+    private static NDArray lerp(NDArray x, BilinearAxis axis, String pattern, Shape weightShape) {
+        NDManager manager = x.getManager();
+        NDArray first = x.get(new NDIndex(pattern, manager.create(axis.index0())));
+        NDArray second = x.get(new NDIndex(pattern, manager.create(axis.index1())));
+        NDArray w0 = manager.create(axis.weight0()).reshape(weightShape);
+        NDArray w1 = manager.create(axis.weight1()).reshape(weightShape);
+        return first.mul(w0).add(second.mul(w1));
+    }
+
+    /** For each output position along one axis: its two source samples and their weights, as torch computes them. */
+    record BilinearAxis(long[] index0, long[] index1, float[] weight0, float[] weight1) {
+        static BilinearAxis of(int in, int out) {
+            long[] index0 = new long[out];
+            long[] index1 = new long[out];
+            float[] weight0 = new float[out];
+            float[] weight1 = new float[out];
+            float scale = (float) in / out;
+            for (int i = 0; i < out; i++) {
+                float src = Math.max(scale * (i + 0.5f) - 0.5f, 0f);
+                int i0 = Math.min((int) src, in - 1);
+                float lambda = Math.min(Math.max(src - i0, 0f), 1f);
+                index0[i] = i0;
+                index1[i] = i0 < in - 1 ? i0 + 1 : i0;
+                weight0[i] = 1f - lambda;
+                weight1[i] = lambda;
+            }
+            return new BilinearAxis(index0, index1, weight0, weight1);
+        }
     }
 
     /** Rounds to float16 and back, as the reference's {@code .half()} on deep prompts does. */
