@@ -1,6 +1,7 @@
 package com.adclip.clip;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -39,6 +40,21 @@ final class ResidualBlock {
         this.fcBias = params.get(prefix + "mlp.c_fc.bias");
         this.projWeight = params.get(prefix + "mlp.c_proj.weight");
         this.projBias = params.get(prefix + "mlp.c_proj.bias");
+    }
+
+    /**
+     * Runs {@code step} on {@code x} in a sub-scope of x's manager, so that everything it creates but its result
+     * is freed at once (a ViT-L block at 518 px makes several 120 MB attention matrices). {@code x} itself is
+     * freed too: it must not be needed afterwards. Autograd keeps what it needs on the libtorch side.
+     */
+    static NDArray scoped(NDArray x, java.util.function.UnaryOperator<NDArray> step) {
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            x.attach(scope);
+            NDArray out = step.apply(x);
+            out.attach(outer);
+            return out;
+        }
     }
 
     /** {@code x + attn(ln_1(x)); x + mlp(ln_2(x))}. {@code mask} is additive [L, L] or null. */

@@ -72,7 +72,8 @@ final class TextTransformer {
             if (k >= 1 && k - 1 < deepPrompts.size()) {
                 x = replaceTokens(x, deepPrompts.get(k - 1));
             }
-            x = blocks.get(k).forward(x, causalMask);
+            ResidualBlock block = blocks.get(k);
+            x = ResidualBlock.scoped(x, in -> block.forward(in, causalMask));
         }
         NDArray normed = Ops.layerNorm(x, lnFinalWeight, lnFinalBias);
         return atEndOfText(normed, ids).matMul(projection); // [N, E]

@@ -60,14 +60,27 @@ final class VisionTransformer {
         List<VisionFeatures.PatchFeatures> patches = new ArrayList<>();
         for (int block = 1; block <= config.layers(); block++) {
             ResidualBlock layer = blocks.get(block - 1);
-            if (block < firstDpam) {
-                x = layer.forward(x, null);
-            } else {
-                dual = layer.dualPath(dual == null ? new ResidualBlock.DualTokens(x, x) : dual);
-                x = dual.valueValue();
-            }
-            if (request.featureBlocks().contains(block)) {
-                patches.add(new VisionFeatures.PatchFeatures(block, project(x)));
+            NDManager outer = x.getManager();
+            try (NDManager scope = outer.newSubManager()) {
+                // intermediates of this block (attention matrices above all) are freed when it ends
+                if (block < firstDpam) {
+                    x.attach(scope);
+                    x = layer.forward(x, null);
+                    x.attach(outer);
+                } else {
+                    ResidualBlock.DualTokens in = dual == null ? new ResidualBlock.DualTokens(x, x) : dual;
+                    in.valueValue().attach(scope);
+                    in.original().attach(scope);
+                    dual = layer.dualPath(in);
+                    dual.valueValue().attach(outer);
+                    dual.original().attach(outer);
+                    x = dual.valueValue();
+                }
+                if (request.featureBlocks().contains(block)) {
+                    NDArray tokens = project(x);
+                    tokens.attach(outer);
+                    patches.add(new VisionFeatures.PatchFeatures(block, tokens));
+                }
             }
         }
         NDArray original = dual == null ? x : dual.original();
@@ -79,7 +92,7 @@ final class VisionTransformer {
     NDArray tokens(NDArray pixels) {
         NDArray x = embed(pixels, gridFor(pixels.getShape()));
         for (ResidualBlock block : blocks) {
-            x = block.forward(x, null);
+            x = ResidualBlock.scoped(x, in -> block.forward(in, null));
         }
         return project(x);
     }
