@@ -1,5 +1,8 @@
 package com.adclip.anomaly;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +34,7 @@ public record BundleManifest(
         if (clip == null || detector == null || thresholds == null) {
             throw new IllegalArgumentException("clip, detector and thresholds are required");
         }
-        training = training == null ? Map.of() : Map.copyOf(training);
+        training = training == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(training));
     }
 
     /**
@@ -51,7 +54,7 @@ public record BundleManifest(
 
     /** {@link DetectorConfig} flattened under the reference's option names. */
     public record Detector(int imageSize, List<Integer> features, int dpam, double sigma, float temperature,
-            int nCtx, int tNCtx, int depth, String classWord) {
+            @JsonProperty("n_ctx") int nCtx, @JsonProperty("t_n_ctx") int tNCtx, int depth, String classWord) {
 
         public static Detector of(DetectorConfig c) {
             PromptConfig p = c.prompts();

@@ -16,6 +16,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             ModelsCommand.class,
             FetchModelCommand.class,
+            PredictCommand.class,
+            ImportCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

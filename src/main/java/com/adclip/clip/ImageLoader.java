@@ -62,6 +62,14 @@ final class ImageLoader {
 
     /** Decodes {@code file}, applying its EXIF orientation; failures become an {@link AdclipException}. */
     static PillowImage load(Path file) {
+        return load(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #load(Path)}, refusing images of more than {@code maxPixels} pixels before decoding them (the
+     * size comes from the file's header).
+     */
+    static PillowImage load(Path file, long maxPixels) {
         if (!Files.isRegularFile(file)) {
             throw new AdclipException("image " + file + " does not exist or is not a regular file");
         }
@@ -73,6 +81,8 @@ final class ImageLoader {
             }
             ImageReader reader = readers.next();
             try {
+                reader.setInput(in, true, false);
+                requireAtMost(file, reader, maxPixels);
                 return decode(file, reader, in);
             } finally {
                 reader.dispose();
@@ -85,13 +95,22 @@ final class ImageLoader {
         }
     }
 
+    private static void requireAtMost(Path file, ImageReader reader, long maxPixels) throws IOException {
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        if (width * height > maxPixels) {
+            throw new AdclipException(String.format(Locale.ROOT,
+                    "image %s is %d x %d = %.1f megapixels, more than the limit of %.1f megapixels", file, width,
+                    height, width * height / 1e6, maxPixels / 1e6));
+        }
+    }
+
     private static String describe(Throwable e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip();
     }
 
     private static PillowImage decode(Path file, ImageReader reader, ImageInputStream in) throws IOException {
-        reader.setInput(in, true, false);
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);

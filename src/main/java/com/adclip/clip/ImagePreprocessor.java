@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.clip.PillowImage.Mode;
 import com.adclip.clip.PillowResample.Filter;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -57,6 +58,37 @@ public final class ImagePreprocessor {
         PillowImage loaded = ImageLoader.load(image);
         PillowImage rgb = fit(loaded, Filter.BICUBIC).toRgb();
         return new Preprocessed(normalise(rgb.data()), config.size(), loaded.width(), loaded.height());
+    }
+
+    /**
+     * An image prepared for the model and for display.
+     *
+     * @param input the preprocessed pixels
+     * @param rgb the image as loaded (after EXIF orientation), converted to RGB as Pillow would, for overlays
+     */
+    public record Prepared(Preprocessed input, BufferedImage rgb) {}
+
+    /**
+     * Loads an image once and returns both the model input and an RGB picture of it. Images with more than
+     * {@code maxPixels} pixels are refused from their header, before decoding.
+     */
+    public Prepared prepare(Path image, long maxPixels) {
+        PillowImage loaded = ImageLoader.load(image, maxPixels);
+        PillowImage rgb = loaded.toRgb();
+        Preprocessed input = new Preprocessed(
+                normalise(fit(loaded, Filter.BICUBIC).toRgb().data()), config.size(), loaded.width(), loaded.height());
+        return new Prepared(input, toBufferedImage(rgb));
+    }
+
+    private static BufferedImage toBufferedImage(PillowImage rgb) {
+        BufferedImage image = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
+        byte[] data = rgb.data();
+        int[] packed = new int[rgb.width() * rgb.height()];
+        for (int i = 0; i < packed.length; i++) {
+            packed[i] = (data[3 * i] & 0xFF) << 16 | (data[3 * i + 1] & 0xFF) << 8 | (data[3 * i + 2] & 0xFF);
+        }
+        image.setRGB(0, 0, rgb.width(), rgb.height(), packed, 0, rgb.width());
+        return image;
     }
 
     /** The image file as a float32 [3,S,S] array in {@code manager}. */

@@ -1,0 +1,27 @@
+package com.adclip.anomaly;
+
+import java.util.List;
+
+/**
+ * The product's answer for one image.
+ *
+ * @param score anomaly probability of the image, in [0, 1]
+ * @param normal probability of the normal prompt ({@code 1 - score})
+ * @param verdict NG when {@code score ≥} the image threshold
+ * @param map the smoothed anomaly map at the image's own size, row-major [height, width]; the sum over feature
+ *     layers of each layer's anomaly probability, so in [0, number of layers]
+ * @param width image width in pixels (after EXIF orientation)
+ * @param height image height in pixels
+ * @param regions connected defect regions of {@code map > } the map threshold, boxes in image pixels,
+ *     strongest first
+ * @param mask {@code map >} the map threshold, row-major
+ */
+public record Prediction(double score, double normal, Verdict verdict, float[] map, int width, int height,
+        List<DefectRegions.Region> regions, boolean[] mask) {
+    public Prediction {
+        regions = List.copyOf(regions);
+        if (map.length != (long) width * height || mask.length != map.length) {
+            throw new IllegalArgumentException("map and mask must be width × height");
+        }
+    }
+}

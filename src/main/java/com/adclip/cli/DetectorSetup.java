@@ -1,0 +1,158 @@
+package com.adclip.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.adclip.AdclipException;
+import com.adclip.anomaly.AnomalyDetector;
+import com.adclip.anomaly.Bundle;
+import com.adclip.anomaly.BundleManifest;
+import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.PromptConfig;
+import com.adclip.anomaly.PromptLearner;
+import com.adclip.anomaly.ReferenceCheckpoint;
+import com.adclip.clip.ClipModel;
+import com.adclip.weights.ClipWeights;
+import com.adclip.weights.FileHashes;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Builds a ready detector from the command line: CLIP weights, prompts from a bundle or a reference checkpoint,
+ * and the hyper-parameters (options over the bundle's over the model card's). Problems with what was given
+ * (missing files, checkpoints that do not fit) are usage errors, exit code 2.
+ */
+final class DetectorSetup implements AutoCloseable {
+    final NDManager manager;
+    final ClipWeights weights;
+    final ClipModel clip;
+    final PromptLearner learner;
+    final AnomalyDetector detector;
+    final BundleManifest.Thresholds thresholds;
+    final Path weightsPath;
+    final String weightsSha256;
+
+    private DetectorSetup(NDManager manager, ClipWeights weights, ClipModel clip, PromptLearner learner,
+            AnomalyDetector detector, BundleManifest.Thresholds thresholds, Path weightsPath, String sha) {
+        this.manager = manager;
+        this.weights = weights;
+        this.clip = clip;
+        this.learner = learner;
+        this.detector = detector;
+        this.thresholds = thresholds;
+        this.weightsPath = weightsPath;
+        this.weightsSha256 = sha;
+    }
+
+    static DetectorSetup create(ModelOptions model, DetectorOptions options) {
+        if ((options.bundle == null) == (options.checkpoint == null)) {
+            throw AdclipException.usage("give exactly one of --bundle FILE or --checkpoint FILE", null);
+        }
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            return options.bundle != null ? fromBundle(model, options, manager) : fromCheckpoint(model, options, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static DetectorSetup fromBundle(ModelOptions model, DetectorOptions options, NDManager manager) {
+        Bundle bundle = usage(() -> Bundle.load(options.bundle, manager));
+        BundleManifest manifest = bundle.manifest();
+        Path path = model.resolve(manifest.clip().model());
+        String sha = new FileHashes(model.cache().dir()).sha256(path);
+        if (!sha.equals(manifest.clip().weightsSha256()) && !options.force) {
+            throw AdclipException.usage(options.bundle + " was trained with CLIP weights " + manifest.clip().weightsFile()
+                    + " (sha256 " + manifest.clip().weightsSha256() + ") but " + path + " has sha256 " + sha
+                    + "; use those weights, or --force to use these anyway", null);
+        }
+        ClipWeights weights = ModelOptions.load(path, manager);
+        DetectorConfig config = overrides(manifest.detector().toConfig(), options);
+        requirePromptAgreement(options, config.prompts(), options.bundle);
+        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+        PromptLearner learner = usage(() -> PromptLearner.fromTensors(config.prompts(), clip, bundle.prompts(), manager));
+        return assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha);
+    }
+
+    private static DetectorSetup fromCheckpoint(ModelOptions model, DetectorOptions options, NDManager manager) {
+        ReferenceCheckpoint checkpoint = usage(() -> ReferenceCheckpoint.read(options.checkpoint, manager));
+        usage(() -> {
+            checkpoint.requireAgreement(options.nCtx, options.tNCtx, options.depth);
+            return null;
+        });
+        Path path = model.resolve(null);
+        ClipWeights weights = ModelOptions.load(path, manager);
+        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+        DetectorConfig config = overrides(DetectorConfig.defaultsFor(weights.config()).withPrompts(checkpoint.config()),
+                options);
+        PromptLearner learner = usage(() -> checkpoint.toLearner(clip, manager, path.toString()));
+        String sha = new FileHashes(model.cache().dir()).sha256(path);
+        return assemble(manager, weights, clip, learner, config, BundleManifest.Thresholds.defaults(config), path, sha);
+    }
+
+    private static DetectorSetup assemble(NDManager manager, ClipWeights weights, ClipModel clip, PromptLearner learner,
+            DetectorConfig config, BundleManifest.Thresholds thresholds, Path path, String sha) {
+        try {
+            config.checkAgainst(weights.config());
+        } catch (IllegalArgumentException e) {
+            throw AdclipException.usage(e.getMessage(), e);
+        }
+        AnomalyDetector detector = AnomalyDetector.create(clip, learner, config, manager);
+        return new DetectorSetup(manager, weights, clip, learner, detector, thresholds, path, sha);
+    }
+
+    /** Options the user set replace the base values; prompt shape options are checked, not applied. */
+    static DetectorConfig overrides(DetectorConfig base, DetectorOptions options) {
+        DetectorConfig config = base;
+        try {
+            if (options.imageSize != null) {
+                config = config.withImageSize(options.imageSize);
+            }
+            if (options.features != null) {
+                config = config.withFeatureBlocks(options.features);
+            }
+            if (options.dpam != null) {
+                config = config.withDpam(options.dpam);
+            }
+            if (options.sigma != null) {
+                config = config.withSigma(options.sigma);
+            }
+        } catch (IllegalArgumentException e) {
+            throw AdclipException.usage(e.getMessage(), e);
+        }
+        return config;
+    }
+
+    private static void requirePromptAgreement(DetectorOptions options, PromptConfig prompts, Path source) {
+        check("--n-ctx", options.nCtx, prompts.nCtx(), source);
+        check("--t-n-ctx", options.tNCtx, prompts.tNCtx(), source);
+        check("--depth", options.depth, prompts.depth(), source);
+    }
+
+    private static void check(String option, Integer given, int actual, Path source) {
+        if (given != null && given != actual) {
+            throw AdclipException.usage(source + " has " + option.substring(2) + " " + actual + " but " + option + " "
+                    + given + " was given; drop the option", null);
+        }
+    }
+
+    private static <T> T usage(java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (AdclipException e) {
+            throw e.exitCode() == AdclipException.USAGE ? e : AdclipException.usage(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw AdclipException.usage(e.getMessage(), e);
+        }
+    }
+
+    /** Learned tensors for a bundle written from this setup. */
+    Map<String, NDArray> prompts() {
+        return learner.parameters();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

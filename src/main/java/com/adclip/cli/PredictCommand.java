@@ -1,0 +1,164 @@
+package com.adclip.cli;
+
+import com.adclip.AdclipException;
+import com.adclip.anomaly.BundleManifest;
+import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.PostProcessor;
+import com.adclip.anomaly.Predictor;
+import com.adclip.clip.ImagePreprocessor;
+import com.adclip.clip.PreprocessConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code adclip predict}: score, map, verdict and defect boxes for each image. */
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Find defects: for each image an anomaly score, class probabilities, an anomaly map, an OK/NG verdict "
+                    + "and defect boxes.",
+            "Writes DIR/results.json (and results.csv with --format csv) and, per image, <name>.npy (the map at "
+                    + "the image's size), <name>_overlay.png and <name>_mask.png. Exits 1 if any input failed."
+        })
+final class PredictCommand implements Callable<Integer> {
+    /** 40 megapixels: larger images are refused before decoding. */
+    static final double DEFAULT_MAX_MEGAPIXELS = 40;
+
+    @Mixin DetectorOptions detectorOptions;
+    @Mixin ModelOptions modelOptions;
+
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Image score at or above which the verdict is NG (default: the bundle's, else 0.5).")
+    Double threshold;
+
+    @Option(names = "--map-threshold", paramLabel = "T",
+            description = "Map value above which a pixel is defective (default: the bundle's, else half the number "
+                    + "of feature layers).")
+    Double mapThreshold;
+
+    @Option(names = {"--batch-size", "--batch_size"}, paramLabel = "N", defaultValue = "1",
+            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = {"--out", "--save_path"}, paramLabel = "DIR", defaultValue = "adclip-results",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--format", paramLabel = "json|csv", defaultValue = "json",
+            description = "results.json always; csv adds results.csv (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "40",
+            description = "Refuse larger images (default: ${DEFAULT-VALUE}).")
+    double maxMegapixels;
+
+    @Option(names = "--no-images", description = "Write results only: no .npy, overlay or mask files.")
+    boolean noImages;
+
+    @Parameters(paramLabel = "INPUT", arity = "1..*",
+            description = "Image files, folders (searched recursively) or quoted globs such as 'parts/**/*.png'.")
+    List<String> inputs;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        validate();
+        List<InputFiles.Input> files = InputFiles.expand(inputs);
+        try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
+            Predictor predictor = predictor(setup);
+            ResultWriter writer = new ResultWriter(out, !noImages, format.equals("csv"), setup.detector.config());
+            Summary summary = run(predictor, files, writer);
+            writer.finish();
+            spec.commandLine().getErr().println(summary.line(out));
+            spec.commandLine().getErr().flush();
+            return summary.failed > 0 ? AdclipException.FAILURE : 0;
+        }
+    }
+
+    private void validate() {
+        String f = format.toLowerCase(Locale.ROOT);
+        if (!f.equals("json") && !f.equals("csv")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format must be json or csv, got " + format);
+        }
+        format = f;
+        if (batchSize < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1");
+        }
+        if (!(maxMegapixels > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-megapixels must be positive");
+        }
+    }
+
+    private Predictor predictor(DetectorSetup setup) {
+        DetectorConfig config = setup.detector.config();
+        BundleManifest.Thresholds thresholds = setup.thresholds;
+        double image = threshold != null ? threshold : thresholds.image();
+        double map = mapThreshold != null ? mapThreshold : thresholds.pixel();
+        PostProcessor post = new PostProcessor(PostProcessor.smoothing(config.sigma()), image, map);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
+        return new Predictor(setup.detector, preprocessor, post, (long) (maxMegapixels * 1e6), setup.manager);
+    }
+
+    private Summary run(Predictor predictor, List<InputFiles.Input> files, ResultWriter writer) {
+        Summary summary = new Summary();
+        boolean bar = files.size() > 1 && System.console() != null;
+        try (ProgressBar progress = bar ? new ProgressBar("predict", files.size()) : null) {
+            for (int start = 0; start < files.size(); start += batchSize) {
+                List<InputFiles.Input> batch = files.subList(start, Math.min(files.size(), start + batchSize));
+                List<Path> paths = new ArrayList<>();
+                batch.forEach(input -> paths.add(input.path()));
+                List<Predictor.Outcome> outcomes = predictor.predict(paths);
+                for (int i = 0; i < batch.size(); i++) {
+                    writer.write(batch.get(i), outcomes.get(i));
+                    summary.add(outcomes.get(i));
+                }
+                if (progress != null) {
+                    progress.stepBy(batch.size());
+                    progress.setExtraMessage(summary.counts());
+                }
+            }
+        }
+        return summary;
+    }
+
+    /** Counts for the one-line summary. */
+    private static final class Summary {
+        int ok;
+        int ng;
+        int failed;
+        double millis;
+
+        void add(Predictor.Outcome outcome) {
+            millis += outcome.millis();
+            if (outcome.failed()) {
+                failed++;
+            } else if (outcome.prediction().verdict() == com.adclip.anomaly.Verdict.NG) {
+                ng++;
+            } else {
+                ok++;
+            }
+        }
+
+        String counts() {
+            return ok + " OK, " + ng + " NG" + (failed > 0 ? ", " + failed + " failed" : "");
+        }
+
+        String line(Path out) {
+            int total = ok + ng + failed;
+            return String.format(Locale.ROOT, "%d image%s: %s; %.2f s/image; results in %s", total,
+                    total == 1 ? "" : "s", counts(), millis / 1000 / Math.max(1, total), out.resolve("results.json"));
+        }
+    }
+}

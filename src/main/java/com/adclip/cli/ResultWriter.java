@@ -1,0 +1,157 @@
+package com.adclip.cli;
+
+import com.adclip.AdclipException;
+import com.adclip.anomaly.DefectRegions;
+import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.MapExport;
+import com.adclip.anomaly.Prediction;
+import com.adclip.anomaly.Predictor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes predict's outputs: per-image map files and the results table (JSON, optionally CSV). */
+final class ResultWriter {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+    private final boolean images;
+    private final boolean csv;
+    private final float mapMax;
+    private final ArrayNode rows = JSON.createArrayNode();
+    private final List<String> csvRows = new ArrayList<>();
+
+    ResultWriter(Path dir, boolean images, boolean csv, DetectorConfig config) {
+        this.dir = dir;
+        this.images = images;
+        this.csv = csv;
+        this.mapMax = config.featureBlocks().size();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new AdclipException("cannot create output folder " + dir + ": " + e.getMessage(), e);
+        }
+        csvRows.add("image,verdict,score,p_normal,p_anomaly,regions,map,overlay,mask,ms,error");
+    }
+
+    void write(InputFiles.Input input, Predictor.Outcome outcome) {
+        ObjectNode row = rows.addObject();
+        row.put("image", input.given());
+        if (outcome.failed()) {
+            row.put("verdict", "ERROR");
+            row.put("error", outcome.error());
+            row.put("ms", round(outcome.millis()));
+            csvRows.add(csvLine(input.given(), "ERROR", "", "", "", "", "", "", "", round(outcome.millis()) + "",
+                    outcome.error()));
+            return;
+        }
+        Prediction p = outcome.prediction();
+        row.put("score", p.score());
+        ObjectNode probabilities = row.putObject("probabilities");
+        probabilities.put("normal", p.normal());
+        probabilities.put("anomaly", p.score());
+        row.put("verdict", p.verdict().name());
+        String map = null;
+        String overlay = null;
+        String mask = null;
+        if (images) {
+            map = writeMaps(input.outputName(), outcome);
+            overlay = input.outputName() + "_overlay.png";
+            mask = input.outputName() + "_mask.png";
+        }
+        row.put("map", map);
+        row.put("overlay", overlay);
+        row.put("mask", mask);
+        row.put("width", p.width());
+        row.put("height", p.height());
+        ArrayNode regions = row.putArray("regions");
+        for (DefectRegions.Region r : p.regions()) {
+            ObjectNode region = regions.addObject();
+            region.put("x", r.x());
+            region.put("y", r.y());
+            region.put("width", r.width());
+            region.put("height", r.height());
+            region.put("area", r.area());
+            region.put("max_score", r.maxScore());
+            region.put("mean_score", r.meanScore());
+        }
+        row.put("ms", round(outcome.millis()));
+        csvRows.add(csvLine(input.given(), p.verdict().name(), fmt(p.score()), fmt(p.normal()), fmt(p.score()),
+                Integer.toString(p.regions().size()), nullToEmpty(map), nullToEmpty(overlay), nullToEmpty(mask),
+                Double.toString(round(outcome.millis())), ""));
+    }
+
+    private String writeMaps(String name, Predictor.Outcome outcome) {
+        Prediction p = outcome.prediction();
+        Path npy = dir.resolve(name + ".npy");
+        try {
+            Files.createDirectories(npy.getParent());
+        } catch (IOException e) {
+            throw new AdclipException("cannot create " + npy.getParent() + ": " + e.getMessage(), e);
+        }
+        MapExport.writeNpy(npy, p.map(), p.height(), p.width());
+        MapExport.writeMaskPng(dir.resolve(name + "_mask.png"), p.mask(), p.height(), p.width());
+        MapExport.writePng(dir.resolve(name + "_overlay.png"),
+                MapExport.overlay(outcome.picture(), p.map(), 0f, mapMax, p.regions()));
+        return name + ".npy";
+    }
+
+    /** Writes results.json (and results.csv) atomically. */
+    void finish() {
+        writeAtomically(dir.resolve("results.json"), writer -> JSON.writeValue(writer, rows));
+        if (csv) {
+            writeAtomically(dir.resolve("results.csv"), writer -> writer.write(String.join("\n", csvRows) + "\n"));
+        }
+    }
+
+    private interface Body {
+        void write(Writer writer) throws IOException;
+    }
+
+    private static void writeAtomically(Path file, Body body) {
+        try {
+            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+            try {
+                try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                    body.write(writer);
+                }
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new AdclipException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String csvLine(String... cells) {
+        List<String> quoted = new ArrayList<>();
+        for (String cell : cells) {
+            boolean quote = cell.contains(",") || cell.contains("\"") || cell.contains("\n");
+            quoted.add(quote ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell);
+        }
+        return String.join(",", quoted);
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.6f", value);
+    }
+
+    private static double round(double millis) {
+        return Math.round(millis * 10) / 10.0;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
