@@ -23,7 +23,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.awt.image.DataBufferInt;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Writes anomaly maps for people and tools: the raw map as a NumPy {@code .npy} file, the defect mask as a
@@ -38,6 +43,8 @@ public final class MapExport {
     public static final Color BOX_COLOR = Color.WHITE;
     /** Region boxes are drawn this many pixels wide, inside the region's bounding box. */
     public static final int BOX_LINE = 2;
+    /** The JDK PNG writer maps quality q to deflate level 9·(1−q): 0.9 is level 1, 4× faster than the default. */
+    private static final float FAST_PNG_QUALITY = 0.9f;
 
     private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
     private static final int NPY_ALIGN = 64;
@@ -132,11 +139,13 @@ public final class MapExport {
         int height = image.getHeight();
         checkSize(map.length, height, width);
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] rgb = image.getRGB(0, 0, width, height, null, 0, width);
+        int[] rgb = image.getType() == BufferedImage.TYPE_INT_RGB
+                ? ((DataBufferInt) image.getRaster().getDataBuffer()).getData().clone()
+                : image.getRGB(0, 0, width, height, null, 0, width);
         for (int i = 0; i < rgb.length; i++) {
             rgb[i] = blend(rgb[i], JetColormap.rgb(JetColormap.index(map[i], min, max)));
         }
-        out.setRGB(0, 0, width, height, rgb, 0, width);
+        System.arraycopy(rgb, 0, ((DataBufferInt) out.getRaster().getDataBuffer()).getData(), 0, rgb.length);
         drawBoxes(out, regions);
         return out;
     }
@@ -144,8 +153,15 @@ public final class MapExport {
     /** Writes an image as PNG. */
     public static void writePng(Path file, BufferedImage image) {
         write(file, "PNG image", out -> {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer available");
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+            try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(stream);
+                ImageWriteParam param = writer.getDefaultWriteParam();
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionQuality(FAST_PNG_QUALITY);
+                writer.write(null, new IIOImage(image, null, null), param);
+            } finally {
+                writer.dispose();
             }
         });
     }

@@ -83,11 +83,10 @@ public final class ImagePreprocessor {
     private static BufferedImage toBufferedImage(PillowImage rgb) {
         BufferedImage image = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
         byte[] data = rgb.data();
-        int[] packed = new int[rgb.width() * rgb.height()];
+        int[] packed = ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
         for (int i = 0; i < packed.length; i++) {
             packed[i] = (data[3 * i] & 0xFF) << 16 | (data[3 * i + 1] & 0xFF) << 8 | (data[3 * i + 2] & 0xFF);
         }
-        image.setRGB(0, 0, rgb.width(), rgb.height(), packed, 0, rgb.width());
         return image;
     }
 
