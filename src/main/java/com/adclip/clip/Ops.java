@@ -98,8 +98,15 @@ public final class Ops {
         }
     }
 
-    /** Rounds to float16 and back, as the reference's {@code .half()} on deep prompts does. */
+    /**
+     * Rounds to float16 and back, as the reference's {@code .half()} on deep prompts does, keeping the gradient
+     * (a cast's backward is the identity). DJL's {@code toType} does not record the cast for autograd, so the
+     * rounding is added as a detached offset: {@code x + stopGradient(round(x) − x)}, which equals round(x)
+     * exactly (the difference of two floats this close is exact).
+     */
     static NDArray roundToHalf(NDArray x) {
-        return x.toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false);
+        NDArray rounded = x.toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false);
+        NDArray offset = rounded.sub(x).stopGradient();
+        return x.add(offset);
     }
 }
