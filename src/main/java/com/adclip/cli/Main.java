@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
             ModelsCommand.class,
             FetchModelCommand.class,
             BenchCommand.class,
+            DatasetCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
