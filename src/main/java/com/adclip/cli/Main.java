@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
             PredictCommand.class,
             ImportCommand.class,
             BenchCommand.class,
+            DatasetCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -5,9 +5,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.clip.PillowImage.Mode;
 import com.adclip.clip.PillowResample.Filter;
+import com.adclip.AdclipException;
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns image and mask files into model input exactly as the reference does with Pillow 9.4 and
@@ -117,8 +128,80 @@ public final class ImagePreprocessor {
         return manager.create(maskValues(mask), new Shape(s, s));
     }
 
+    /**
+     * An in-memory ground-truth mask (one 8-bit band, e.g. {@code TYPE_BYTE_GRAY}) as float32 [S,S] of 0 and
+     * 1, exactly as {@link #mask(NDManager, Path)} treats a decoded L mask file: non-zero is foreground.
+     */
+    public NDArray mask(NDManager manager, BufferedImage gray) {
+        Raster raster = gray.getRaster();
+        if (raster.getNumBands() != 1 || raster.getTransferType() != DataBuffer.TYPE_BYTE) {
+            throw new IllegalArgumentException("an in-memory mask must have one 8-bit band, got "
+                    + raster.getNumBands() + " band(s) of transfer type " + raster.getTransferType());
+        }
+        int w = gray.getWidth();
+        int h = gray.getHeight();
+        int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+        byte[] bytes = new byte[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            bytes[i] = (byte) samples[i];
+        }
+        int s = config.size();
+        return manager.create(maskValues(new PillowImage(Mode.L, w, h, bytes, null)), new Shape(s, s));
+    }
+
+    /**
+     * A mask or image file decoded as the reference decodes masks, {@code Image.open(f).convert("L")}, as a
+     * {@code TYPE_BYTE_GRAY} image (EXIF orientation applied, see {@link ImageLoader}).
+     *
+     * @throws AdclipException if the file cannot be read or decoded
+     */
+    public static BufferedImage loadGray(Path file) {
+        PillowImage l = ImageLoader.load(file).toL();
+        BufferedImage out = new BufferedImage(l.width(), l.height(), BufferedImage.TYPE_BYTE_GRAY);
+        out.getRaster().setDataElements(0, 0, l.width(), l.height(), l.data());
+        return out;
+    }
+
+    /**
+     * The size an image file has once loaded (after its EXIF orientation), read from the file's header
+     * without decoding the pixels.
+     *
+     * @throws AdclipException if the file is missing or its header cannot be read
+     */
+    public static Dimension loadedSize(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new AdclipException("image " + file + " does not exist or is not a regular file");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new AdclipException("cannot read image " + file + ": not a supported image format"
+                        + " (use PNG, JPEG, BMP, TIFF, WebP or GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                int orientation = ImageLoader.orientation(file, format);
+                return orientation >= 5 && orientation <= 8 ? new Dimension(h, w) : new Dimension(w, h);
+            } finally {
+                reader.dispose();
+            }
+        } catch (AdclipException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new AdclipException("cannot read the header of image " + file + ": " + e.getMessage()
+                    + " (is the file corrupt or truncated?)", e);
+        }
+    }
+
     float[] maskValues(Path mask) {
-        PillowImage l = ImageLoader.load(mask).toL();
+        return maskValues(ImageLoader.load(mask).toL());
+    }
+
+    private float[] maskValues(PillowImage l) {
         byte[] binary = l.data().clone();
         for (int i = 0; i < binary.length; i++) {
             binary[i] = binary[i] != 0 ? (byte) 255 : 0;
