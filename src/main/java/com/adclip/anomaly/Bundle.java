@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -26,14 +27,19 @@ import java.util.zip.ZipOutputStream;
  * The {@code NAME.adclip} file: a zip of {@code manifest.json} and {@code prompts.safetensors} (the learned
  * tensors under the reference's names, readable from Python with {@code safetensors.torch.load_file}).
  *
+ * <p>Training checkpoints also hold {@code optimizer.safetensors}: the optimiser's moments, so that a run can be
+ * resumed exactly.
+ *
  * @param manifest hyper-parameters, CLIP identity, thresholds, provenance
  * @param prompts the learned tensors ({@code ctx_pos}, {@code ctx_neg}, {@code compound_prompts_text.K})
+ * @param optimizer the optimiser's state tensors, empty for a finished model
  */
-public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
+public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<String, NDArray> optimizer) {
     /** The format this code writes, and the newest it reads. */
     public static final int FORMAT_VERSION = 1;
     static final String MANIFEST = "manifest.json";
     static final String PROMPTS = "prompts.safetensors";
+    static final String OPTIMIZER = "optimizer.safetensors";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -41,7 +47,18 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public Bundle {
-        prompts = Map.copyOf(prompts);
+        prompts = Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
+        optimizer = Collections.unmodifiableMap(new LinkedHashMap<>(optimizer));
+    }
+
+    /** A bundle without optimiser state. */
+    public Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
+        this(manifest, prompts, Map.of());
+    }
+
+    /** The same bundle carrying an optimiser's state (for resumable checkpoints). */
+    public Bundle withOptimizer(Map<String, NDArray> state) {
+        return new Bundle(manifest, prompts, state);
     }
 
     /** A bundle of the current format, stamped with the time and this software's version. */
@@ -69,8 +86,13 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
                     zip.write(JSON.writeValueAsBytes(manifest));
                     zip.closeEntry();
                     zip.putNextEntry(new ZipEntry(PROMPTS));
-                    zip.write(encodePrompts());
+                    zip.write(encode(prompts));
                     zip.closeEntry();
+                    if (!optimizer.isEmpty()) {
+                        zip.putNextEntry(new ZipEntry(OPTIMIZER));
+                        zip.write(encode(optimizer));
+                        zip.closeEntry();
+                    }
                 }
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
@@ -81,9 +103,9 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
         }
     }
 
-    private byte[] encodePrompts() throws IOException {
+    private static byte[] encode(Map<String, NDArray> tensors) throws IOException {
         NDList list = new NDList();
-        prompts.forEach((name, tensor) -> {
+        tensors.forEach((name, tensor) -> {
             NDArray copy = tensor.duplicate();
             copy.setName(name);
             list.add(copy);
@@ -104,7 +126,8 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
             BundleManifest manifest = readManifest(file, zip);
-            return new Bundle(manifest, readPrompts(file, zip, manager));
+            Map<String, NDArray> prompts = readTensors(file, zip, PROMPTS, manager, true);
+            return new Bundle(manifest, prompts, readTensors(file, zip, OPTIMIZER, manager, false));
         } catch (ZipException e) {
             throw new AdclipException(file + " is not an .adclip bundle (not a zip archive: " + e.getMessage() + ")", e);
         } catch (IOException e) {
@@ -133,10 +156,14 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
         }
     }
 
-    private static Map<String, NDArray> readPrompts(Path file, ZipFile zip, NDManager manager) throws IOException {
-        ZipEntry entry = zip.getEntry(PROMPTS);
+    private static Map<String, NDArray> readTensors(Path file, ZipFile zip, String name, NDManager manager,
+            boolean required) throws IOException {
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null && !required) {
+            return Map.of();
+        }
         if (entry == null) {
-            throw new AdclipException(file + " is not an .adclip bundle: it has no " + PROMPTS);
+            throw new AdclipException(file + " is not an .adclip bundle: it has no " + name);
         }
         Map<String, NDArray> tensors = new LinkedHashMap<>();
         try (InputStream in = zip.getInputStream(entry)) {
@@ -144,7 +171,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
                 tensors.put(array.getName(), array);
             }
         } catch (RuntimeException e) {
-            throw new AdclipException(file + ": unreadable " + PROMPTS + ": " + e.getMessage(), e);
+            throw new AdclipException(file + ": unreadable " + name + ": " + e.getMessage(), e);
         }
         return tensors;
     }

@@ -76,6 +76,20 @@ class BundleTest {
     }
 
     @Test
+    void optimizerStateRoundTripsAndIsOptional() {
+        Bundle plain = sample();
+        Path without = tmp.resolve("plain.adclip");
+        plain.save(without);
+        assertTrue(Bundle.load(without, manager).optimizer().isEmpty());
+        Map<String, NDArray> state = Map.of("exp_avg.ctx_pos", randomArray(new Random(5), new Shape(1, 1, 6, 64)));
+        Path with = tmp.resolve("resumable.adclip");
+        plain.withOptimizer(state).save(with);
+        Bundle loaded = Bundle.load(with, manager);
+        assertArrayEquals(state.get("exp_avg.ctx_pos").toFloatArray(),
+                loaded.optimizer().get("exp_avg.ctx_pos").toFloatArray(), 0f);
+    }
+
+    @Test
     void promptsAreStandardSafetensorsReadableFromPython() throws Exception {
         Bundle bundle = sample();
         Path file = tmp.resolve("b.adclip");
