@@ -67,7 +67,7 @@ final class DetectorSetup implements AutoCloseable {
                     + "; use those weights, or --force to use these anyway", null);
         }
         ClipWeights weights = ModelOptions.load(path, manager);
-        DetectorConfig config = overrides(manifest.detector().toConfig(), options);
+        DetectorConfig config = overrides(manifest.detector().toConfig(), options.hyper);
         requirePromptAgreement(options, config.prompts(), options.bundle);
         ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
         PromptLearner learner = usage(() -> PromptLearner.fromTensors(config.prompts(), clip, bundle.prompts(), manager));
@@ -77,14 +77,14 @@ final class DetectorSetup implements AutoCloseable {
     private static DetectorSetup fromCheckpoint(ModelOptions model, DetectorOptions options, NDManager manager) {
         ReferenceCheckpoint checkpoint = usage(() -> ReferenceCheckpoint.read(options.checkpoint, manager));
         usage(() -> {
-            checkpoint.requireAgreement(options.nCtx, options.tNCtx, options.depth);
+            checkpoint.requireAgreement(options.hyper.nCtx, options.hyper.tNCtx, options.hyper.depth);
             return null;
         });
         Path path = model.resolve(null);
         ClipWeights weights = ModelOptions.load(path, manager);
         ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
         DetectorConfig config = overrides(DetectorConfig.defaultsFor(weights.config()).withPrompts(checkpoint.config()),
-                options);
+                options.hyper);
         PromptLearner learner = usage(() -> checkpoint.toLearner(clip, manager, path.toString()));
         String sha = new FileHashes(model.cache().dir()).sha256(path);
         return assemble(manager, weights, clip, learner, config, BundleManifest.Thresholds.defaults(config), path, sha);
@@ -102,7 +102,7 @@ final class DetectorSetup implements AutoCloseable {
     }
 
     /** Options the user set replace the base values; prompt shape options are checked, not applied. */
-    static DetectorConfig overrides(DetectorConfig base, DetectorOptions options) {
+    static DetectorConfig overrides(DetectorConfig base, HyperOptions options) {
         DetectorConfig config = base;
         try {
             if (options.imageSize != null) {
@@ -124,9 +124,9 @@ final class DetectorSetup implements AutoCloseable {
     }
 
     private static void requirePromptAgreement(DetectorOptions options, PromptConfig prompts, Path source) {
-        check("--n-ctx", options.nCtx, prompts.nCtx(), source);
-        check("--t-n-ctx", options.tNCtx, prompts.tNCtx(), source);
-        check("--depth", options.depth, prompts.depth(), source);
+        check("--n-ctx", options.hyper.nCtx, prompts.nCtx(), source);
+        check("--t-n-ctx", options.hyper.tNCtx, prompts.tNCtx(), source);
+        check("--depth", options.hyper.depth, prompts.depth(), source);
     }
 
     private static void check(String option, Integer given, int actual, Path source) {
