@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
             FetchModelCommand.class,
             PredictCommand.class,
             ImportCommand.class,
+            TrainCommand.class,
             BenchCommand.class,
             DatasetCommand.class,
             CommandLine.HelpCommand.class

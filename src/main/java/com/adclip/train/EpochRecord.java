@@ -16,13 +16,24 @@ package com.adclip.train;
 public record EpochRecord(int epoch, double loss, double imageLoss, double mapLoss, double validationLoss,
         double validationAuroc, double learningRate, double seconds, int encoded) {
 
-    static final String CSV_HEADER =
+    public static final String CSV_HEADER =
             "epoch,loss,image_loss,map_loss,val_loss,val_image_auroc,lr,seconds,encoded_images";
 
-    String csv() {
+    public String csv() {
         return String.join(",", Integer.toString(epoch), num(loss), num(imageLoss), num(mapLoss), num(validationLoss),
                 num(validationAuroc), num(learningRate), String.format(java.util.Locale.ROOT, "%.3f", seconds),
                 Integer.toString(encoded));
+    }
+
+    /** Reads a row written by {@link #csv()}. */
+    public static EpochRecord parse(String line) {
+        String[] f = line.split(",", -1);
+        return new EpochRecord(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]), d(f[7]),
+                Integer.parseInt(f[8]));
+    }
+
+    private static double d(String s) {
+        return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
     }
 
     private static String num(double v) {
