@@ -37,8 +37,8 @@ import java.util.Random;
  *
  * <p>Every random choice comes from a {@link Random} seeded from the caller's seed (through SplitMix64's
  * finaliser, because {@code java.util.Random}'s first draws are nearly equal for neighbouring seeds), so a view
- * is reproducible bit for bit; {@link #seed(long, long, long)} derives well-mixed seeds from (run seed, epoch or view, image
- * index). Instances are immutable and thread-safe.
+ * is reproducible bit for bit; {@link #seed(long, long, long)} derives well-mixed seeds from (run seed, epoch or
+ * view, image index). Instances are immutable and thread-safe.
  */
 public final class Augmentation {
 
