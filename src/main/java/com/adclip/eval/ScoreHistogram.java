@@ -102,7 +102,7 @@ final class ScoreHistogram {
         return r;
     }
 
-    /** Bins sorted by bin key; arrays are exactly {@code size} long. */
+    /** Bins {@code [0, size)} sorted by bin key; the arrays may be up to a third longer than {@code size}. */
     static final class Run {
         final int shift;
         final int size;
@@ -112,6 +112,18 @@ final class ScoreHistogram {
         final long[] negatives;
         final long[] positives;
         final double[] weight;
+
+        /** A view of {@code full}'s first {@code size} bins, sharing its arrays. */
+        private Run(Run full, int size) {
+            this.shift = full.shift;
+            this.size = size;
+            this.bin = full.bin;
+            this.lo = full.lo;
+            this.hi = full.hi;
+            this.negatives = full.negatives;
+            this.positives = full.positives;
+            this.weight = full.weight;
+        }
 
         private Run(int shift, int size) {
             this.shift = shift;
@@ -210,9 +222,10 @@ final class ScoreHistogram {
             size++;
         }
 
+        /** The run; trimmed to its size only when a quarter or more of its arrays would be unused. */
         Run build() {
-            if (size == run.size) {
-                return run;
+            if (size >= run.bin.length - run.bin.length / 4) {
+                return new Run(run, size);
             }
             Run out = new Run(run.shift, size);
             System.arraycopy(run.bin, 0, out.bin, 0, size);
@@ -225,8 +238,43 @@ final class ScoreHistogram {
         }
     }
 
-    /** Sorts {@code keys[0..n)}; a small helper so callers need not know the key layout. */
-    static void sort(int[] keys, int n) {
-        Arrays.sort(keys, 0, n);
+    /**
+     * Sorts {@code keys[0..n)} (signed order) with a three-pass 11-bit LSD radix sort, using
+     * {@code scratch} (at least n long); several times faster than {@link Arrays#sort(int[])} on a map.
+     */
+    static void radixSort(int[] keys, int n, int[] scratch) {
+        if (n < 2048) {
+            Arrays.sort(keys, 0, n);
+            return;
+        }
+        int[] from = keys;
+        int[] to = scratch;
+        int[] count = new int[2048];
+        for (int pass = 0; pass < 3; pass++) {
+            int shift = pass * 11;
+            Arrays.fill(count, 0);
+            for (int i = 0; i < n; i++) {
+                count[digit(from[i], shift)]++;
+            }
+            int sum = 0;
+            for (int d = 0; d < count.length; d++) {
+                int c = count[d];
+                count[d] = sum;
+                sum += c;
+            }
+            for (int i = 0; i < n; i++) {
+                int v = from[i];
+                to[count[digit(v, shift)]++] = v;
+            }
+            int[] t = from;
+            from = to;
+            to = t;
+        }
+        System.arraycopy(from, 0, keys, 0, n);
+    }
+
+    /** The 11-bit digit at {@code shift} of the key with its sign bit flipped (signed → unsigned order). */
+    private static int digit(int key, int shift) {
+        return ((key ^ Integer.MIN_VALUE) >>> shift) & 2047;
     }
 }

@@ -16,6 +16,9 @@
  * Malformed input (arrays of different lengths, NaN scores) is a programming error and throws
  * {@link java.lang.IllegalArgumentException}.
  *
+ * <p>Ground-truth regions for AUPRO come from {@link com.adclip.anomaly.DefectRegions} (8-connectivity, as
+ * {@code skimage.measure.label}'s default).
+ *
  * <p>Thresholds. A score-based curve (ROC, precision-recall, F1-max) predicts "anomalous" for
  * {@code score >= threshold}, as scikit-learn does, so the F1-max threshold reproduces its F1 under the
  * product's NG rule. {@link com.adclip.eval.BinaryCounts} takes the rule explicitly:

@@ -83,8 +83,9 @@ class PixelMetricsAccumulatorTest {
     void streamingEqualsInMemoryOnRandomMapsWithTies() {
         SplittableRandom random = new SplittableRandom(42);
         for (int trial = 0; trial < 5; trial++) {
-            int h = 12 + random.nextInt(20);
-            int w = 10 + random.nextInt(20);
+            // Trial 4 has maps above 2048 pixels, which take the radix-sort path.
+            int h = trial == 4 ? 64 : 12 + random.nextInt(20);
+            int w = trial == 4 ? 70 : 10 + random.nextInt(20);
             List<float[]> maps = new ArrayList<>();
             List<boolean[]> masks = new ArrayList<>();
             for (int m = 0; m < 7; m++) {
@@ -93,7 +94,7 @@ class PixelMetricsAccumulatorTest {
                 paintBlobs(random, mask, h, w, m == 3 ? 0 : 1 + random.nextInt(3));
                 for (int i = 0; i < map.length; i++) {
                     // Quantised values give many ties within and across maps, defects score higher.
-                    float v = random.nextInt(trial == 0 ? 5 : 300) / 10f;
+                    float v = (random.nextInt(trial == 0 ? 5 : 300) - (trial == 4 ? 150 : 0)) / 10f;
                     map[i] = mask[i] ? v + random.nextInt(20) / 10f : v;
                 }
                 maps.add(map);
@@ -133,6 +134,32 @@ class PixelMetricsAccumulatorTest {
                 assertTrue(c.aurocErrorBound() > 0);
             }
         }
+    }
+
+    @Test
+    void radixSortSortsSignedKeys() {
+        SplittableRandom random = new SplittableRandom(3);
+        int[] keys = new int[10_000];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = i % 3 == 0 ? ScoreHistogram.key((float) random.nextGaussian()) : random.nextInt();
+        }
+        keys[5] = Integer.MIN_VALUE;
+        keys[6] = Integer.MAX_VALUE;
+        int[] expected = keys.clone();
+        java.util.Arrays.sort(expected, 0, 9_000);
+        ScoreHistogram.radixSort(keys, 9_000, new int[9_000]);
+        assertArrayEquals(expected, keys);
+    }
+
+    @Test
+    void keysKeepFloatOrder() {
+        float[] ordered = {Float.NEGATIVE_INFINITY, -3e38f, -1f, -Float.MIN_VALUE, 0f, Float.MIN_VALUE, 0.5f, 1f,
+            Float.POSITIVE_INFINITY};
+        for (int i = 1; i < ordered.length; i++) {
+            assertTrue(ScoreHistogram.key(ordered[i - 1]) < ScoreHistogram.key(ordered[i]));
+            assertEquals(ordered[i], ScoreHistogram.value(ScoreHistogram.key(ordered[i])));
+        }
+        assertEquals(ScoreHistogram.key(0f), ScoreHistogram.key(-0f));
     }
 
     @Test
