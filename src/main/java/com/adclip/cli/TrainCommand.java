@@ -27,7 +27,6 @@ import com.adclip.train.Trainer;
 import com.adclip.train.TrainingObjective;
 import com.adclip.weights.ClipWeights;
 import com.adclip.weights.FileHashes;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,10 +134,18 @@ final class TrainCommand implements Callable<Integer> {
                     + "K·σ (default: ${DEFAULT-VALUE}).")
     String goodThreshold;
 
+    @Option(names = "--augment",
+            description = "Augment training images: random resized crop, flips, 90° rotations, colour jitter "
+                    + "(masks transformed alike). See docs/augmentation.md for the cost.")
+    boolean augment;
+
+    @Option(names = "--augment-views", paramLabel = "K", defaultValue = "4",
+            description = "With --augment: cache K views per image and cycle through them (0 = a new view every "
+                    + "epoch, encoded every time; default: ${DEFAULT-VALUE}).")
+    int augmentViews;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    private final ObjectMapper json = new ObjectMapper();
 
     @Override
     public Integer call() throws Exception {
@@ -264,6 +271,8 @@ final class TrainCommand implements Callable<Integer> {
         stored.put("good_threshold", goodThreshold);
         stored.put("feature_cache", featureCache);
         stored.put("feature_cache_dtype", featureCacheDtype);
+        stored.put("augment", augment);
+        stored.put("augment_views", augmentViews);
         return stored;
     }
 
@@ -295,6 +304,93 @@ final class TrainCommand implements Callable<Integer> {
         goodThreshold = (String) o.getOrDefault("good_threshold", goodThreshold);
         featureCache = (String) o.getOrDefault("feature_cache", featureCache);
         featureCacheDtype = (String) o.getOrDefault("feature_cache_dtype", featureCacheDtype);
+        augment = augment || Boolean.TRUE.equals(o.get("augment"));
+        augmentViews = o.get("augment_views") == null ? augmentViews : ((Number) o.get("augment_views")).intValue();
+    }
+
+    /**
+     * Augmented views of the training images: view {@code (epoch − 1) mod K} of each image, seeded by (run seed,
+     * view, image), its features cached once; with K = 0 a fresh view every epoch, encoded every time.
+     * Validation and scoring (epoch 0) use the plain images.
+     */
+    private static final class AugmentedSource implements Trainer.FeatureSource {
+        private final FeatureCache cache;
+        private final ImagePreprocessor preprocessor;
+        private final com.adclip.clip.Augmentation augmentation;
+        private final Map<TrainItem, Integer> index = new java.util.IdentityHashMap<>();
+        private final Map<TrainItem, Sample> samples = new java.util.IdentityHashMap<>();
+        private final Map<String, byte[]> masks = new java.util.HashMap<>();
+        private final long seed;
+        private final int views;
+
+        AugmentedSource(FeatureCache cache, ImagePreprocessor preprocessor, List<TrainItem> items, List<Sample> sampleList,
+                long seed, int views) {
+            this.cache = cache;
+            this.preprocessor = preprocessor;
+            this.augmentation = new com.adclip.clip.Augmentation(com.adclip.clip.AugmentationConfig.defaults(),
+                    preprocessor);
+            for (int i = 0; i < items.size(); i++) {
+                index.put(items.get(i), i);
+                samples.put(items.get(i), sampleList.get(i));
+            }
+            this.seed = seed;
+            this.views = views;
+        }
+
+        @Override
+        public Trainer.Features of(TrainItem item, int epoch, NDManager scope) {
+            if (epoch == 0 || !index.containsKey(item)) {
+                NDArray packed = cache.get(item.contentHash(), () -> preprocessor.pixels(scope, item.image()), scope);
+                return new Trainer.Features(packed, item.mask());
+            }
+            long view = views > 0 ? (epoch - 1) % views : epoch;
+            long viewSeed = com.adclip.clip.Augmentation.seed(seed, view, index.get(item));
+            String key = item.contentHash() + "|augment|" + augmentation.config() + "|" + viewSeed;
+            if (views > 0 && masks.containsKey(key)) {
+                return new Trainer.Features(cache.get(key, () -> {
+                    throw new IllegalStateException("cached view vanished");
+                }, scope), masks.get(key) == NO_MASK ? null : masks.get(key));
+            }
+            com.adclip.clip.Augmentation.View v = augmentation.apply(item.image(), maskImage(item), viewSeed);
+            int s = v.size();
+            NDArray pixels = scope.create(v.pixels(), new ai.djl.ndarray.types.Shape(3, s, s));
+            byte[] mask = viewMask(item, v);
+            NDArray packed;
+            if (views > 0) {
+                packed = cache.get(key, () -> pixels, scope);
+                masks.put(key, mask == null ? NO_MASK : mask);
+            } else {
+                packed = cache.encodeUncached(pixels, scope);
+            }
+            return new Trainer.Features(packed, mask);
+        }
+
+        private static final byte[] NO_MASK = new byte[0];
+
+        private java.awt.image.BufferedImage maskImage(TrainItem item) {
+            Sample sample = samples.get(item);
+            return sample.anomaly() && sample.mask().isPresent() ? sample.mask().get().toGray() : null;
+        }
+
+        /** Good images: all zeros; defects with a mask: the transformed mask; defects without: none. */
+        private static byte[] viewMask(TrainItem item, com.adclip.clip.Augmentation.View view) {
+            if (!item.anomalous()) {
+                return new byte[view.size() * view.size()];
+            }
+            if (view.mask() == null) {
+                return null;
+            }
+            byte[] mask = new byte[view.mask().length];
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = view.mask()[i] > 0.5f ? (byte) 1 : 0;
+            }
+            return mask;
+        }
+
+        @Override
+        public int encoded() {
+            return cache.computed();
+        }
     }
 
     /** One run: items, cache, trainer, checkpoints, logs, the final bundle. */
@@ -332,19 +428,9 @@ final class TrainCommand implements Callable<Integer> {
             VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
             String context = weightsSha + "|" + preprocessor.config();
             try (FeatureCache cache = new FeatureCache(clip, request, context, precision, cacheDir, manager)) {
-                Trainer.FeatureSource source = new Trainer.FeatureSource() {
-                    @Override
-                    public Trainer.Features of(TrainItem item, int epoch, NDManager scope) {
-                        NDArray packed = cache.get(item.contentHash(), () -> preprocessor.pixels(scope, item.image()),
-                                scope);
-                        return new Trainer.Features(packed, item.mask());
-                    }
-
-                    @Override
-                    public int encoded() {
-                        return cache.computed();
-                    }
-                };
+                Trainer.FeatureSource source = augment
+                        ? new AugmentedSource(cache, preprocessor, train, trainSamples, config.seed(), augmentViews)
+                        : plainSource(cache, preprocessor);
                 TrainingObjective objective = new TrainingObjective(clip, config.losses(), detector.imageSize(),
                         detector.temperature());
                 Trainer trainer = new Trainer(clip, learner, objective, config, train, val, source,
@@ -364,6 +450,21 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 return finish(trainer, train, val, manager);
             }
+        }
+
+        private Trainer.FeatureSource plainSource(FeatureCache cache, ImagePreprocessor preprocessor) {
+            return new Trainer.FeatureSource() {
+                @Override
+                public Trainer.Features of(TrainItem item, int epoch, NDManager scope) {
+                    NDArray packed = cache.get(item.contentHash(), () -> preprocessor.pixels(scope, item.image()), scope);
+                    return new Trainer.Features(packed, item.mask());
+                }
+
+                @Override
+                public int encoded() {
+                    return cache.computed();
+                }
+            };
         }
 
         private Trainer.Result runWithInterrupt(Trainer trainer, Trainer.Start start, NDManager manager) {

@@ -96,6 +96,17 @@ public final class FeatureCache implements AutoCloseable {
         return directory == null ? packed : readEntry(key, scope);
     }
 
+    /**
+     * Encodes pixels [3, S, S] without storing them (augmented views that are never reused), packed like
+     * {@link #get}, in {@code scope}.
+     */
+    public NDArray encodeUncached(NDArray pixels, NDManager scope) {
+        computed++;
+        NDArray packed = encode(pixels);
+        packed.attach(scope);
+        return packed;
+    }
+
     private NDArray encode(NDArray pixels) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = pixels.duplicate();

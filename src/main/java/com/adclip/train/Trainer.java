@@ -14,6 +14,8 @@ import com.adclip.AdclipException;
 import com.adclip.anomaly.AnomalyHead;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
+import com.adclip.eval.ImageAuroc;
+import com.adclip.eval.MetricValue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -295,8 +297,17 @@ public final class Trainer {
         return sum / batches;
     }
 
+    /** Image AUROC on the validation set; NaN without validation or when it has a single class. */
     private double validationAuroc(int epoch, NDManager manager) {
-        return Double.NaN;
+        if (validation.isEmpty()) {
+            return Double.NaN;
+        }
+        boolean[] anomalous = new boolean[validation.size()];
+        for (int i = 0; i < anomalous.length; i++) {
+            anomalous[i] = validation.get(i).anomalous();
+        }
+        MetricValue auroc = ImageAuroc.compute(anomalous, scores(validation, manager));
+        return auroc.computable() ? auroc.get() : Double.NaN;
     }
 
     /** Image scores (anomaly probabilities) of items under the current prompts, from cached features. */
