@@ -83,6 +83,23 @@ final class BenchCommand implements Callable<Integer> {
                     + "verdict, regions → .npy, overlay and mask written.")
     boolean endToEnd;
 
+    @Option(names = "--train",
+            description = "Time training epochs instead (first and later), on --images synthetic images, half of "
+                    + "them with a defect mask.")
+    boolean train;
+
+    @Option(names = "--no-cache",
+            description = "With --train: no feature cache, the image tower runs on every step (the reference's way).")
+    boolean noCache;
+
+    @Option(names = "--epochs", paramLabel = "E", defaultValue = "3",
+            description = "With --train: epochs to time (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "8",
+            description = "With --train: images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -98,8 +115,14 @@ final class BenchCommand implements Callable<Integer> {
             int size = imageSize != null ? imageSize : detector.imageSize();
             detector = detector.withImageSize(size);
             detector.checkAgainst(clipWeights.config());
-            List<Path> files = syntheticImages(dir, warmup + images);
             ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager);
+            if (train) {
+                List<Path> files = syntheticImages(dir, images);
+                printTrain(TrainBench.run(clip, detector, files, batchSize, epochs, !noCache, manager), detector);
+                clip.close();
+                return 0;
+            }
+            List<Path> files = syntheticImages(dir, warmup + images);
             ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(size));
             VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
             Timings timings = endToEnd ? runEndToEnd(manager, clip, preprocessor, detector, files, dir)
@@ -214,6 +237,33 @@ final class BenchCommand implements Callable<Integer> {
                 : timings.mean(timings.preprocess()) + timings.mean(timings.encoder())));
         json.put("cpu", cpuName());
         json.put("java", System.getProperty("java.version"));
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        spec.commandLine().getOut().flush();
+    }
+
+    private void printTrain(TrainBench.Result result, DetectorConfig detector) throws IOException {
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
+        json.put("mode", noCache ? "train-no-cache" : "train-cached");
+        json.put("image_size", detector.imageSize());
+        json.put("images", images);
+        json.put("batch_size", batchSize);
+        json.put("threads", JniUtils.getNumThreads());
+        List<com.adclip.train.EpochRecord> log = result.epochs();
+        json.put("first_epoch_seconds", round(log.get(0).seconds()));
+        if (log.size() > 1) {
+            double later = log.subList(1, log.size()).stream().mapToDouble(com.adclip.train.EpochRecord::seconds)
+                    .average().orElseThrow();
+            int steps = (images + batchSize - 1) / batchSize;
+            json.put("later_epoch_seconds", round(later));
+            json.put("later_seconds_per_step", round(later / steps));
+        }
+        if (!noCache) {
+            json.put("cache_mb_per_image", round(result.cacheBytes() / 1e6 / Math.max(1, result.cachedImages())));
+            json.put("cache_mb_total", round(result.cacheBytes() / 1e6));
+        }
+        json.put("peak_rss_mb", round(result.peakRssBytes() / 1e6));
+        json.put("cpu", cpuName());
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         spec.commandLine().getOut().flush();
     }
