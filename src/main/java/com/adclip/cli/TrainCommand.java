@@ -538,6 +538,7 @@ final class TrainCommand implements Callable<Integer> {
 
         /** Chooses the threshold on validation (else training) scores, writes model.adclip, prints a summary. */
         private int finish(Trainer trainer, List<TrainItem> train, List<TrainItem> val, NDManager manager) {
+            restoreBest(val, manager);
             List<TrainItem> scored = val.isEmpty() ? train : val;
             boolean[] defective = new boolean[scored.size()];
             boolean anyDefect = false;
@@ -573,6 +574,19 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(model);
             spec.commandLine().getOut().flush();
             return 0;
+        }
+
+        /** With validation, the final model is the best epoch's prompts, not the last epoch's. */
+        private void restoreBest(List<TrainItem> val, NDManager manager) {
+            Path best = dir.resolve("best.adclip");
+            if (val.isEmpty() || !Files.exists(best)) {
+                return;
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                Bundle bundle = Bundle.load(best, scope);
+                learner.parameters().forEach((name, param) -> param.muli(0).addi(bundle.prompts().get(name)));
+            }
+            err.println("final model: the prompts of the best validation epoch (best.adclip)");
         }
 
         private String pct(double v) {
