@@ -16,6 +16,9 @@
  * Malformed input (arrays of different lengths, NaN scores) is a programming error and throws
  * {@link java.lang.IllegalArgumentException}.
  *
+ * <p>Operating thresholds are chosen by {@link com.adclip.eval.ThresholdStrategy} (F1-optimal, a recall or
+ * precision target, or from good images only).
+ *
  * <p>Ground-truth regions for AUPRO come from {@link com.adclip.anomaly.DefectRegions} (8-connectivity, as
  * {@code skimage.measure.label}'s default).
  *
