@@ -12,7 +12,6 @@ import com.adclip.anomaly.PromptLearner;
 import com.adclip.anomaly.ReferenceCheckpoint;
 import com.adclip.clip.ClipModel;
 import com.adclip.weights.ClipWeights;
-import com.adclip.weights.FileHashes;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -60,7 +59,7 @@ final class DetectorSetup implements AutoCloseable {
         Bundle bundle = usage(() -> Bundle.load(options.bundle, manager));
         BundleManifest manifest = bundle.manifest();
         Path path = model.resolve(manifest.clip().model());
-        String sha = new FileHashes(model.cache().dir()).sha256(path);
+        String sha = model.sha256(path);
         if (!sha.equals(manifest.clip().weightsSha256()) && !options.force) {
             throw AdclipException.usage(options.bundle + " was trained with CLIP weights " + manifest.clip().weightsFile()
                     + " (sha256 " + manifest.clip().weightsSha256() + ") but " + path + " has sha256 " + sha
@@ -86,7 +85,7 @@ final class DetectorSetup implements AutoCloseable {
         DetectorConfig config = overrides(DetectorConfig.defaultsFor(weights.config()).withPrompts(checkpoint.config()),
                 options.hyper);
         PromptLearner learner = usage(() -> checkpoint.toLearner(clip, manager, path.toString()));
-        String sha = new FileHashes(model.cache().dir()).sha256(path);
+        String sha = model.sha256(path);
         return assemble(manager, weights, clip, learner, config, BundleManifest.Thresholds.defaults(config), path, sha);
     }
 

@@ -15,9 +15,13 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
     static final String DEFAULT_MODEL = "ViT-L/14@336px";
 
+    /** {@code --weights random:NAME}: random weights of a registry model's shape, for smoke tests and benchmarks. */
+    static final String RANDOM_PREFIX = "random:";
+
     @Option(names = "--weights", paramLabel = "PATH",
             description = "CLIP weights: an OpenAI .pt archive, a safetensors file with OpenAI/open_clip names, or "
-                    + "a Hugging Face CLIPModel directory.")
+                    + "a Hugging Face CLIPModel directory. random:NAME gives random weights of a registry model's "
+                    + "shape (a smoke test: its numbers are meaningless).")
     Path weights;
 
     @Option(names = "--model", paramLabel = "NAME",
@@ -33,6 +37,12 @@ final class ModelOptions {
     Path resolve(String preferredModel) {
         if (weights != null && model != null) {
             throw AdclipException.usage("give either --weights or --model, not both", null);
+        }
+        if (weights != null && isRandom(weights)) {
+            ModelRegistry.lookup(weights.toString().substring(RANDOM_PREFIX.length())).orElseThrow(() ->
+                    AdclipException.usage("unknown model in " + weights + "; known models: "
+                            + String.join(", ", ModelRegistry.names()), null));
+            return weights;
         }
         if (weights != null) {
             if (!Files.exists(weights)) {
@@ -64,8 +74,30 @@ final class ModelOptions {
         return ModelRegistry.all().stream().filter(s -> s.fileName().equals(file)).map(ModelSpec::name).findFirst();
     }
 
+    static boolean isRandom(Path path) {
+        return path.toString().startsWith(RANDOM_PREFIX);
+    }
+
+    /** The sha256 identifying the weights: of the file, or of the {@code random:NAME} text. */
+    String sha256(Path path) {
+        if (isRandom(path)) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(digest);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new com.adclip.weights.FileHashes(cache().dir()).sha256(path);
+    }
+
     /** Loads the weights; a file that cannot be used is a usage error (exit 2). */
     static ClipWeights load(Path path, NDManager manager) {
+        if (isRandom(path)) {
+            ModelSpec spec = ModelRegistry.find(path.toString().substring(RANDOM_PREFIX.length()));
+            return ClipWeights.random(spec.config(), manager, 0);
+        }
         try {
             return ClipWeights.load(path, manager);
         } catch (AdclipException e) {

@@ -26,7 +26,6 @@ import com.adclip.train.TrainItem;
 import com.adclip.train.Trainer;
 import com.adclip.train.TrainingObjective;
 import com.adclip.weights.ClipWeights;
-import com.adclip.weights.FileHashes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
             List<Sample> valSamples = dataset.samples("val");
             Path weightsPath = modelOptions.resolve(null);
             ClipWeights weights = ModelOptions.load(weightsPath, manager);
-            String weightsSha = new FileHashes(modelOptions.cache().dir()).sha256(weightsPath);
+            String weightsSha = modelOptions.sha256(weightsPath);
             ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
             PromptLearner learner;
             DetectorConfig detector;
