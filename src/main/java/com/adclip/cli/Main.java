@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
             PredictCommand.class,
             ImportCommand.class,
             TrainCommand.class,
+            DemoCommand.class,
             BenchCommand.class,
             DatasetCommand.class,
             CommandLine.HelpCommand.class

@@ -1,0 +1,218 @@
+package com.adclip.cli;
+
+import com.adclip.AdclipException;
+import com.adclip.weights.Downloader;
+import com.adclip.weights.ModelCache;
+import com.adclip.weights.ModelRegistry;
+import com.adclip.weights.ModelSpec;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code adclip demo}: the whole system in one command: a model, a generated product dataset, few-shot
+ * training, evaluation with an HTML report, and overlays. Each step is the same command a user would run.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the whole pipeline on generated product images: fetch ViT-B/16 (or use --weights), generate a "
+                    + "dataset, train few-shot (10 defective + 10 good per class), test, and write an HTML report.",
+            "Ends with the report's path and the commands to do the same on your own folder."
+        })
+final class DemoCommand implements Callable<Integer> {
+    static final String DEFAULT_MODEL = "ViT-B/16";
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = DEFAULT_MODEL,
+            description = "Registry model, fetched if missing (default: ${DEFAULT-VALUE}, the fastest good choice on "
+                    + "a CPU).")
+    String model;
+
+    @Option(names = "--weights", paramLabel = "PATH", description = "Use these CLIP weights (works offline).")
+    Path weights;
+
+    @Option(names = "--random-weights",
+            description = "Random weights: a smoke test of the pipeline; every number is meaningless.")
+    boolean randomWeights;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Model cache (default as for fetch-model).")
+    Path cache;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "adclip-demo",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--classes", paramLabel = "N", defaultValue = "3", description = "Product classes (default: "
+            + "${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "15",
+            description = "Training epochs (default: ${DEFAULT-VALUE}, the reference's recipe).")
+    int epochs;
+
+    @Option(names = "--synth-size", paramLabel = "PX", defaultValue = "256",
+            description = "Side of the generated images (default: ${DEFAULT-VALUE}).")
+    int synthSize;
+
+    @Option(names = {"--image-size", "--image_size"}, paramLabel = "N",
+            description = "Model input side (default: the model's own resolution, 224 for ViT-B/16).")
+    Integer imageSize;
+
+    @Option(names = {"--features", "--features_list"}, paramLabel = "BLOCKS", split = ",",
+            parameterConsumer = HyperOptions.IntegerListConsumer.class, description = "Feature blocks.")
+    List<Integer> features;
+
+    @Option(names = {"--dpam", "--DPAM_layer"}, paramLabel = "N", description = "DPAM layer.")
+    Integer dpam;
+
+    @Option(names = "--depth", paramLabel = "N", description = "Prompt depth.")
+    Integer depth;
+
+    @Option(names = {"--n-ctx", "--n_ctx"}, paramLabel = "N", description = "Context vectors.")
+    Integer nCtx;
+
+    @Option(names = {"--t-n-ctx", "--t_n_ctx"}, paramLabel = "N", description = "Deep-prompt tokens.")
+    Integer tNCtx;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        long start = System.nanoTime();
+        String weightsArg = weightsArgument(err);
+        int size = imageSize != null ? imageSize : modelResolution();
+        Path data = out.resolve("data");
+        Path run = out.resolve("run");
+        Path eval = out.resolve("eval");
+        Files.createDirectories(out);
+        if (randomWeights) {
+            Files.writeString(out.resolve("RANDOM-WEIGHTS.txt"),
+                    "random weights: numbers are meaningless (adclip demo --random-weights is a smoke test)\n");
+        }
+        step(err, 2, "generating a product dataset in " + data);
+        run("synth", "--out", data.toString(), "--classes", Integer.toString(classes), "--size",
+                Integer.toString(synthSize), "--seed", Long.toString(seed));
+        step(err, 3, "training few-shot (10 defective + 10 good images per class) into " + run);
+        List<String> train = new ArrayList<>(List.of("train", "--data", data.resolve("meta.json").toString(),
+                "--out", run.toString(), "--weights", weightsArg, "--recipe", "anomalyclip", "--epochs",
+                Integer.toString(epochs), "--image-size", Integer.toString(size), "--seed", Long.toString(seed)));
+        addModelOptions(train);
+        run(train);
+        step(err, 4, "testing on the held-out images into " + eval);
+        List<String> test = new ArrayList<>(List.of("test", "--bundle", run.resolve("model.adclip").toString(),
+                "--weights", weightsArg, "--data", data.resolve("meta.json").toString(), "--out", eval.toString(),
+                "--save-maps"));
+        addCache(test);
+        run(test);
+        double minutes = (System.nanoTime() - start) / 60e9;
+        summary(err, eval, minutes);
+        return 0;
+    }
+
+    private void step(PrintWriter err, int number, String what) {
+        err.printf("%n[%d/5] %s%n", number, what);
+        err.flush();
+    }
+
+    private void summary(PrintWriter err, Path eval, double minutes) {
+        PrintWriter o = spec.commandLine().getOut();
+        err.printf(Locale.ROOT, "%n[5/5] done in %.1f min%s%n", minutes,
+                randomWeights ? " — random weights: numbers are meaningless" : "");
+        err.flush();
+        o.println("report: " + eval.resolve("report.html").toAbsolutePath());
+        o.println();
+        o.println("Do the same on your own folder (good/ plus one folder per defect type, see docs/datasets.md):");
+        o.println("  ./adclip train --data my-parts/ --model " + model + " --out runs/parts --val-split 0.2");
+        o.println("  ./adclip test --bundle runs/parts/model.adclip --data my-parts/ --out eval/");
+        o.println("  ./adclip predict --bundle runs/parts/model.adclip --out results/ new-photos/");
+        o.flush();
+    }
+
+    /** Step 1: the weights to use; fetches the model when missing; offline → the message and exit 2. */
+    private String weightsArgument(PrintWriter err) {
+        if (randomWeights && weights != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --weights or --random-weights, not both");
+        }
+        if (randomWeights) {
+            step(err, 1, "random " + model + " weights (smoke test: the numbers will be meaningless)");
+            return ModelOptions.RANDOM_PREFIX + ModelRegistry.find(model).name();
+        }
+        if (weights != null) {
+            step(err, 1, "using " + weights);
+            if (!Files.exists(weights)) {
+                throw AdclipException.usage("weights not found: " + weights, null);
+            }
+            return weights.toString();
+        }
+        ModelSpec spec = ModelRegistry.find(model);
+        ModelCache modelCache = ModelCache.locate(cache);
+        step(err, 1, "model " + spec.name() + " (" + modelCache.pathOf(spec) + ")");
+        try {
+            String mirror = ModelCache.mirror(null, System::getenv);
+            ConsoleDownloadListener listener = new ConsoleDownloadListener(spec.name(), err, System.console() != null);
+            return new Downloader().fetch(modelCache.request(spec, mirror), listener).toString();
+        } catch (AdclipException e) {
+            throw AdclipException.usage(e.getMessage() + ". Or run the demo with --weights PATH.", e);
+        }
+    }
+
+    private int modelResolution() {
+        if (weights != null && !randomWeights) {
+            return ModelRegistry.all().stream().filter(s -> s.fileName().equals(weights.getFileName().toString()))
+                    .map(ModelSpec::inputResolution).findFirst().orElse(224);
+        }
+        return ModelRegistry.find(model).inputResolution();
+    }
+
+    private void addModelOptions(List<String> args) {
+        if (features != null) {
+            args.add("--features");
+            args.add(String.join(",", features.stream().map(String::valueOf).toList()));
+        }
+        add(args, "--dpam", dpam);
+        add(args, "--depth", depth);
+        add(args, "--n-ctx", nCtx);
+        add(args, "--t-n-ctx", tNCtx);
+        addCache(args);
+    }
+
+    private void addCache(List<String> args) {
+        if (cache != null) {
+            args.add("--cache");
+            args.add(cache.toString());
+        }
+    }
+
+    private static void add(List<String> args, String name, Integer value) {
+        if (value != null) {
+            args.add(name);
+            args.add(value.toString());
+        }
+    }
+
+    private void run(String... args) {
+        run(List.of(args));
+    }
+
+    /** Runs another adclip command in this process, with this command's output streams. */
+    private void run(List<String> args) {
+        int code = Main.run(spec.commandLine().getOut(), spec.commandLine().getErr(), args.toArray(String[]::new));
+        if (code != 0) {
+            throw new AdclipException("demo step `adclip " + String.join(" ", args) + "` failed (exit " + code + ")");
+        }
+    }
+}
