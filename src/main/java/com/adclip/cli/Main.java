@@ -21,6 +21,8 @@ import picocli.CommandLine.ScopeType;
             TrainCommand.class,
             BenchCommand.class,
             DatasetCommand.class,
+            TestCommand.class,
+            CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
