@@ -103,8 +103,13 @@ final class CalibrateCommand implements Callable<Integer> {
             if (pixels == null || (pixel.needsDefects() && pixels.positives() == 0)) {
                 pixelNote = "no image with a defect mask: kept the map threshold " + setup.thresholds.pixel();
             } else {
-                pixelChoice = pixel.choose(pixels);
-                pixelNote = null;
+                try {
+                    pixelChoice = pixel.choose(pixels);
+                    pixelNote = null;
+                } catch (AdclipException e) {
+                    pixelNote = "map threshold: " + e.getMessage() + "; kept the map threshold "
+                            + setup.thresholds.pixel();
+                }
             }
             String source = split + " split of " + dataset.root() + " (" + all.size() + " images)";
             BundleManifest.Thresholds old = setup.thresholds;

@@ -20,31 +20,36 @@ import java.awt.image.BufferedImage;
 public record GalleryItem(String kind, String image, String className, double score, boolean anomalous,
         BufferedImage picture, BufferedImage overlay) {
 
-    /** Longest side of gallery pictures, in pixels. */
+    /** Longest side of gallery pictures, in pixels (larger images are shrunk, smaller ones enlarged). */
     public static final int THUMBNAIL = 320;
     /** Colour of the ground-truth outline. */
     public static final Color OUTLINE = new Color(0x00ff66);
 
     /**
-     * A gallery item from the full-size picture and overlay, downscaled to {@link #THUMBNAIL}, with the outline of
+     * A gallery item from the full-size picture and overlay, scaled to {@link #THUMBNAIL}, with the outline of
      * {@code groundTruth} (an 8-bit grey mask, non-zero = defect, any size: scaled to fit; null for none) drawn on
      * the overlay.
      */
     public static GalleryItem of(String kind, String image, String className, double score, boolean anomalous,
             BufferedImage picture, BufferedImage overlay, BufferedImage groundTruth) {
-        double scale = Math.min(1.0, THUMBNAIL / (double) Math.max(picture.getWidth(), picture.getHeight()));
+        double scale = THUMBNAIL / (double) Math.max(picture.getWidth(), picture.getHeight());
         int w = Math.max(1, (int) Math.round(picture.getWidth() * scale));
         int h = Math.max(1, (int) Math.round(picture.getHeight() * scale));
-        BufferedImage small = scaled(picture, w, h, true);
-        BufferedImage heat = scaled(overlay, w, h, true);
+        boolean smooth = scale < 1; // small images are enlarged with visible pixels, not blurred
+        BufferedImage small = scaled(picture, w, h, smooth);
+        BufferedImage heat = scaled(overlay, w, h, smooth);
         if (groundTruth != null) {
-            outline(heat, scaled(groundTruth, w, h, false));
+            outline(heat, scaled(groundTruth, w, h, false, BufferedImage.TYPE_BYTE_GRAY));
         }
         return new GalleryItem(kind, image, className, score, anomalous, small, heat);
     }
 
     private static BufferedImage scaled(BufferedImage source, int w, int h, boolean smooth) {
-        BufferedImage out = new BufferedImage(w, h, smooth ? BufferedImage.TYPE_INT_RGB : BufferedImage.TYPE_BYTE_GRAY);
+        return scaled(source, w, h, smooth, BufferedImage.TYPE_INT_RGB);
+    }
+
+    private static BufferedImage scaled(BufferedImage source, int w, int h, boolean smooth, int type) {
+        BufferedImage out = new BufferedImage(w, h, type);
         Graphics2D g = out.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, smooth ? RenderingHints.VALUE_INTERPOLATION_BILINEAR
