@@ -97,7 +97,7 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         for (String name : ClassMetrics.NAMES) {
             MetricValue v = m.get(name);
             if (v.computable()) {
-                node.put(name, v.get());
+                node.put(name, v.get() + 0.0); // + 0.0 turns -0.0 into 0.0
             } else {
                 node.putNull(name);
                 reasons.put(name, v.reason());
@@ -129,7 +129,7 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
             out.append(csvCell(name));
             for (String metric : ClassMetrics.NAMES) {
                 MetricValue v = m.get(metric);
-                out.append(',').append(v.computable() ? Double.toString(v.get()) : "");
+                out.append(",").append(v.computable() ? Double.toString(v.get() + 0.0) : "");
             }
             out.append(',').append(m.good()).append(',').append(m.defective()).append('\n');
         });
@@ -206,7 +206,7 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
     }
 
     static String percent(MetricValue v) {
-        return v.computable() ? String.format(Locale.ROOT, "%.1f", 100 * v.get()) : "n/a";
+        return v.computable() ? String.format(Locale.ROOT, "%.1f", 100 * v.get() + 0.0) : "n/a";
     }
 
     static String number(double v) {
