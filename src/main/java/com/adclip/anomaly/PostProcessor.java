@@ -41,12 +41,14 @@ public record PostProcessor(GaussianSmoothing smoothing, double imageThreshold, 
             NDArray resized = MapResize.toImageSize(map, width, height); // [H0, W0]
             resized.attach(scope);
             float[] values = resized.toFloatArray();
+            float[] grid = map.toFloatArray();
             NDArray probs = detection.probabilities().get(new NDIndex("{}, :", index));
             probs.attach(scope);
             float[] p = probs.toFloatArray();
             Verdict verdict = p[1] >= imageThreshold ? Verdict.NG : Verdict.OK;
             DefectRegions regions = DefectRegions.find(values, height, width, (float) mapThreshold);
-            return new Prediction(p[1], p[0], verdict, values, width, height, regions.regions(), regions.mask());
+            return new Prediction(p[1], p[0], verdict, values, width, height, regions.regions(), regions.mask(),
+                    grid, (int) map.getShape().get(0));
         }
     }
 }

@@ -15,13 +15,25 @@ import java.util.List;
  * @param regions connected defect regions of {@code map > } the map threshold, boxes in image pixels,
  *     strongest first
  * @param mask {@code map >} the map threshold, row-major
+ * @param grid the smoothed map at the model's input size S × S, row-major (the reference's {@code anomaly_map},
+ *     what pixel metrics are computed on); empty when not given
+ * @param gridSize S, or 0 when {@code grid} is empty
  */
 public record Prediction(double score, double normal, Verdict verdict, float[] map, int width, int height,
-        List<DefectRegions.Region> regions, boolean[] mask) {
+        List<DefectRegions.Region> regions, boolean[] mask, float[] grid, int gridSize) {
     public Prediction {
         regions = List.copyOf(regions);
         if (map.length != (long) width * height || mask.length != map.length) {
             throw new IllegalArgumentException("map and mask must be width × height");
         }
+        if (gridSize < 0 || grid.length != (long) gridSize * gridSize) {
+            throw new IllegalArgumentException("grid must be gridSize × gridSize");
+        }
+    }
+
+    /** An answer without the S × S map. */
+    public Prediction(double score, double normal, Verdict verdict, float[] map, int width, int height,
+            List<DefectRegions.Region> regions, boolean[] mask) {
+        this(score, normal, verdict, map, width, height, regions, mask, new float[0], 0);
     }
 }

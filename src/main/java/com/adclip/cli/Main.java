@@ -22,6 +22,8 @@ import picocli.CommandLine.ScopeType;
             DemoCommand.class,
             BenchCommand.class,
             DatasetCommand.class,
+            TestCommand.class,
+            CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -100,6 +100,26 @@ public final class PixelMetricsAccumulator {
         return histogram.retainedBytes();
     }
 
+    /**
+     * The pixel ROC / precision-recall points of everything added so far, one per histogram bin (thresholds at
+     * each bin's smallest value, so exact while {@link PixelMetrics#exact()}), thinned to at most about
+     * {@code maxPoints} points for drawing ({@link Integer#MAX_VALUE} keeps them all, e.g. for calibration).
+     * Null when nothing was added.
+     */
+    public CurvePoints curve(int maxPoints) {
+        if (maps == 0) {
+            return null;
+        }
+        ScoreHistogram.Run run = histogram.merged();
+        int n = run.size;
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = ScoreHistogram.value(run.lo[i]);
+        }
+        return CurvePoints.of(new RankedCounts(values, Arrays.copyOf(run.positives, n),
+                Arrays.copyOf(run.negatives, n)), maxPoints);
+    }
+
     /** The metrics of everything added so far; the accumulator stays usable. */
     public PixelMetrics result() {
         ScoreHistogram.Run run = histogram.merged();

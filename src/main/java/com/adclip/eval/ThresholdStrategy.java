@@ -113,6 +113,78 @@ public record ThresholdStrategy(Kind kind, double parameter) {
         return evaluate(threshold, scores, defective);
     }
 
+    /**
+     * Chooses the threshold from a curve's counts instead of raw scores (for pixels: the histogram of
+     * {@link PixelMetricsAccumulator#curve(int)}, all points kept). Gives what {@link #choose(double[], boolean[])}
+     * gives on the same data when every distinct score is a point; on a binned curve the candidate thresholds
+     * are the bins' smallest values, and {@code good-only:sigma} uses each bin's smallest value for its pixels.
+     */
+    public Choice choose(CurvePoints curve) {
+        if (needsDefects() && curve.positives() == 0) {
+            throw new AdclipException("strategy " + this + " needs defective samples, and there are none; use "
+                    + "good-only:max or good-only:sigma:3");
+        }
+        if (!needsDefects() && curve.negatives() == 0) {
+            throw new AdclipException("strategy " + this + " needs good samples, and there are none");
+        }
+        double[] th = curve.thresholds();
+        long[] tp = curve.truePositives();
+        long[] fp = curve.falsePositives();
+        double threshold = Double.NaN;
+        double best = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        double sumSquares = 0;
+        for (int i = 1; i < th.length; i++) {
+            long goods = fp[i] - fp[i - 1];
+            double precision = (double) tp[i] / (tp[i] + fp[i]);
+            double recall = curve.positives() == 0 ? Double.NaN : (double) tp[i] / curve.positives();
+            switch (kind) {
+                case F1 -> {
+                    double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+                    if (f1 > best) {
+                        best = f1;
+                        threshold = th[i];
+                    }
+                }
+                case RECALL -> {
+                    if (recall >= parameter && Double.isNaN(threshold)) {
+                        threshold = th[i];
+                    }
+                }
+                case PRECISION -> {
+                    if (precision >= parameter) {
+                        threshold = th[i];
+                    }
+                }
+                case GOOD_MAX -> {
+                    if (goods > 0 && Double.isNaN(threshold)) {
+                        threshold = Math.nextUp(th[i]);
+                    }
+                }
+                case GOOD_SIGMA -> {
+                    sum += goods * th[i];
+                    sumSquares += goods * th[i] * th[i];
+                }
+            }
+        }
+        if (kind == Kind.GOOD_SIGMA) {
+            double mean = sum / curve.negatives();
+            double variance = Math.max(0, sumSquares / curve.negatives() - mean * mean);
+            threshold = mean + parameter * Math.sqrt(variance);
+        }
+        if (Double.isNaN(threshold)) {
+            throw new AdclipException("no threshold reaches " + this + " on these scores");
+        }
+        int at = curve.indexAt(threshold);
+        long t = tp[at];
+        long f = fp[at];
+        long positives = curve.positives();
+        long negatives = curve.negatives();
+        return new Choice(threshold, toString(), t + f == 0 ? Double.NaN : (double) t / (t + f),
+                positives == 0 ? Double.NaN : (double) t / positives,
+                negatives == 0 ? Double.NaN : (double) (negatives - f) / negatives);
+    }
+
     /** Sweeps thresholds at each distinct score, from the highest down. */
     private double sweep(double[] scores, boolean[] defective, int positives) {
         Integer[] order = new Integer[scores.length];

@@ -29,5 +29,10 @@
  * (NG when the score reaches the threshold) and is what {@code adclip test} reports;
  * {@link com.adclip.eval.BinaryCounts.Rule#SCORE_ABOVE} ({@code score > threshold}) is the reference's rule,
  * used for the golden precision / recall / F1 at 0.5.
+ *
+ * <p>For reports and calibration: {@link com.adclip.eval.CurvePoints} (ROC / precision-recall points of image
+ * scores, or of the pixel histogram via {@link com.adclip.eval.PixelMetricsAccumulator#curve(int)}),
+ * {@link com.adclip.eval.ThresholdStrategy#choose(CurvePoints)} (strategies on those counts), and
+ * {@link com.adclip.eval.ClassMetrics} (every number {@code adclip test} reports for a class, a mean or a pool).
  */
 package com.adclip.eval;

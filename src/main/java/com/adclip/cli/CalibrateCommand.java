@@ -1,0 +1,162 @@
+package com.adclip.cli;
+
+import com.adclip.AdclipException;
+import com.adclip.anomaly.Bundle;
+import com.adclip.anomaly.BundleManifest;
+import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.PostProcessor;
+import com.adclip.anomaly.Predictor;
+import com.adclip.clip.ImagePreprocessor;
+import com.adclip.clip.PreprocessConfig;
+import com.adclip.data.Dataset;
+import com.adclip.eval.CurvePoints;
+import com.adclip.eval.ThresholdStrategy;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code adclip calibrate}: choose a bundle's thresholds on labelled data and write a new bundle. */
+@Command(
+        name = "calibrate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Choose the image threshold (NG when score >= threshold) and the map threshold for defect masks on a "
+                    + "dataset split, and write a new bundle carrying them. Prints the precision and recall to "
+                    + "expect at that point.",
+            "Strategies: f1, recall:R, precision:P, good-only:max, good-only:sigma:K (see docs/evaluation.md)."
+        })
+final class CalibrateCommand implements Callable<Integer> {
+    @Mixin DetectorOptions detectorOptions;
+    @Mixin ModelOptions modelOptions;
+
+    @Option(names = "--data", paramLabel = "PATH", required = true,
+            description = "Dataset folder or meta.json (any layout of docs/datasets.md).")
+    Path data;
+
+    @Option(names = "--split", paramLabel = "NAME", defaultValue = "test",
+            description = "Split whose images are used: train, test or val (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--strategy", paramLabel = "S", defaultValue = "f1",
+            description = "Image threshold strategy (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(names = "--pixel-strategy", paramLabel = "S",
+            description = "Map threshold strategy on pixel scores (default: the --strategy; a strategy that needs "
+                    + "defects keeps the bundle's map threshold when no image has a defect mask).")
+    String pixelStrategy;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "The bundle to write; may equal --bundle only if you mean to replace it.")
+    Path out;
+
+    @Option(names = {"--batch-size", "--batch_size"}, paramLabel = "N", defaultValue = "1",
+            description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (detectorOptions.bundle == null || detectorOptions.checkpoint != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "calibrate reads a --bundle (import a reference checkpoint first with adclip import)");
+        }
+        if (batchSize < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1");
+        }
+        ThresholdStrategy image = ThresholdStrategy.parse(strategy);
+        ThresholdStrategy pixel = ThresholdStrategy.parse(pixelStrategy == null ? strategy : pixelStrategy);
+        Dataset dataset = TestCommand.loadSplit(data, split, spec);
+        try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
+            DetectorConfig config = setup.detector.config();
+            ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
+            PostProcessor post = new PostProcessor(PostProcessor.smoothing(config.sigma()), setup.thresholds.image(),
+                    setup.thresholds.pixel());
+            Predictor predictor = new Predictor(setup.detector, preprocessor, post,
+                    (long) (PredictCommand.DEFAULT_MAX_MEGAPIXELS * 1e6), setup.manager);
+            EvaluationPass pass = EvaluationPass.run(predictor, preprocessor, setup.manager, dataset, split, batchSize,
+                    false, null);
+            List<EvaluationPass.Scored> all = pass.all();
+            if (all.isEmpty()) {
+                throw new AdclipException("no image of the " + split + " split of " + data + " could be scored: "
+                        + String.join("; ", pass.failures.stream().limit(3).toList()));
+            }
+            boolean[] labels = new boolean[all.size()];
+            double[] scores = new double[all.size()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = all.get(i).sample().anomaly();
+                scores[i] = all.get(i).score();
+            }
+            ThresholdStrategy.Choice imageChoice = image.choose(scores, labels);
+            CurvePoints pixels = pass.pooledPixels.curve(Integer.MAX_VALUE);
+            ThresholdStrategy.Choice pixelChoice = null;
+            String pixelNote;
+            if (pixels == null || (pixel.needsDefects() && pixels.positives() == 0)) {
+                pixelNote = "no image with a defect mask: kept the map threshold " + setup.thresholds.pixel();
+            } else {
+                try {
+                    pixelChoice = pixel.choose(pixels);
+                    pixelNote = null;
+                } catch (AdclipException e) {
+                    pixelNote = "map threshold: " + e.getMessage() + "; kept the map threshold "
+                            + setup.thresholds.pixel();
+                }
+            }
+            String source = split + " split of " + dataset.root() + " (" + all.size() + " images)";
+            BundleManifest.Thresholds old = setup.thresholds;
+            // DefectRegions marks map > threshold; the strategy's cut is value >= t, so store the float below t.
+            BundleManifest.Thresholds thresholds = new BundleManifest.Thresholds(imageChoice.threshold(),
+                    imageChoice.strategy(),
+                    pixelChoice == null ? old.pixel() : Math.nextDown((float) pixelChoice.threshold()),
+                    pixelChoice == null ? old.pixelStrategy() : "pixel " + pixelChoice.strategy(), source);
+            write(setup, config, thresholds);
+            report(imageChoice, pixelChoice, pixelNote, source, pass);
+            return pass.failures.isEmpty() ? 0 : AdclipException.FAILURE;
+        }
+    }
+
+    private void write(DetectorSetup setup, DetectorConfig config, BundleManifest.Thresholds thresholds) {
+        Bundle input = Bundle.load(detectorOptions.bundle, setup.manager);
+        BundleManifest m = input.manifest();
+        String version = CalibrateCommand.class.getPackage().getImplementationVersion();
+        BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
+                thresholds, m.training(), java.time.Instant.now().toString(),
+                "adclip " + (version == null ? "development build" : version));
+        new Bundle(manifest, input.prompts(), input.optimizer()).save(out);
+    }
+
+    private void report(ThresholdStrategy.Choice image, ThresholdStrategy.Choice pixel, String pixelNote, String source,
+            EvaluationPass pass) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf(Locale.ROOT, "image threshold %.6g (%s on the %s)%n", image.threshold(), image.strategy(), source);
+        stdout.printf(Locale.ROOT, "  expected precision %s, recall %s, good pass rate %s (NG when score >= "
+                + "threshold)%n", TestCommand.EvaluationReportText.pct(image.precision()),
+                TestCommand.EvaluationReportText.pct(image.recall()),
+                TestCommand.EvaluationReportText.pct(image.goodPassRate()));
+        if (pixel != null) {
+            stdout.printf(Locale.ROOT, "map threshold %.6g (%s on %d maps, pixels of S×S maps)%n", pixel.threshold(),
+                    pixel.strategy(), pass.pixelMaps);
+            stdout.printf(Locale.ROOT, "  expected pixel precision %s, recall %s, normal-pixel pass rate %s%n",
+                    TestCommand.EvaluationReportText.pct(pixel.precision()),
+                    TestCommand.EvaluationReportText.pct(pixel.recall()),
+                    TestCommand.EvaluationReportText.pct(pixel.goodPassRate()));
+        } else {
+            stdout.println(pixelNote);
+        }
+        if (!pass.failures.isEmpty()) {
+            stdout.println(pass.failures.size() + " image(s) could not be scored and were left out:");
+            pass.failures.forEach(f -> stdout.println("  " + f));
+        }
+        stdout.println("wrote " + out);
+        stdout.flush();
+    }
+}

@@ -1,0 +1,144 @@
+package com.adclip.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.adclip.AdclipException;
+import com.adclip.anomaly.Prediction;
+import com.adclip.anomaly.Predictor;
+import com.adclip.clip.ImagePreprocessor;
+import com.adclip.data.Dataset;
+import com.adclip.data.Sample;
+import com.adclip.eval.PixelMetricsAccumulator;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * One pass of a detector over a dataset split, shared by {@code adclip test} and {@code adclip calibrate}: the
+ * image score of every sample, and the S × S smoothed maps streamed with their S × S masks into pixel-metric
+ * accumulators (per class and pooled); no map is kept. Images without pixel ground truth
+ * ({@link Sample#pixelLabelled()} false) are left out of the pixel metrics; images that cannot be read are
+ * listed as failures and left out of everything.
+ */
+final class EvaluationPass {
+    /** Histogram bins per class (the pooled accumulator has the default, 2^20). */
+    static final int CLASS_CAPACITY = 1 << 18;
+
+    /** A sample and its score. */
+    record Scored(Sample sample, String name, double score) {}
+
+    /** What to do with each successful prediction besides scoring it (e.g. save its maps). */
+    interface Sink {
+        void accept(Sample sample, InputFiles.Input input, Predictor.Outcome outcome);
+    }
+
+    final Map<String, List<Scored>> scored = new LinkedHashMap<>();
+    final Map<String, PixelMetricsAccumulator> classPixels = new LinkedHashMap<>();
+    final PixelMetricsAccumulator pooledPixels = new PixelMetricsAccumulator();
+    final List<String> failures = new ArrayList<>();
+    int withoutPixelTruth;
+    int pixelMaps;
+
+    private final Predictor predictor;
+    private final ImagePreprocessor preprocessor;
+    private final NDManager manager;
+    private final boolean perClass;
+
+    private EvaluationPass(Predictor predictor, ImagePreprocessor preprocessor, NDManager manager, boolean perClass) {
+        this.predictor = predictor;
+        this.preprocessor = preprocessor;
+        this.manager = manager;
+        this.perClass = perClass;
+    }
+
+    /**
+     * Runs the detector over {@code split} of {@code dataset}.
+     *
+     * @param perClass whether to keep per-class pixel accumulators too
+     * @param sink called for each successful prediction, or null
+     */
+    static EvaluationPass run(Predictor predictor, ImagePreprocessor preprocessor, NDManager manager, Dataset dataset,
+            String split, int batchSize, boolean perClass, Sink sink) {
+        EvaluationPass pass = new EvaluationPass(predictor, preprocessor, manager, perClass);
+        List<Sample> samples = dataset.samples(split);
+        boolean bar = samples.size() > 1 && System.console() != null;
+        try (ProgressBar progress = bar ? new ProgressBar(split, samples.size()) : null) {
+            for (int start = 0; start < samples.size(); start += batchSize) {
+                List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + batchSize));
+                List<Path> paths = batch.stream().map(Sample::image).toList();
+                List<Predictor.Outcome> outcomes = predictor.predict(paths);
+                for (int i = 0; i < batch.size(); i++) {
+                    pass.add(dataset.root(), batch.get(i), outcomes.get(i), sink);
+                }
+                if (progress != null) {
+                    progress.stepBy(batch.size());
+                }
+            }
+        }
+        return pass;
+    }
+
+    /** The name of a sample in outputs: its path under the dataset root, with '/'. */
+    static String name(Path root, Sample sample) {
+        Path image = sample.image();
+        Path rel = image.startsWith(root) ? root.relativize(image) : image.getFileName();
+        return rel.toString().replace('\\', '/');
+    }
+
+    private void add(Path root, Sample sample, Predictor.Outcome outcome, Sink sink) {
+        String name = name(root, sample);
+        if (outcome.failed()) {
+            failures.add(name + ": " + outcome.error());
+            return;
+        }
+        Prediction p = outcome.prediction();
+        if (sample.pixelLabelled()) {
+            boolean[] mask;
+            try {
+                mask = mask(sample, p.gridSize());
+            } catch (AdclipException e) {
+                failures.add(name + ": ground-truth mask: " + e.getMessage());
+                return;
+            }
+            pooledPixels.add(p.grid(), mask, p.gridSize(), p.gridSize());
+            pixelMaps++;
+            if (perClass) {
+                classPixels.computeIfAbsent(sample.className(), c -> new PixelMetricsAccumulator(CLASS_CAPACITY))
+                        .add(p.grid(), mask, p.gridSize(), p.gridSize());
+            }
+        } else {
+            withoutPixelTruth++;
+        }
+        scored.computeIfAbsent(sample.className(), c -> new ArrayList<>()).add(new Scored(sample, name, p.score()));
+        if (sink != null) {
+            String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+            sink.accept(sample, new InputFiles.Input(sample.image(), name, stem), outcome);
+        }
+    }
+
+    /** The S × S ground truth: all background for good images, else the mask resized as the reference does. */
+    private boolean[] mask(Sample sample, int size) {
+        boolean[] mask = new boolean[size * size];
+        if (sample.mask().isEmpty()) {
+            return mask;
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray target = sample.mask().get().target(scope, preprocessor);
+            float[] values = target.toFloatArray();
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = values[i] > 0.5f;
+            }
+        }
+        return mask;
+    }
+
+    /** All scored samples, in class order. */
+    List<Scored> all() {
+        List<Scored> out = new ArrayList<>();
+        scored.values().forEach(out::addAll);
+        return out;
+    }
+}
