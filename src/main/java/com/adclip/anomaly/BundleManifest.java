@@ -73,7 +73,7 @@ public record BundleManifest(
      *
      * @param image NG when the image score ≥ this
      * @param imageStrategy how it was chosen ({@code default}, {@code f1}, {@code recall:0.99}, ...)
-     * @param pixel map values ≥ this form the defect mask
+     * @param pixel map values above this form the defect mask
      * @param pixelStrategy how it was chosen
      * @param source the data set it was calibrated on, or null
      */
