@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
             TrainCommand.class,
             BenchCommand.class,
             DatasetCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
