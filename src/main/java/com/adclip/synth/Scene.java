@@ -5,6 +5,7 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.Set;
 
 /**
@@ -44,7 +45,7 @@ final class Scene {
         double direction = 2 * Math.PI * r.nextDouble();
         double sigma = Product.uniform(r, 1.5, 4.0);
         Perlin shading = new Perlin(r.nextLong());
-        Random sensor = new Random(r.nextLong());
+        SplittableRandom sensor = new SplittableRandom(r.nextLong());
         gain = new float[size * size];
         noise = new float[size * size * 3];
         double cell = size / 6.0;
@@ -56,19 +57,22 @@ final class Scene {
                 coarse[j * grid + i] = shading.fbm(i * STEP / cell, j * STEP / cell, 3);
             }
         }
+        double gx = gradient * Math.cos(direction);
+        double gy = gradient * Math.sin(direction);
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
                 double u = (x - size / 2.0) / size;
                 double v = (y - size / 2.0) / size;
-                double g = brightness * (1 + gradient * (u * Math.cos(direction) + v * Math.sin(direction)))
+                double g = brightness * (1 + gx * u + gy * v)
                         * (1 + 0.05 * bilinear(coarse, grid, (double) x / STEP, (double) y / STEP));
                 gain[y * size + x] = (float) g;
             }
         }
+        double root3Sigma = Math.sqrt(3) * sigma;
         for (int i = 0; i < noise.length; i++) {
             // Irwin-Hall(4): close to Gaussian, much cheaper than nextGaussian
-            float sum = sensor.nextFloat() + sensor.nextFloat() + sensor.nextFloat() + sensor.nextFloat() - 2f;
-            noise[i] = (float) (sigma * sum * Math.sqrt(3));
+            double sum = sensor.nextDouble() + sensor.nextDouble() + sensor.nextDouble() + sensor.nextDouble() - 2;
+            noise[i] = (float) (root3Sigma * sum);
         }
     }
 
