@@ -188,7 +188,8 @@ final class Defects {
         double cell = radius * 0.6;
         float strength = (float) Product.uniform(r, 0.65 - opacityRange / 2, 0.65 + opacityRange / 2);
         // the wobble is at most 1.35 times the radius
-        float[] alpha = Pixels.region(s, 2, q.getX(), q.getY(), 1.6 * radius, (x, y) -> blob(edge, q, radius, cell, x, y) < 1);
+        float[] alpha = Pixels.region(s, 2, q.getX(), q.getY(), 1.6 * radius,
+                (x, y) -> blob(edge, q, radius, cell, x, y) < 1);
         float[] target = new float[cur.length];
         for (int i = 0; i < alpha.length; i++) {
             if (alpha[i] == 0) {
@@ -377,7 +378,7 @@ final class Defects {
         return Math.max(1.0, size / 256.0);
     }
 
-    /** A random design point on the product's surface whose image position keeps {@code margin × size} off the edges. */
+    /** A random design point on the product's surface, its image position {@code margin × size} off the edges. */
     static Point2D spot(Scene scene, Scene.Shot clean, Random r, double margin) {
         Shape surface = clean.layout().surface();
         Rectangle2D b = surface.getBounds2D();

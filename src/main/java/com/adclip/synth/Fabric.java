@@ -36,8 +36,10 @@ final class Fabric extends Product {
         Color[] warp = new Color[n];
         Color[] weft = new Color[n];
         for (int i = 0; i < n; i++) {
-            warp[i] = Color.getHSBColor(hue, (float) Product.uniform(r, 0.45, 0.6), (float) Product.uniform(r, 0.45, 0.6));
-            weft[i] = Color.getHSBColor(hue, (float) Product.uniform(r, 0.1, 0.2), (float) Product.uniform(r, 0.7, 0.82));
+            warp[i] = Color.getHSBColor(hue, (float) Product.uniform(r, 0.45, 0.6),
+                    (float) Product.uniform(r, 0.45, 0.6));
+            weft[i] = Color.getHSBColor(hue, (float) Product.uniform(r, 0.1, 0.2),
+                    (float) Product.uniform(r, 0.7, 0.82));
         }
         // the weave is computed per pixel of a design-space texture and drawn through the pose (bilinear)
         int side = (int) Math.ceil(1.8 * s);

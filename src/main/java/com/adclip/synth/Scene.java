@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * One shot of a product: a seeded pose (rotation, shift, scale) and lighting (brightness, a light gradient,
- * low-frequency shading and sensor noise, close to Gaussian). Rendering the same scene with different omitted parts gives images
- * that differ only where those parts were.
+ * low-frequency shading and near-Gaussian sensor noise). Rendering the same scene with different omitted
+ * parts gives images that differ only where those parts were.
  */
 final class Scene {
 

@@ -174,7 +174,8 @@ public final class SynthGenerator {
         int[] perType = new int[types.size()];
         for (int i = 0; i < count; i++) {
             int t = i % types.size();
-            jobs.add(new Job(split, types.get(t), stem(prefix, perType[t]++), seed(config.seed(), classIndex, stream, i)));
+            long seed = seed(config.seed(), classIndex, stream, i);
+            jobs.add(new Job(split, types.get(t), stem(prefix, perType[t]++), seed));
         }
     }
 

@@ -11,13 +11,14 @@ import javax.imageio.ImageIO;
 
 /**
  * DRAEM-style synthetic anomalies for training without real defects: a region from thresholded Perlin noise
- * (random scale 2^0..2^6 per axis, random rotation in [-90°, 90°), threshold 0.5, as DRAEM) is blended with an
- * anomaly source: a procedural texture (noise or stripes), a colour shift of the image itself, or another
- * area of the same image. Inside the region the result is {@code (1 - β) · source + β · image} with β in
- * [0, 0.8) as DRAEM's code draws it (so the anomaly's opacity is above 0.2); outside it the image is
- * unchanged, bit for bit. A source that hardly changes the region (mean change under 12 grey levels, e.g. a
- * patch of a flat image) is redrawn, up to 20 times. The mask is never empty and covers {@value #MIN_AREA} to {@value #MAX_AREA} of the
- * image (regions outside that range are redrawn). Deterministic from the seed; thread-safe.
+ * (random scale 2^0..2^5 lattice cells per axis, random rotation in [-90°, 90°), threshold 0.5, as DRAEM) is
+ * blended with an anomaly source: a procedural texture (noise or stripes), a colour shift of the image itself,
+ * or another area of the same image. Inside the region the result is {@code (1 - β) · source + β · image}
+ * with β in [0, 0.8) as DRAEM's code draws it (so the anomaly's opacity is above 0.2); outside it the image
+ * is unchanged, bit for bit. A source that hardly changes the region (mean change under 12 grey levels, e.g.
+ * a patch of a flat image) is redrawn, up to 20 times. The mask is never empty and covers
+ * {@value #MIN_AREA} to {@value #MAX_AREA} of the image (regions outside that range are redrawn).
+ * Deterministic from the seed; thread-safe.
  */
 public final class SyntheticAnomaly {
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,8 +76,8 @@ class SynthGeneratorTest {
             Set<String> types = new HashSet<>();
             test.stream().filter(Sample::anomaly).forEach(s -> types.add(s.defectType()));
             Product product = product(cls);
-            assertEquals(product.defects().stream().map(DefectType::folder).collect(java.util.stream.Collectors.toSet()),
-                    types, cls + ": every defect type of the class is in test");
+            assertEquals(product.defects().stream().map(DefectType::folder).collect(Collectors.toSet()), types,
+                    cls + ": every defect type of the class is in test");
         }
     }
 

@@ -55,7 +55,7 @@ class SyntheticAnomalyTest {
                             area++;
                             changedInside += changed ? 1 : 0;
                         } else {
-                            assertFalse(changed, "seed " + seed + ": pixel " + x + "," + y + " changed outside the mask");
+                            assertFalse(changed, "seed " + seed + ": " + x + "," + y + " changed outside the mask");
                         }
                     }
                 }
