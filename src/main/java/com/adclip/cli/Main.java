@@ -14,16 +14,17 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "CLIP anomaly detection for production lines (a JVM port of AnomalyCLIP).",
         subcommands = {
+            DemoCommand.class,
             ModelsCommand.class,
             FetchModelCommand.class,
-            PredictCommand.class,
-            ImportCommand.class,
-            TrainCommand.class,
-            DemoCommand.class,
-            BenchCommand.class,
             DatasetCommand.class,
+            SynthCommand.class,
+            TrainCommand.class,
             TestCommand.class,
             CalibrateCommand.class,
+            PredictCommand.class,
+            ImportCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
