@@ -47,6 +47,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cache", paramLabel = "DIR", description = "Model cache (default as for fetch-model).")
     Path cache;
 
+    @Option(names = "--mirror", paramLabel = "URL",
+            description = "Download the model from this mirror instead of openaipublic.azureedge.net "
+                    + "(default: $ADCLIP_MODEL_MIRROR).")
+    String mirror;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "adclip-demo",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -162,9 +167,9 @@ final class DemoCommand implements Callable<Integer> {
         ModelCache modelCache = ModelCache.locate(cache);
         step(err, 1, "model " + spec.name() + " (" + modelCache.pathOf(spec) + ")");
         try {
-            String mirror = ModelCache.mirror(null, System::getenv);
+            String source = ModelCache.mirror(mirror, System::getenv);
             ConsoleDownloadListener listener = new ConsoleDownloadListener(spec.name(), err, System.console() != null);
-            return new Downloader().fetch(modelCache.request(spec, mirror), listener).toString();
+            return new Downloader().fetch(modelCache.request(spec, source), listener).toString();
         } catch (AdclipException e) {
             throw AdclipException.usage(e.getMessage() + ". Or run the demo with --weights PATH.", e);
         }
