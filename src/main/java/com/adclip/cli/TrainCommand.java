@@ -143,6 +143,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "epoch, encoded every time; default: ${DEFAULT-VALUE}).")
     int augmentViews;
 
+    @Option(names = "--synthetic-anomalies", paramLabel = "RATIO", arity = "0..1", fallbackValue = "1.0",
+            description = "Paste generated anomalies (Perlin-noise regions blended with a texture, a colour shift or "
+                    + "another area, as DRAEM) onto good training images and train on them with their masks: RATIO "
+                    + "synthetic defective images per good image (default 1.0 when given). Lets a line with no "
+                    + "defects yet train a model.")
+    Double syntheticAnomalies;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -271,6 +278,7 @@ final class TrainCommand implements Callable<Integer> {
         stored.put("feature_cache", featureCache);
         stored.put("feature_cache_dtype", featureCacheDtype);
         stored.put("augment", augment);
+        stored.put("synthetic_anomalies", syntheticAnomalies);
         stored.put("augment_views", augmentViews);
         return stored;
     }
@@ -304,6 +312,8 @@ final class TrainCommand implements Callable<Integer> {
         featureCache = (String) o.getOrDefault("feature_cache", featureCache);
         featureCacheDtype = (String) o.getOrDefault("feature_cache_dtype", featureCacheDtype);
         augment = augment || Boolean.TRUE.equals(o.get("augment"));
+        syntheticAnomalies = syntheticAnomalies != null ? syntheticAnomalies : o.get("synthetic_anomalies") == null
+                ? null : ((Number) o.get("synthetic_anomalies")).doubleValue();
         augmentViews = o.get("augment_views") == null ? augmentViews : ((Number) o.get("augment_views")).intValue();
     }
 
@@ -418,9 +428,17 @@ final class TrainCommand implements Callable<Integer> {
         int execute(List<Sample> trainSamples, List<Sample> valSamples, Bundle resumed, NDManager manager)
                 throws Exception {
             ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(detector.imageSize()));
-            List<TrainItem> train = items(trainSamples, preprocessor, manager);
+            List<TrainItem> train = new ArrayList<>(items(trainSamples, preprocessor, manager));
             List<TrainItem> val = items(valSamples, preprocessor, manager);
             reportUnlabelled(train);
+            realDefects = train.stream().filter(TrainItem::anomalous).count();
+            List<TrainItem> synthetic = syntheticItems(trainSamples, preprocessor, manager);
+            List<Sample> samplesForItems = new ArrayList<>(trainSamples);
+            for (TrainItem item : synthetic) {
+                train.add(item);
+                samplesForItems.add(new Sample(item.image(), java.util.Optional.of(
+                        new com.adclip.data.MaskSource.File(maskFileOf(item.image()))), "synthetic", "synthetic", true));
+            }
             FeatureCache.Precision precision = featureCacheDtype.equalsIgnoreCase("fp16") ? FeatureCache.Precision.FP16
                     : FeatureCache.Precision.FP32;
             Path cacheDir = featureCache.equalsIgnoreCase("disk") ? modelOptions.cache().dir().resolve("features") : null;
@@ -428,7 +446,7 @@ final class TrainCommand implements Callable<Integer> {
             String context = weightsSha + "|" + preprocessor.config();
             try (FeatureCache cache = new FeatureCache(clip, request, context, precision, cacheDir, manager)) {
                 Trainer.FeatureSource source = augment
-                        ? new AugmentedSource(cache, preprocessor, train, trainSamples, config.seed(), augmentViews)
+                        ? new AugmentedSource(cache, preprocessor, train, samplesForItems, config.seed(), augmentViews)
                         : plainSource(cache, preprocessor);
                 TrainingObjective objective = new TrainingObjective(clip, config.losses(), detector.imageSize(),
                         detector.temperature());
@@ -449,6 +467,56 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 return finish(trainer, train, val, manager);
             }
+        }
+
+        private long realDefects;
+        private int syntheticCount;
+
+        /** Synthetic defective images made from the good training images (none without the option). */
+        private List<TrainItem> syntheticItems(List<Sample> samples, ImagePreprocessor preprocessor, NDManager manager)
+                throws java.io.IOException {
+            if (syntheticAnomalies == null) {
+                return List.of();
+            }
+            if (!(syntheticAnomalies > 0) || syntheticAnomalies > 100) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--synthetic-anomalies takes a ratio > 0 (synthetic defects per good image), got "
+                                + syntheticAnomalies);
+            }
+            List<Sample> goods = samples.stream().filter(s -> !s.anomaly()).toList();
+            if (goods.isEmpty()) {
+                throw AdclipException.usage("--synthetic-anomalies needs good training images, and there are none", null);
+            }
+            Path folder = Files.createDirectories(dir.resolve("synthetic"));
+            int count = (int) Math.max(1, Math.round(syntheticAnomalies * goods.size()));
+            List<TrainItem> items = new ArrayList<>();
+            for (int j = 0; j < count; j++) {
+                Sample good = goods.get(j % goods.size());
+                java.awt.image.BufferedImage rgb = preprocessor.prepare(good.image(), Long.MAX_VALUE).rgb();
+                com.adclip.synth.SyntheticAnomaly.Result result = com.adclip.synth.SyntheticAnomaly.apply(rgb,
+                        config.seed() * 7919 + j);
+                String stem = "synthetic_" + j + "_" + InputFiles.stem(good.image());
+                Path image = folder.resolve(stem + ".png");
+                com.adclip.synth.SyntheticAnomaly.write(result, image, maskFileOf(image));
+                byte[] mask = new byte[detector.imageSize() * detector.imageSize()];
+                try (NDManager scope = manager.newSubManager()) {
+                    float[] values = preprocessor.mask(scope, maskFileOf(image)).toFloatArray();
+                    for (int i = 0; i < values.length; i++) {
+                        mask[i] = values[i] > 0.5f ? (byte) 1 : 0;
+                    }
+                }
+                items.add(new TrainItem(image, FeatureCache.contentHash(image), true, mask));
+            }
+            syntheticCount = items.size();
+            err.printf(Locale.ROOT, "synthetic anomalies: %d defective images made from %d good ones in %s%s%n",
+                    items.size(), goods.size(), folder, realDefects == 0
+                            ? " (no real defects in the training data: this model never sees a real defect)" : "");
+            return items;
+        }
+
+        private Path maskFileOf(Path image) {
+            String name = image.getFileName().toString();
+            return image.resolveSibling(name.substring(0, name.length() - 4) + "_mask.png");
         }
 
         private Trainer.FeatureSource plainSource(FeatureCache cache, ImagePreprocessor preprocessor) {
@@ -504,6 +572,13 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("source", "adclip train");
             training.put("options", storedOptions(config));
+            training.put("real_defects_seen", realDefects);
+            training.put("synthetic_anomalies", syntheticCount);
+            if (realDefects == 0) {
+                training.put("note", syntheticCount > 0
+                        ? "trained with synthetic anomalies only: this model never saw a real defect"
+                        : "trained on good images only: this model never saw a defect");
+            }
             training.put("state", state);
             BundleManifest.ClipReference clipRef = new BundleManifest.ClipReference(
                     modelOptions.registryName(weightsPath).orElse(null), weightsPath.getFileName().toString(),
