@@ -21,6 +21,8 @@ import picocli.CommandLine.ScopeType;
             TrainCommand.class,
             BenchCommand.class,
             DatasetCommand.class,
+            ServeCommand.class,
+            WatchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
