@@ -37,7 +37,8 @@ import org.apache.commons.csv.CSVRecord;
  * to the error folder with {@code NAME.reason.txt}.
  *
  * <p>A journal in the input folder ({@link WatchJournal}) makes the watcher crash-safe: a restart neither skips
- * nor repeats a file. Sub-folders of the input folder are ignored, so the error folder may live inside it.
+ * nor repeats a file. Per file: inspect, write the overlay (or reason), journal {@code begin}, move, append the
+ * row, journal {@code done}; a restart finishes every {@code begin} without {@code done} from the journal. Sub-folders of the input folder are ignored, so the error folder may live inside it.
  */
 public final class FolderWatcher implements AutoCloseable {
     /** The results CSV's header. */
@@ -193,17 +194,17 @@ public final class FolderWatcher implements AutoCloseable {
             begin = new WatchJournal.Begin(seq, name, key(name, seen), (bad ? Verdict.NG : Verdict.OK).name(),
                     destination.toAbsolutePath().toString(), overlay.toAbsolutePath().toString(), p.score(),
                     threshold, inspection.millis(), p.regions().size(), null);
+            writeAtomically(overlay, Renderings.png(Renderings.overlay(inspection, inspector.mapMax())));
             journal.begin(begin);
             steps.after("begin", begin);
-            writeAtomically(overlay, Renderings.png(Renderings.overlay(inspection, inspector.mapMax())));
         } else {
             Path destination = unique(config.error(), name, seq);
             begin = new WatchJournal.Begin(seq, name, key(name, seen), "ERROR", destination.toAbsolutePath().toString(),
                     null, Double.NaN, threshold, 0, 0, reason);
-            journal.begin(begin);
-            steps.after("begin", begin);
             writeAtomically(config.error().resolve(destination.getFileName() + ".reason.txt"),
                     (reason + "\n").getBytes(StandardCharsets.UTF_8));
+            journal.begin(begin);
+            steps.after("begin", begin);
         }
         finish(begin);
     }

@@ -68,4 +68,18 @@ final class Http {
     static JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
     }
+
+    /** The value of an unlabelled metric from /metrics, or -1. */
+    double metric(String name) {
+        try {
+            for (String line : get("/metrics").body().split("\n")) {
+                if (line.startsWith(name + " ")) {
+                    return Double.parseDouble(line.substring(name.length() + 1).trim());
+                }
+            }
+            return -1;
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
 }
