@@ -253,7 +253,7 @@ public final class StationServer implements AutoCloseable {
             } catch (io.javalin.validation.ValidationException e) {
                 error(ctx, 400, "invalid query: " + e.getErrors().keySet() + " " + e.getErrors().values());
             } catch (Exception e) {
-                error(ctx, 500, "internal error: " + e);
+                error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + ")");
             } finally {
                 inFlight.decrementAndGet();
                 metrics.request(name, ctx.statusCode(), (System.nanoTime() - t0) / 1e9);

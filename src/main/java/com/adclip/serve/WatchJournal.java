@@ -97,10 +97,6 @@ final class WatchJournal implements AutoCloseable {
         return doneKeys.contains(key);
     }
 
-    boolean isPending(String name) {
-        return pending.values().stream().anyMatch(b -> b.name().equals(name));
-    }
-
     void begin(Begin begin) {
         append(Map.of("type", "begin", "seq", begin.seq(), "begin", begin));
         pending.put(begin.seq(), begin);
