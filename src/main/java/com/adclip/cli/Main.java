@@ -24,6 +24,8 @@ import picocli.CommandLine.ScopeType;
             CalibrateCommand.class,
             PredictCommand.class,
             ImportCommand.class,
+            ServeCommand.class,
+            WatchCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,0 +1,32 @@
+package com.adclip.cli;
+
+import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.PostProcessor;
+import com.adclip.anomaly.Predictor;
+import com.adclip.clip.ImagePreprocessor;
+import com.adclip.clip.PreprocessConfig;
+import com.adclip.serve.PredictorInspector;
+import java.nio.file.Path;
+
+/** The model side shared by {@code serve} and {@code watch}: a detector and an inspector over it. */
+final class StationSetup {
+    private StationSetup() {}
+
+    /** The image threshold: the option's, else the bundle's (or the default for a checkpoint). */
+    static double imageThreshold(DetectorSetup setup, Double option) {
+        return option != null ? option : setup.thresholds.image();
+    }
+
+    static PredictorInspector inspector(DetectorSetup setup, DetectorOptions options, double imageThreshold,
+            double maxMegapixels) {
+        DetectorConfig config = setup.detector.config();
+        double map = setup.thresholds.pixel();
+        PostProcessor post = new PostProcessor(PostProcessor.smoothing(config.sigma()), imageThreshold, map);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
+        Predictor predictor = new Predictor(setup.detector, preprocessor, post, (long) (maxMegapixels * 1e6),
+                setup.manager);
+        Path source = options.bundle != null ? options.bundle : options.checkpoint;
+        return new PredictorInspector(predictor, source.getFileName().toString(), map,
+                config.featureBlocks().size());
+    }
+}

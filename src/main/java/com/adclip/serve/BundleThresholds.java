@@ -1,0 +1,92 @@
+package com.adclip.serve;
+
+import com.adclip.AdclipException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Enumeration;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Saves an operator's image threshold into an {@code .adclip} bundle: the other entries are copied byte for
+ * byte, {@code manifest.json} gets the new threshold with strategy {@code operator}, the old file is kept as
+ * {@code NAME.adclip.bak}, and the new one replaces it by an atomic rename, so a reader sees either file whole.
+ */
+final class BundleThresholds {
+    static final String MANIFEST = "manifest.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private BundleThresholds() {}
+
+    /**
+     * Writes {@code threshold} as the bundle's image threshold.
+     *
+     * @return the backup of the previous bundle
+     */
+    static synchronized Path saveImageThreshold(Path bundle, double threshold) {
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("the image threshold must be in [0, 1], got " + threshold);
+        }
+        Path parent = bundle.toAbsolutePath().getParent();
+        Path backup = bundle.resolveSibling(bundle.getFileName() + ".bak");
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(parent, bundle.getFileName().toString(), ".tmp");
+            rewrite(bundle, temp, threshold);
+            Files.copy(bundle, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.move(temp, bundle, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return backup;
+        } catch (IOException e) {
+            throw new AdclipException("cannot save the threshold into " + bundle + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // best effort: a stray temporary file is harmless
+                }
+            }
+        }
+    }
+
+    private static void rewrite(Path bundle, Path target, double threshold) throws IOException {
+        try (ZipFile zip = new ZipFile(bundle.toFile()); OutputStream file = Files.newOutputStream(target);
+                ZipOutputStream out = new ZipOutputStream(file)) {
+            ZipEntry manifest = zip.getEntry(MANIFEST);
+            if (manifest == null) {
+                throw new AdclipException(bundle + " is not an .adclip bundle: it has no " + MANIFEST);
+            }
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                try (InputStream in = zip.getInputStream(entry)) {
+                    if (entry.getName().equals(MANIFEST)) {
+                        out.write(updated(in.readAllBytes(), threshold));
+                    } else {
+                        in.transferTo(out);
+                    }
+                }
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static byte[] updated(byte[] manifest, double threshold) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(manifest);
+        ObjectNode thresholds = (ObjectNode) root.get("thresholds");
+        thresholds.put("image", threshold);
+        thresholds.put("image_strategy", "operator");
+        thresholds.put("image_saved", Instant.now().toString());
+        return JSON.writeValueAsBytes(root);
+    }
+}

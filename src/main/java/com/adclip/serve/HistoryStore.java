@@ -1,0 +1,120 @@
+package com.adclip.serve;
+
+import com.adclip.AdclipException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recent inspections in an embedded SQLite file, thumbnails included, so a restarted station still shows its
+ * shift. One connection, used under this object's lock (the writes are tiny next to an inference).
+ */
+final class HistoryStore implements AutoCloseable {
+    /**
+     * One inspection.
+     *
+     * @param id assigned by the store (0 before {@link #add})
+     * @param time when it was inspected
+     * @param name the upload's file name as the client gave it (display only, never used as a path)
+     * @param thumbnail a small JPEG of the overlay
+     */
+    record Entry(long id, Instant time, String name, double score, String verdict, double threshold, double millis,
+            int regions, byte[] thumbnail) {}
+
+    /** OK and NG counts since a moment. */
+    record Counts(Instant since, long ok, long ng) {}
+
+    private final Connection connection;
+
+    HistoryStore(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("CREATE TABLE IF NOT EXISTS inspections (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                        + "time_ms INTEGER NOT NULL, name TEXT, score REAL NOT NULL, verdict TEXT NOT NULL, "
+                        + "threshold REAL NOT NULL, millis REAL NOT NULL, regions INTEGER NOT NULL, thumbnail BLOB)");
+                s.execute("CREATE INDEX IF NOT EXISTS inspections_time ON inspections(time_ms)");
+            }
+        } catch (SQLException | java.io.IOException e) {
+            throw new AdclipException("cannot open the history database " + file + ": " + e.getMessage()
+                    + " (check that its folder is writable, or pass another --history FILE)", e);
+        }
+    }
+
+    synchronized Entry add(Entry e) {
+        try (PreparedStatement s = connection.prepareStatement("INSERT INTO inspections (time_ms, name, score, "
+                + "verdict, threshold, millis, regions, thumbnail) VALUES (?,?,?,?,?,?,?,?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            s.setLong(1, e.time().toEpochMilli());
+            s.setString(2, e.name());
+            s.setDouble(3, e.score());
+            s.setString(4, e.verdict());
+            s.setDouble(5, e.threshold());
+            s.setDouble(6, e.millis());
+            s.setInt(7, e.regions());
+            s.setBytes(8, e.thumbnail());
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                keys.next();
+                return new Entry(keys.getLong(1), e.time(), e.name(), e.score(), e.verdict(), e.threshold(),
+                        e.millis(), e.regions(), e.thumbnail());
+            }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("history write failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The newest {@code limit} entries, newest first. */
+    synchronized List<Entry> recent(int limit) {
+        List<Entry> entries = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT id, time_ms, name, score, verdict, threshold, "
+                + "millis, regions, thumbnail FROM inspections ORDER BY id DESC LIMIT ?")) {
+            s.setInt(1, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    entries.add(new Entry(r.getLong(1), Instant.ofEpochMilli(r.getLong(2)), r.getString(3),
+                            r.getDouble(4), r.getString(5), r.getDouble(6), r.getDouble(7), r.getInt(8),
+                            r.getBytes(9)));
+                }
+            }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("history read failed: " + ex.getMessage(), ex);
+        }
+        return entries;
+    }
+
+    synchronized Counts counts(Instant since) {
+        try (PreparedStatement s = connection.prepareStatement("SELECT "
+                + "COALESCE(SUM(CASE WHEN verdict = 'OK' THEN 1 ELSE 0 END), 0), "
+                + "COALESCE(SUM(CASE WHEN verdict = 'NG' THEN 1 ELSE 0 END), 0) FROM inspections WHERE time_ms >= ?")) {
+            s.setLong(1, since.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return new Counts(since, r.getLong(1), r.getLong(2));
+            }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("history read failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing: nothing left to do
+        }
+    }
+}

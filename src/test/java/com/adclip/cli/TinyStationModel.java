@@ -1,0 +1,67 @@
+package com.adclip.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.adclip.serve.Inspector;
+import com.adclip.testing.Fixtures;
+import java.nio.file.Path;
+
+/**
+ * For station tests: a bundle imported from the golden {@code prompt-learner.pth} onto the golden tiny CLIP
+ * (48 px, features 2,3,4,6, DPAM 5) and an {@link Inspector} over it, built as {@code adclip serve} builds it.
+ */
+public final class TinyStationModel implements AutoCloseable {
+    private final DetectorSetup setup;
+    private final Inspector inspector;
+    private final Path bundle;
+    private final double threshold;
+
+    private TinyStationModel(DetectorSetup setup, Inspector inspector, Path bundle, double threshold) {
+        this.setup = setup;
+        this.inspector = inspector;
+        this.bundle = bundle;
+        this.threshold = threshold;
+    }
+
+    /** Imports the bundle into {@code dir} and loads it (skips or fails like other golden tests without fixtures). */
+    public static TinyStationModel load(Path dir) {
+        Path golden = Fixtures.goldenV1();
+        Path bundle = dir.resolve("tiny.adclip");
+        Path cache = dir.resolve("cache");
+        CliRun imported = CliRun.of("import", "--weights", golden.resolve("tiny-clip.pt").toString(), "--checkpoint",
+                golden.resolve("prompt-learner.pth").toString(), "--image-size", "48", "--features", "2,3,4,6",
+                "--dpam", "5", "--out", bundle.toString(), "--cache", cache.toString());
+        assertEquals(0, imported.exitCode(), imported.toString());
+        DetectorOptions options = new DetectorOptions();
+        options.bundle = bundle;
+        ModelOptions model = new ModelOptions();
+        model.weights = golden.resolve("tiny-clip.pt");
+        model.cache = cache;
+        DetectorSetup setup = DetectorSetup.create(model, options);
+        double threshold = StationSetup.imageThreshold(setup, null);
+        return new TinyStationModel(setup, StationSetup.inspector(setup, options, threshold, 40), bundle, threshold);
+    }
+
+    public Inspector inspector() {
+        return inspector;
+    }
+
+    public Path bundle() {
+        return bundle;
+    }
+
+    /** The bundle's image threshold. */
+    public double threshold() {
+        return threshold;
+    }
+
+    /** The golden image {@code images/imgN.png}. */
+    public static Path image(int n) {
+        return Fixtures.goldenV1().resolve("images/img" + n + ".png");
+    }
+
+    @Override
+    public void close() {
+        setup.close();
+    }
+}

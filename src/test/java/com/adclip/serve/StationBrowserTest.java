@@ -1,0 +1,139 @@
+package com.adclip.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.adclip.cli.TinyStationModel;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The operator page in Debian's headless Chromium (through chromedriver): the API key dialog, an upload, the
+ * verdict, the overlay and its toggle, the history strip; screenshots in {@code target/station-screenshots/}.
+ * Skips with a notice when Chromium is absent, and fails under {@code CI=true}.
+ */
+class StationBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String KEY = "browser-key";
+
+    @TempDir static Path tmp;
+    private static TinyStationModel model;
+    private static StationServer server;
+    private static ChromeDriver driver;
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            String message = "Chromium or chromedriver not found at " + CHROMIUM + " / " + CHROMEDRIVER
+                    + " (apt-get install -y chromium chromium-driver)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(message + "; under CI=true the browser test is required");
+            }
+            System.err.println("NOTICE: SKIPPING browser test: " + message);
+            Assumptions.abort(message);
+        }
+        model = TinyStationModel.load(tmp);
+        StationServer.Config config = StationServer.Config.defaults(tmp.resolve("history.db"), model.threshold())
+                .withAddress("127.0.0.1", 0).withApiKey(KEY).withBundle(model.bundle());
+        server = new StationServer(config, model.inspector()).start();
+        assertTrue(server.awaitReady(Duration.ofSeconds(60)));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + Files.createDirectories(tmp.resolve("profile")),
+                "--window-size=1920,1080");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(driver, Duration.ofSeconds(30));
+    }
+
+    private static Path screenshot(String name) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "station-screenshots"));
+        Path file = dir.resolve(name).toAbsolutePath();
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        System.err.println("screenshot: " + file);
+        return file;
+    }
+
+    @Test
+    void uploadShowsTheVerdictTheOverlayAndTheHistory() throws Exception {
+        driver.get("http://127.0.0.1:" + server.port() + "/");
+        WebElement dialog = waiting().until(d -> {
+            WebElement e = d.findElement(By.id("key-dialog"));
+            return e.getDomAttribute("open") != null || e.getDomProperty("open").equals("true") ? e : null;
+        });
+        dialog.findElement(By.id("key-input")).sendKeys(KEY);
+        dialog.findElement(By.tagName("button")).click();
+        waiting().until(d -> d.findElement(By.id("model")).getText().equals("tiny.adclip"));
+
+        Path image = TinyStationModel.image(2);
+        driver.findElement(By.id("file")).sendKeys(image.toString());
+        WebElement verdict = waiting().until(d -> {
+            WebElement v = d.findElement(By.id("verdict"));
+            return v.getText().equals("OK") || v.getText().equals("NG") ? v : null;
+        });
+        JsonNode api = Http.json(new Http(server.port(), KEY).postRaw("/api/v1/inspect", "image/png",
+                Files.readAllBytes(image)));
+        assertEquals(api.get("verdict").asText(), verdict.getText(), "the page shows the API's verdict");
+        assertTrue(verdict.getDomAttribute("class").contains(verdict.getText()), "coloured by verdict");
+        WebElement view = driver.findElement(By.id("view"));
+        waiting().until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                "return document.getElementById('view').naturalWidth")).intValue() == 60);
+        assertTrue(view.getDomAttribute("src").startsWith("data:image/png;base64,"), "the overlay is shown");
+        assertEquals("on", view.getDomAttribute("data-heat"));
+        assertTrue(view.getSize().getWidth() > 300, "the small image is scaled up to be seen");
+        waiting().until(d -> !d.findElements(By.cssSelector("#history .thumb")).isEmpty());
+        Path desktop = screenshot("station-1920x1080.png");
+
+        driver.findElement(By.id("heat")).click();
+        assertEquals("off", view.getDomAttribute("data-heat"));
+        assertTrue(view.getDomAttribute("src").startsWith("blob:"), "the plain image without the heat map");
+        driver.findElement(By.id("heat")).click();
+        assertEquals("on", view.getDomAttribute("data-heat"));
+
+        driver.manage().window().setSize(new Dimension(1024, 768));
+        Thread.sleep(300);
+        Path tablet = screenshot("station-1024x768.png");
+        assertTrue(Files.size(desktop) > 10_000 && Files.size(tablet) > 10_000);
+    }
+}
