@@ -85,6 +85,10 @@ public record DetectorConfig(
         return new DetectorConfig(imageSize, featureBlocks, dpam, value, temperature, prompts);
     }
 
+    public DetectorConfig withTemperature(float value) {
+        return new DetectorConfig(imageSize, featureBlocks, dpam, sigma, value, prompts);
+    }
+
     public DetectorConfig withPrompts(PromptConfig value) {
         return new DetectorConfig(imageSize, featureBlocks, dpam, sigma, temperature, value);
     }

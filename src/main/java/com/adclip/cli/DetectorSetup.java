@@ -116,6 +116,9 @@ final class DetectorSetup implements AutoCloseable {
             if (options.sigma != null) {
                 config = config.withSigma(options.sigma);
             }
+            if (options.temperature != null) {
+                config = config.withTemperature(options.temperature);
+            }
         } catch (IllegalArgumentException e) {
             throw AdclipException.usage(e.getMessage(), e);
         }

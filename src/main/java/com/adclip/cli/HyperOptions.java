@@ -42,6 +42,10 @@ final class HyperOptions {
                     + "else 4).")
     Double sigma;
 
+    @Option(names = "--temperature", paramLabel = "T",
+            description = "Softmax temperature of CLIP similarities (default: the bundle's, else 0.07).")
+    Float temperature;
+
     /** Consumes {@code 6,12,18,24} or {@code 6 12 18 24}, stopping at the first token that is not a number list. */
     static final class IntegerListConsumer implements CommandLine.IParameterConsumer {
         @Override
