@@ -466,6 +466,8 @@ final class TrainCommand implements Callable<Integer> {
                     return 130;
                 }
                 return finish(trainer, train, val, manager);
+            } finally {
+                done.countDown();
             }
         }
 
@@ -534,8 +536,10 @@ final class TrainCommand implements Callable<Integer> {
             };
         }
 
+        /** Released once everything the run prints and writes is done, so a Ctrl-C exit waits for it. */
+        private final CountDownLatch done = new CountDownLatch(1);
+
         private Trainer.Result runWithInterrupt(Trainer trainer, Trainer.Start start, NDManager manager) {
-            CountDownLatch done = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 trainer.requestStop();
                 try {
@@ -548,7 +552,6 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 return trainer.run(start, this::checkpoint, manager);
             } finally {
-                done.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
