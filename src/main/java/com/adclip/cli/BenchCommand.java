@@ -8,6 +8,7 @@ import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.PostProcessor;
 import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
 import com.adclip.clip.ImagePreprocessor;
@@ -100,12 +101,24 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --train: images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--metrics",
+            description = "Time the streaming pixel metrics instead: --maps synthetic maps of --image-size² pixels "
+                    + "(default 2,000 maps at 518², 537 M pixels), with peak heap.")
+    boolean metrics;
+
+    @Option(names = "--maps", paramLabel = "N", defaultValue = "2000",
+            description = "With --metrics: number of maps (default: ${DEFAULT-VALUE}).")
+    int maps;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         validate();
+        if (metrics) {
+            return benchMetrics();
+        }
         if (threads != null) {
             JniUtils.setNumThreads(threads);
         }
@@ -114,6 +127,9 @@ final class BenchCommand implements Callable<Integer> {
             DetectorConfig detector = DetectorConfig.defaultsFor(clipWeights.config());
             int size = imageSize != null ? imageSize : detector.imageSize();
             detector = detector.withImageSize(size);
+            PromptConfig p = detector.prompts(); // small CLIPs (tests) have fewer text blocks than depth 9
+            detector = detector.withPrompts(new PromptConfig(p.nCtx(), p.tNCtx(),
+                    Math.min(p.depth(), clipWeights.config().text().layers()), p.classWord()));
             detector.checkAgainst(clipWeights.config());
             ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager);
             if (train) {
@@ -239,6 +255,26 @@ final class BenchCommand implements Callable<Integer> {
         json.put("java", System.getProperty("java.version"));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         spec.commandLine().getOut().flush();
+    }
+
+    private int benchMetrics() throws IOException {
+        int side = imageSize != null ? imageSize : DetectorConfig.DEFAULT_IMAGE_SIZE;
+        com.adclip.eval.PixelMetricsBenchmark.Report report = com.adclip.eval.PixelMetricsBenchmark.run(maps, side, side,
+                42, com.adclip.eval.PixelMetricsAccumulator.DEFAULT_CAPACITY);
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("mode", "pixel-metrics");
+        json.put("maps", report.maps());
+        json.put("pixels", report.pixels());
+        json.put("metric_seconds", round(report.metricSeconds()));
+        json.put("total_seconds", round(report.totalSeconds()));
+        json.put("peak_heap_mb", round(report.peakHeapBytes() / 1e6));
+        json.put("histogram_mb", round(report.histogramBytes() / 1e6));
+        json.put("exact", report.metrics().exact());
+        json.put("auroc_error_bound", report.metrics().aurocErrorBound());
+        json.put("cpu", cpuName());
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 
     private void printTrain(TrainBench.Result result, DetectorConfig detector) throws IOException {

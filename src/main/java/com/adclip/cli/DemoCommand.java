@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -68,25 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Side of the generated images (default: ${DEFAULT-VALUE}).")
     int synthSize;
 
-    @Option(names = {"--image-size", "--image_size"}, paramLabel = "N",
-            description = "Model input side (default: the model's own resolution, 224 for ViT-B/16).")
-    Integer imageSize;
-
-    @Option(names = {"--features", "--features_list"}, paramLabel = "BLOCKS", split = ",",
-            parameterConsumer = HyperOptions.IntegerListConsumer.class, description = "Feature blocks.")
-    List<Integer> features;
-
-    @Option(names = {"--dpam", "--DPAM_layer"}, paramLabel = "N", description = "DPAM layer.")
-    Integer dpam;
-
-    @Option(names = "--depth", paramLabel = "N", description = "Prompt depth.")
-    Integer depth;
-
-    @Option(names = {"--n-ctx", "--n_ctx"}, paramLabel = "N", description = "Context vectors.")
-    Integer nCtx;
-
-    @Option(names = {"--t-n-ctx", "--t_n_ctx"}, paramLabel = "N", description = "Deep-prompt tokens.")
-    Integer tNCtx;
+    @Mixin HyperOptions hyper;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -99,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         String weightsArg = weightsArgument(err);
-        int size = imageSize != null ? imageSize : modelResolution();
+        int size = hyper.imageSize != null ? hyper.imageSize : modelResolution();
         Path data = out.resolve("data");
         Path run = out.resolve("run");
         Path eval = out.resolve("eval");
@@ -183,15 +166,18 @@ final class DemoCommand implements Callable<Integer> {
         return ModelRegistry.find(model).inputResolution();
     }
 
+    /** Passes the hyper-parameters the user gave on to train (test takes them from the bundle). */
     private void addModelOptions(List<String> args) {
-        if (features != null) {
+        if (hyper.features != null) {
             args.add("--features");
-            args.add(String.join(",", features.stream().map(String::valueOf).toList()));
+            args.add(String.join(",", hyper.features.stream().map(String::valueOf).toList()));
         }
-        add(args, "--dpam", dpam);
-        add(args, "--depth", depth);
-        add(args, "--n-ctx", nCtx);
-        add(args, "--t-n-ctx", tNCtx);
+        add(args, "--dpam", hyper.dpam);
+        add(args, "--depth", hyper.depth);
+        add(args, "--n-ctx", hyper.nCtx);
+        add(args, "--t-n-ctx", hyper.tNCtx);
+        add(args, "--sigma", hyper.sigma);
+        add(args, "--temperature", hyper.temperature);
         addCache(args);
     }
 
@@ -202,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void add(List<String> args, String name, Integer value) {
+    private static void add(List<String> args, String name, Number value) {
         if (value != null) {
             args.add(name);
             args.add(value.toString());

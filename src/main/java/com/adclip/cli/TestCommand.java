@@ -200,8 +200,13 @@ final class TestCommand implements Callable<Integer> {
 
     private Map<String, String> about(DetectorSetup setup, Dataset dataset, double t, EvaluationPass pass) {
         Map<String, String> about = new LinkedHashMap<>();
-        about.put("CLIP weights", setup.weightsPath.toAbsolutePath().normalize() + " (sha256 " + setup.weightsSha256
-                + ")");
+        if (ModelOptions.isRandom(setup.weightsPath)) {
+            about.put("WARNING", EvaluationReport.RANDOM_WEIGHTS_WARNING);
+            about.put("CLIP weights", setup.weightsPath + " (random weights of that shape)");
+        } else {
+            about.put("CLIP weights", setup.weightsPath.toAbsolutePath().normalize() + " (sha256 "
+                    + setup.weightsSha256 + ")");
+        }
         about.put(detectorOptions.bundle != null ? "bundle" : "checkpoint", (detectorOptions.bundle != null
                 ? detectorOptions.bundle : detectorOptions.checkpoint).toAbsolutePath().normalize().toString());
         DetectorConfig c = setup.detector.config();

@@ -575,6 +575,9 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("source", "adclip train");
             training.put("options", storedOptions(config));
+            if (ModelOptions.isRandom(weightsPath)) {
+                training.put("warning", com.adclip.report.EvaluationReport.RANDOM_WEIGHTS_WARNING);
+            }
             training.put("real_defects_seen", realDefects);
             training.put("synthetic_anomalies", syntheticCount);
             if (realDefects == 0) {

@@ -128,9 +128,9 @@ public final class Augmentation {
         float[] mask = null;
         if (source.mask != null) {
             Box box = plan.crop() == null ? null : plan.crop().scaled(source.image, source.mask);
-            mask = maskValues(preprocessor.fit(geometry(source.mask, plan, box), Filter.BILINEAR));
+            mask = ImagePreprocessor.threshold(preprocessor.fit(geometry(source.mask, plan, box), Filter.BILINEAR));
         }
-        return new View(normalise(rgb), mask, preprocessor.config().size());
+        return new View(preprocessor.normalise(rgb), mask, preprocessor.config().size());
     }
 
     /**
@@ -342,29 +342,5 @@ public final class Augmentation {
             bytes[i] = samples[i] != 0 ? (byte) 255 : 0;
         }
         return new PillowImage(Mode.L, w, h, bytes, null);
-    }
-
-    /** A fitted L mask divided by 255, then {@code > 0.5}, as {@link ImagePreprocessor#mask}. */
-    private static float[] maskValues(PillowImage fitted) {
-        byte[] data = fitted.data();
-        float[] out = new float[data.length];
-        for (int i = 0; i < data.length; i++) {
-            out[i] = (data[i] & 0xFF) / 255f > 0.5f ? 1f : 0f;
-        }
-        return out;
-    }
-
-    /** {@code ToTensor} then {@code Normalize} in float32, as {@link ImagePreprocessor}: RGB bytes in, CHW out. */
-    private float[] normalise(byte[] rgb) {
-        int n = rgb.length / 3;
-        float[] mean = preprocessor.config().mean();
-        float[] std = preprocessor.config().std();
-        float[] out = new float[rgb.length];
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < n; i++) {
-                out[c * n + i] = ((rgb[i * 3 + c] & 0xFF) / 255f - mean[c]) / std[c];
-            }
-        }
-        return out;
     }
 }

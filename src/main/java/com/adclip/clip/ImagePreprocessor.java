@@ -207,6 +207,11 @@ public final class ImagePreprocessor {
             binary[i] = binary[i] != 0 ? (byte) 255 : 0;
         }
         PillowImage fitted = fit(new PillowImage(Mode.L, l.width(), l.height(), binary, null), Filter.BILINEAR);
+        return threshold(fitted);
+    }
+
+    /** A fitted L mask divided by 255, then {@code > 0.5}, as the reference binarises masks. */
+    static float[] threshold(PillowImage fitted) {
         byte[] data = fitted.data();
         float[] out = new float[data.length];
         for (int i = 0; i < data.length; i++) {
@@ -250,7 +255,7 @@ public final class ImagePreprocessor {
     }
 
     /** {@code ToTensor} then {@code Normalize}, in float32 as torch computes them; RGB bytes in, CHW out. */
-    private float[] normalise(byte[] rgb) {
+    float[] normalise(byte[] rgb) {
         int n = rgb.length / 3;
         float[] mean = config.mean();
         float[] std = config.std();

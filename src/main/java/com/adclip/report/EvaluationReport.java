@@ -267,6 +267,9 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
     // ---- report.html
 
     /** {@code report.html}: one self-contained page. */
+    /** Shown at the top of every output made with {@code --weights random:NAME}. */
+    public static final String RANDOM_WEIGHTS_WARNING = "random weights: numbers are meaningless";
+
     public String html() {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>AD-CLIP evaluation</title>\n")
@@ -277,7 +280,12 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
                 .append(".plots img{margin:4px;border:1px solid #ddd}.card{display:inline-block;vertical-align:top;")
                 .append("margin:6px;padding:6px;border:1px solid #ddd;border-radius:4px}.card img{margin:2px}")
                 .append(".small{font-size:85%;color:#555}\n</style></head><body>\n");
-        h.append("<h1>AD-CLIP evaluation</h1>\n<table>\n");
+        h.append("<h1>AD-CLIP evaluation</h1>\n");
+        if (about.containsKey("WARNING")) {
+            h.append("<p style=\"background:#b00020;color:#fff;font-size:140%;padding:10px\">")
+                    .append(esc(about.get("WARNING"))).append("</p>\n");
+        }
+        h.append("<table>\n");
         about.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v))
                 .append("</td></tr>\n"));
         h.append("</table>\n<h2>Metrics</h2>\n<p class=\"small\">Percent. P, R and F1 at threshold ")
