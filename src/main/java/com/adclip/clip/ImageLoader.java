@@ -70,6 +70,23 @@ final class ImageLoader {
      * size comes from the file's header).
      */
     static PillowImage load(Path file, long maxPixels) {
+        return withReader(file, false, "cannot read image ", (reader, in) -> {
+            requireAtMost(file, reader, maxPixels);
+            return decode(file, reader, in);
+        });
+    }
+
+    /** What to do with a file's image reader, once its input is set. */
+    @FunctionalInterface
+    interface ReaderAction<T> {
+        T apply(ImageReader reader, ImageInputStream in) throws IOException;
+    }
+
+    /**
+     * Opens {@code file}, finds a decoder for its content (not its extension), sets it on the stream and runs
+     * {@code action}; every failure becomes one {@link AdclipException} starting with {@code failure}.
+     */
+    static <T> T withReader(Path file, boolean ignoreMetadata, String failure, ReaderAction<T> action) {
         if (!Files.isRegularFile(file)) {
             throw new AdclipException("image " + file + " does not exist or is not a regular file");
         }
@@ -81,17 +98,15 @@ final class ImageLoader {
             }
             ImageReader reader = readers.next();
             try {
-                reader.setInput(in, true, false);
-                requireAtMost(file, reader, maxPixels);
-                return decode(file, reader, in);
+                reader.setInput(in, true, ignoreMetadata);
+                return action.apply(reader, in);
             } finally {
                 reader.dispose();
             }
         } catch (AdclipException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new AdclipException("cannot read image " + file + ": " + describe(e)
-                    + " (is the file corrupt or truncated?)", e);
+            throw new AdclipException(failure + file + ": " + describe(e) + " (is the file corrupt or truncated?)", e);
         }
     }
 

@@ -169,32 +169,12 @@ public final class ImagePreprocessor {
      * @throws AdclipException if the file is missing or its header cannot be read
      */
     public static Dimension loadedSize(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new AdclipException("image " + file + " does not exist or is not a regular file");
-        }
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new AdclipException("cannot read image " + file + ": not a supported image format"
-                        + " (use PNG, JPEG, BMP, TIFF, WebP or GIF)");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                int orientation = ImageLoader.orientation(file, format);
-                return orientation >= 5 && orientation <= 8 ? new Dimension(h, w) : new Dimension(w, h);
-            } finally {
-                reader.dispose();
-            }
-        } catch (AdclipException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new AdclipException("cannot read the header of image " + file + ": " + e.getMessage()
-                    + " (is the file corrupt or truncated?)", e);
-        }
+        return ImageLoader.withReader(file, true, "cannot read the header of image ", (reader, in) -> {
+            int w = reader.getWidth(0);
+            int h = reader.getHeight(0);
+            int orientation = ImageLoader.orientation(file, reader.getFormatName().toLowerCase(Locale.ROOT));
+            return orientation >= 5 && orientation <= 8 ? new Dimension(h, w) : new Dimension(w, h);
+        });
     }
 
     float[] maskValues(Path mask) {
