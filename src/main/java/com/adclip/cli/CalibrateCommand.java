@@ -4,10 +4,8 @@ import com.adclip.AdclipException;
 import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.PostProcessor;
 import com.adclip.anomaly.Predictor;
 import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
 import com.adclip.data.Dataset;
 import com.adclip.eval.CurvePoints;
 import com.adclip.eval.ThresholdStrategy;
@@ -78,11 +76,9 @@ final class CalibrateCommand implements Callable<Integer> {
         Dataset dataset = TestCommand.loadSplit(data, split, spec);
         try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
             DetectorConfig config = setup.detector.config();
-            ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
-            PostProcessor post = new PostProcessor(PostProcessor.smoothing(config.sigma()), setup.thresholds.image(),
-                    setup.thresholds.pixel());
-            Predictor predictor = new Predictor(setup.detector, preprocessor, post,
-                    (long) (PredictCommand.DEFAULT_MAX_MEGAPIXELS * 1e6), setup.manager);
+            ImagePreprocessor preprocessor = setup.preprocessor();
+            Predictor predictor = setup.predictor(preprocessor, setup.thresholds.image(), setup.thresholds.pixel(),
+                    PredictCommand.DEFAULT_MAX_MEGAPIXELS);
             EvaluationPass pass = EvaluationPass.run(predictor, preprocessor, setup.manager, dataset, split, batchSize,
                     false, null);
             List<EvaluationPass.Scored> all = pass.all();

@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.AnomalyDetector;
+import com.adclip.anomaly.PostProcessor;
+import com.adclip.anomaly.Predictor;
+import com.adclip.clip.ImagePreprocessor;
+import com.adclip.clip.PreprocessConfig;
 import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
@@ -146,6 +150,23 @@ final class DetectorSetup implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw AdclipException.usage(e.getMessage(), e);
         }
+    }
+
+    /** Preprocessing for this detector's image size (the reference's squash resize). */
+    ImagePreprocessor preprocessor() {
+        return new ImagePreprocessor(PreprocessConfig.reference(detector.config().imageSize()));
+    }
+
+    /**
+     * Image files → answers with this detector: its smoothing, the given thresholds, and a pixel limit.
+     *
+     * @param maxMegapixels larger images are refused before decoding
+     */
+    Predictor predictor(ImagePreprocessor preprocessor, double imageThreshold, double mapThreshold,
+            double maxMegapixels) {
+        PostProcessor post = new PostProcessor(PostProcessor.smoothing(detector.config().sigma()), imageThreshold,
+                mapThreshold);
+        return new Predictor(detector, preprocessor, post, (long) (maxMegapixels * 1e6), manager);
     }
 
     /** Learned tensors for a bundle written from this setup. */

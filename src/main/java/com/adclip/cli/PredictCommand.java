@@ -2,11 +2,7 @@ package com.adclip.cli;
 
 import com.adclip.AdclipException;
 import com.adclip.anomaly.BundleManifest;
-import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.PostProcessor;
 import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,13 +98,10 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private Predictor predictor(DetectorSetup setup) {
-        DetectorConfig config = setup.detector.config();
         BundleManifest.Thresholds thresholds = setup.thresholds;
         double image = threshold != null ? threshold : thresholds.image();
         double map = mapThreshold != null ? mapThreshold : thresholds.pixel();
-        PostProcessor post = new PostProcessor(PostProcessor.smoothing(config.sigma()), image, map);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
-        return new Predictor(setup.detector, preprocessor, post, (long) (maxMegapixels * 1e6), setup.manager);
+        return setup.predictor(setup.preprocessor(), image, map, maxMegapixels);
     }
 
     private Summary run(Predictor predictor, List<InputFiles.Input> files, ResultWriter writer) {

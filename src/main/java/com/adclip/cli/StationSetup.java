@@ -1,10 +1,7 @@
 package com.adclip.cli;
 
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.PostProcessor;
 import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
 import com.adclip.serve.PredictorInspector;
 import java.nio.file.Path;
 
@@ -21,10 +18,7 @@ final class StationSetup {
             double maxMegapixels) {
         DetectorConfig config = setup.detector.config();
         double map = setup.thresholds.pixel();
-        PostProcessor post = new PostProcessor(PostProcessor.smoothing(config.sigma()), imageThreshold, map);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
-        Predictor predictor = new Predictor(setup.detector, preprocessor, post, (long) (maxMegapixels * 1e6),
-                setup.manager);
+        Predictor predictor = setup.predictor(setup.preprocessor(), imageThreshold, map, maxMegapixels);
         Path source = options.bundle != null ? options.bundle : options.checkpoint;
         return new PredictorInspector(predictor, source.getFileName().toString(), map,
                 config.featureBlocks().size());

@@ -4,11 +4,9 @@ import com.adclip.AdclipException;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapExport;
-import com.adclip.anomaly.PostProcessor;
 import com.adclip.anomaly.Prediction;
 import com.adclip.anomaly.Predictor;
 import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
 import com.adclip.data.Dataset;
 import com.adclip.data.DatasetLoader;
 import com.adclip.eval.ClassMetrics;
@@ -95,10 +93,9 @@ final class TestCommand implements Callable<Integer> {
         try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
             DetectorConfig config = setup.detector.config();
             double t = threshold != null ? threshold : setup.thresholds.image();
-            ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
-            PostProcessor post = new PostProcessor(PostProcessor.smoothing(config.sigma()), t, setup.thresholds.pixel());
-            Predictor predictor = new Predictor(setup.detector, preprocessor, post,
-                    (long) (PredictCommand.DEFAULT_MAX_MEGAPIXELS * 1e6), setup.manager);
+            ImagePreprocessor preprocessor = setup.preprocessor();
+            Predictor predictor = setup.predictor(preprocessor, t, setup.thresholds.pixel(),
+                    PredictCommand.DEFAULT_MAX_MEGAPIXELS);
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
             EvaluationPass pass = EvaluationPass.run(predictor, preprocessor, setup.manager, dataset, split, batchSize,
