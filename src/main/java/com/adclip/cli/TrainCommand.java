@@ -150,6 +150,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "defects yet train a model.")
     Double syntheticAnomalies;
 
+    @Option(names = "--ignore-defects",
+            description = "Train on the good training images only; defective ones are left out (a line that has not "
+                    + "seen a defect yet; combine with --synthetic-anomalies).")
+    boolean ignoreDefects;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -171,6 +176,9 @@ final class TrainCommand implements Callable<Integer> {
                 dataset = dataset.withValidationSplit(valSplit, config.seed());
             }
             List<Sample> trainSamples = dataset.samples("train");
+            if (ignoreDefects) {
+                trainSamples = trainSamples.stream().filter(sample -> !sample.anomaly()).toList();
+            }
             List<Sample> valSamples = dataset.samples("val");
             Path weightsPath = modelOptions.resolve(null);
             ClipWeights weights = ModelOptions.load(weightsPath, manager);
@@ -279,6 +287,7 @@ final class TrainCommand implements Callable<Integer> {
         stored.put("feature_cache_dtype", featureCacheDtype);
         stored.put("augment", augment);
         stored.put("synthetic_anomalies", syntheticAnomalies);
+        stored.put("ignore_defects", ignoreDefects);
         stored.put("augment_views", augmentViews);
         return stored;
     }
@@ -312,6 +321,7 @@ final class TrainCommand implements Callable<Integer> {
         featureCache = (String) o.getOrDefault("feature_cache", featureCache);
         featureCacheDtype = (String) o.getOrDefault("feature_cache_dtype", featureCacheDtype);
         augment = augment || Boolean.TRUE.equals(o.get("augment"));
+        ignoreDefects = ignoreDefects || Boolean.TRUE.equals(o.get("ignore_defects"));
         syntheticAnomalies = syntheticAnomalies != null ? syntheticAnomalies : o.get("synthetic_anomalies") == null
                 ? null : ((Number) o.get("synthetic_anomalies")).doubleValue();
         augmentViews = o.get("augment_views") == null ? augmentViews : ((Number) o.get("augment_views")).intValue();

@@ -112,6 +112,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void syntheticAnomaliesAloneTrainAModelThatSaysItNeverSawARealDefect() throws IOException {
+        Path out = tmp.resolve("synthetic");
+        CliRun run = run(tiny(out, "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--epochs", "1",
+                "--ignore-defects", "--synthetic-anomalies", "2"));
+        assertEquals(0, run.exitCode(), run.toString());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Object> training = Bundle.load(out.resolve("model.adclip"), manager).manifest().training();
+            assertEquals(0, ((Number) training.get("real_defects_seen")).intValue());
+            assertEquals(2, ((Number) training.get("synthetic_anomalies")).intValue(), "2 per good image, 1 good image");
+            assertTrue(String.valueOf(training.get("note")).contains("never saw a real defect"), training.toString());
+        }
+        try (var files = Files.list(out.resolve("synthetic"))) {
+            assertEquals(4, files.count(), "two images and their masks");
+        }
+        assertTrue(run.err().contains("never sees a real defect"), run.toString());
+    }
+
+    @Test
     void badDataIsRefusedBeforeAnyCompute() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         List<String> args = tiny(tmp.resolve("o"));
