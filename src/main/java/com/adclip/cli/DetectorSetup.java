@@ -62,6 +62,11 @@ final class DetectorSetup implements AutoCloseable {
     private static DetectorSetup fromBundle(ModelOptions model, DetectorOptions options, NDManager manager) {
         Bundle bundle = usage(() -> Bundle.load(options.bundle, manager));
         BundleManifest manifest = bundle.manifest();
+        if (manifest.clip().model() == null && model.weights == null && model.model == null) {
+            throw AdclipException.usage(options.bundle + " was trained with CLIP weights " + manifest.clip().weightsFile()
+                    + " (sha256 " + manifest.clip().weightsSha256() + "), not a registry model: pass them with "
+                    + "--weights PATH", null);
+        }
         Path path = model.resolve(manifest.clip().model());
         String sha = model.sha256(path);
         if (!sha.equals(manifest.clip().weightsSha256()) && !options.force) {

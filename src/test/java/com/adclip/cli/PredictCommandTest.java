@@ -210,6 +210,11 @@ class PredictCommandTest {
         CliRun forced = CliRun.of("predict", "--bundle", bundle.toString(), "--weights", other, "--force", "--out",
                 tmp.resolve("o2").toString(), "--cache", tmp.resolve("cache").toString(), image);
         assertEquals(0, forced.exitCode(), forced.toString());
+        CliRun noWeights = CliRun.of("predict", "--bundle", bundle.toString(), "--out", tmp.resolve("o4").toString(),
+                "--cache", tmp.resolve("cache").toString(), image);
+        assertEquals(2, noWeights.exitCode(), noWeights.toString());
+        assertTrue(noWeights.err().contains("tiny-clip.pt") && noWeights.err().contains("--weights PATH"),
+                noWeights.toString());
         CliRun same = CliRun.of("predict", "--bundle", bundle.toString(), "--weights",
                 golden.resolve("tiny-clip.pt").toString(), "--out", tmp.resolve("o3").toString(), "--cache",
                 tmp.resolve("cache").toString(), image);
