@@ -1,0 +1,61 @@
+package com.adclip.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.adclip.testing.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** Every bench mode runs and prints its one JSON line (timings are measured, never asserted). */
+class BenchCommandTest {
+    private static JsonNode json(CliRun run) throws IOException {
+        assertEquals(0, run.exitCode(), run.toString());
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(1, lines.length, run.out());
+        return new ObjectMapper().readTree(lines[0]);
+    }
+
+    private static String tiny() {
+        return Fixtures.goldenV1().resolve("tiny-clip.pt").toString();
+    }
+
+    @Test
+    void encoderAndEndToEndModes() throws IOException {
+        for (String mode : new String[] {"encoder", "end-to-end"}) {
+            JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "2",
+                    "--source-size", "64x48", mode.equals("encoder") ? "--warmup=1" : "--end-to-end"));
+            assertEquals(mode, line.get("mode").asText());
+            assertTrue(line.get("seconds_per_image").asDouble() > 0, line.toString());
+            assertTrue(line.get("threads").asInt() >= 1, line.toString());
+            assertEquals(48, line.get("image_size").asInt());
+        }
+    }
+
+    @Test
+    void trainModesWithAndWithoutTheCache() throws IOException {
+        JsonNode cached = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--train", "--images", "4",
+                "--batch-size", "2", "--epochs", "2", "--source-size", "64x48"));
+        assertEquals("train-cached", cached.get("mode").asText());
+        assertTrue(cached.has("later_epoch_seconds") && cached.get("cache_mb_per_image").asDouble() > 0,
+                cached.toString());
+        JsonNode uncached = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--train", "--no-cache",
+                "--images", "2", "--batch-size", "2", "--epochs", "2", "--source-size", "64x48"));
+        assertEquals("train-no-cache", uncached.get("mode").asText());
+    }
+
+    @Test
+    void metricsMode() throws IOException {
+        JsonNode line = json(CliRun.of("bench", "--metrics", "--maps", "4", "--image-size", "32"));
+        assertEquals(4 * 32 * 32, line.get("pixels").asLong());
+        assertTrue(line.get("exact").asBoolean(), line.toString());
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertEquals(2, CliRun.of("bench", "--images", "0").exitCode());
+        assertEquals(2, CliRun.of("bench", "--no-random-weights").exitCode());
+    }
+}
