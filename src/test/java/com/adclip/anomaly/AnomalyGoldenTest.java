@@ -11,7 +11,6 @@ import com.adclip.clip.VisionFeatures;
 import com.adclip.clip.VisionRequest;
 import com.adclip.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,9 +37,8 @@ class AnomalyGoldenTest {
         Path dir = Fixtures.goldenV1();
         manager = NDManager.newBaseManager();
         expected = Fixtures.npz(manager, dir.resolve("expected.npz"));
-        config = new ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("config");
-        Map<String, NDArray> weights = TestWeights.openAiSafetensors(manager, dir);
-        clip = ClipModel.create(TestWeights.tinyConfig(config), weights::get, manager);
+        config = TestWeights.goldenConfig(dir);
+        clip = TestWeights.tinyClip(manager, dir);
         Map<String, NDArray> learned = new HashMap<>();
         expected.forEach((name, array) -> {
             if (name.startsWith("learner/")) {

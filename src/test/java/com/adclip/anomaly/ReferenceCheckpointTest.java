@@ -13,7 +13,6 @@ import com.adclip.clip.ClipModel;
 import com.adclip.clip.TestWeights;
 import com.adclip.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,7 +32,7 @@ class ReferenceCheckpointTest {
     void setUp() throws IOException {
         dir = Fixtures.goldenV1();
         manager = NDManager.newBaseManager();
-        config = new ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("config");
+        config = TestWeights.goldenConfig(dir);
         weights = TestWeights.openAiSafetensors(manager, dir);
         expected = Fixtures.npz(manager, dir.resolve("expected.npz"));
     }

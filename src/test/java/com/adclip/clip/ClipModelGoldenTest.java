@@ -13,7 +13,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import com.adclip.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +36,8 @@ class ClipModelGoldenTest {
         Path dir = Fixtures.goldenV1();
         manager = NDManager.newBaseManager();
         expected = Fixtures.npz(manager, dir.resolve("expected.npz"));
-        config = new ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("config");
-        Map<String, NDArray> weights = TestWeights.openAiSafetensors(manager, dir);
-        model = ClipModel.create(TestWeights.tinyConfig(config), weights::get, manager);
+        config = TestWeights.goldenConfig(dir);
+        model = TestWeights.tinyClip(manager, dir);
     }
 
     @AfterAll

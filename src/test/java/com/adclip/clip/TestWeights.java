@@ -26,6 +26,18 @@ public final class TestWeights {
         return weights;
     }
 
+    /** golden-v1's {@code expected.json} → {@code config}. */
+    public static JsonNode goldenConfig(Path goldenDir) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(goldenDir.resolve("expected.json").toFile())
+                .get("config");
+    }
+
+    /** The tiny golden CLIP, its weights and derived tensors in {@code manager}. */
+    public static ClipModel tinyClip(NDManager manager, Path goldenDir) throws IOException {
+        Map<String, NDArray> weights = openAiSafetensors(manager, goldenDir);
+        return ClipModel.create(tinyConfig(goldenConfig(goldenDir)), weights::get, manager);
+    }
+
     /** The architecture from the fixture's own description (not from our inference code). */
     public static ClipConfig tinyConfig(JsonNode c) {
         return new ClipConfig(

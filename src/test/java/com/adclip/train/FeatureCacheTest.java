@@ -13,12 +13,10 @@ import com.adclip.clip.TestWeights;
 import com.adclip.clip.VisionFeatures;
 import com.adclip.clip.VisionRequest;
 import com.adclip.testing.Fixtures;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,9 +28,7 @@ class FeatureCacheTest {
     void entriesEqualTheEncoderAndAreRecomputedWhenTheImageChanges() throws Exception {
         Path dir = Fixtures.goldenV1();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> weights = TestWeights.openAiSafetensors(manager, dir);
-            ClipModel clip = ClipModel.create(TestWeights.tinyConfig(new ObjectMapper()
-                    .readTree(dir.resolve("expected.json").toFile()).get("config")), weights::get, manager);
+            ClipModel clip = TestWeights.tinyClip(manager, dir);
             ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(48));
             VisionRequest request = new VisionRequest(5, List.of(2, 6));
             Path image = tmp.resolve("part.png");

@@ -15,11 +15,9 @@ import com.adclip.clip.PreprocessConfig;
 import com.adclip.clip.TestWeights;
 import com.adclip.clip.VisionRequest;
 import com.adclip.testing.Fixtures;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A NaN loss stops training, names the batch, and leaves the last good checkpoint alone. */
@@ -28,9 +26,7 @@ class TrainerNanTest {
     void nanLossStopsAndNamesTheBatch() throws Exception {
         Path dir = Fixtures.goldenV1();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> weights = TestWeights.openAiSafetensors(manager, dir);
-            ClipModel clip = ClipModel.create(TestWeights.tinyConfig(new ObjectMapper()
-                    .readTree(dir.resolve("expected.json").toFile()).get("config")), weights::get, manager);
+            ClipModel clip = TestWeights.tinyClip(manager, dir);
             PromptLearner learner = PromptLearner.initialise(new PromptConfig(6, 2, 3, "object"), clip, manager, 1);
             ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(48));
             FeatureCache cache = new FeatureCache(clip, new VisionRequest(5, List.of(2, 3, 4, 6)), "w",
