@@ -5,7 +5,7 @@ import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.eval.CurvePoints;
 import com.adclip.eval.ThresholdStrategy;

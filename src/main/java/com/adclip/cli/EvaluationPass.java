@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Prediction;
 import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.data.Sample;
 import com.adclip.eval.PixelMetricsAccumulator;

@@ -6,7 +6,7 @@ import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
 import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.data.DatasetLoader;
 import com.adclip.eval.ClassMetrics;

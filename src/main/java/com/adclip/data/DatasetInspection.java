@@ -1,7 +1,7 @@
 package com.adclip.data;
 
 import com.adclip.AdclipException;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.image.ImagePreprocessor;
 import java.awt.Dimension;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.adclip.clip.PillowImage.Mode;
-import com.adclip.clip.PillowResample.Filter;
+import com.adclip.image.PillowImage.Mode;
+import com.adclip.image.PillowResample.Filter;
 import com.adclip.AdclipException;
 import java.awt.Dimension;
 import java.awt.image.BufferedImage;

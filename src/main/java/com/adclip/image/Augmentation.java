@@ -1,7 +1,7 @@
-package com.adclip.clip;
+package com.adclip.image;
 
-import com.adclip.clip.PillowImage.Mode;
-import com.adclip.clip.PillowResample.Filter;
+import com.adclip.image.PillowImage.Mode;
+import com.adclip.image.PillowResample.Filter;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
