@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import com.adclip.anomaly.AnomalyDetector;
+import com.adclip.bench.TrainBench;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.PostProcessor;
@@ -259,7 +260,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private int benchMetrics() throws IOException {
         int side = imageSize != null ? imageSize : DetectorConfig.DEFAULT_IMAGE_SIZE;
-        com.adclip.eval.PixelMetricsBenchmark.Report report = com.adclip.eval.PixelMetricsBenchmark.run(maps, side, side,
+        com.adclip.bench.PixelMetricsBenchmark.Report report = com.adclip.bench.PixelMetricsBenchmark.run(maps, side, side,
                 42, com.adclip.eval.PixelMetricsAccumulator.DEFAULT_CAPACITY);
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("mode", "pixel-metrics");
