@@ -7,8 +7,8 @@ import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.bench.TrainBench;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.PostProcessor;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
@@ -210,14 +210,14 @@ final class BenchCommand implements Callable<Integer> {
         try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
                 AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
             BundleManifest.Thresholds thresholds = BundleManifest.Thresholds.defaults(detector);
-            PostProcessor post = new PostProcessor(PostProcessor.smoothing(detector.sigma()), thresholds.image(),
+            MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(detector.sigma()), thresholds.image(),
                     thresholds.pixel());
-            Predictor predictor = new Predictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager);
+            AnomalyPredictor predictor = new AnomalyPredictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager);
             ResultWriter writer = new ResultWriter(dir.resolve("out"), true, false, detector);
             for (int i = 0; i < files.size(); i++) {
                 long t0 = System.nanoTime();
                 Path file = files.get(i);
-                Predictor.Outcome outcome = predictor.predict(List.of(file)).get(0);
+                AnomalyPredictor.Outcome outcome = predictor.predict(List.of(file)).get(0);
                 if (outcome.failed()) {
                     throw new IllegalStateException("bench image failed: " + outcome.error());
                 }

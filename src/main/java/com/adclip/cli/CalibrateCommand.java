@@ -4,7 +4,7 @@ import com.adclip.AdclipException;
 import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.eval.CurvePoints;
@@ -77,7 +77,7 @@ final class CalibrateCommand implements Callable<Integer> {
         try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
             DetectorConfig config = setup.detector.config();
             ImagePreprocessor preprocessor = setup.preprocessor();
-            Predictor predictor = setup.predictor(preprocessor, setup.thresholds.image(), setup.thresholds.pixel(),
+            AnomalyPredictor predictor = setup.predictor(preprocessor, setup.thresholds.image(), setup.thresholds.pixel(),
                     PredictCommand.DEFAULT_MAX_MEGAPIXELS);
             EvaluationPass pass = EvaluationPass.run(predictor, preprocessor, setup.manager, dataset, split, batchSize,
                     false, null);

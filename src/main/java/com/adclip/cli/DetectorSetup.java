@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.AnomalyDetector;
-import com.adclip.anomaly.PostProcessor;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.image.PreprocessConfig;
 import com.adclip.anomaly.Bundle;
@@ -167,11 +167,11 @@ final class DetectorSetup implements AutoCloseable {
      *
      * @param maxMegapixels larger images are refused before decoding
      */
-    Predictor predictor(ImagePreprocessor preprocessor, double imageThreshold, double mapThreshold,
+    AnomalyPredictor predictor(ImagePreprocessor preprocessor, double imageThreshold, double mapThreshold,
             double maxMegapixels) {
-        PostProcessor post = new PostProcessor(PostProcessor.smoothing(detector.config().sigma()), imageThreshold,
+        MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(detector.config().sigma()), imageThreshold,
                 mapThreshold);
-        return new Predictor(detector, preprocessor, post, (long) (maxMegapixels * 1e6), manager);
+        return new AnomalyPredictor(detector, preprocessor, post, (long) (maxMegapixels * 1e6), manager);
     }
 
     /** Learned tensors for a bundle written from this setup. */

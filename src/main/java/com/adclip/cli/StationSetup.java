@@ -1,7 +1,7 @@
 package com.adclip.cli;
 
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.serve.PredictorInspector;
 import java.nio.file.Path;
 
@@ -18,7 +18,7 @@ final class StationSetup {
             double maxMegapixels) {
         DetectorConfig config = setup.detector.config();
         double map = setup.thresholds.pixel();
-        Predictor predictor = setup.predictor(setup.preprocessor(), imageThreshold, map, maxMegapixels);
+        AnomalyPredictor predictor = setup.predictor(setup.preprocessor(), imageThreshold, map, maxMegapixels);
         Path source = options.bundle != null ? options.bundle : options.checkpoint;
         return new PredictorInspector(predictor, source.getFileName().toString(), map,
                 config.featureBlocks().size());

@@ -5,7 +5,7 @@ import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.data.DatasetLoader;
@@ -94,7 +94,7 @@ final class TestCommand implements Callable<Integer> {
             DetectorConfig config = setup.detector.config();
             double t = threshold != null ? threshold : setup.thresholds.image();
             ImagePreprocessor preprocessor = setup.preprocessor();
-            Predictor predictor = setup.predictor(preprocessor, t, setup.thresholds.pixel(),
+            AnomalyPredictor predictor = setup.predictor(preprocessor, t, setup.thresholds.pixel(),
                     PredictCommand.DEFAULT_MAX_MEGAPIXELS);
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
@@ -132,7 +132,7 @@ final class TestCommand implements Callable<Integer> {
         return dataset;
     }
 
-    private EvaluationReport report(DetectorSetup setup, Dataset dataset, EvaluationPass pass, Predictor predictor,
+    private EvaluationReport report(DetectorSetup setup, Dataset dataset, EvaluationPass pass, AnomalyPredictor predictor,
             double t, DetectorConfig config) {
         Map<String, ClassMetrics> classes = new LinkedHashMap<>();
         pass.scored.forEach((name, list) -> {
@@ -221,7 +221,7 @@ final class TestCommand implements Callable<Integer> {
     }
 
     /** Worst false negatives (lowest defective scores), worst false positives (highest good), top true positives. */
-    private List<GalleryItem> gallery(List<EvaluationPass.Scored> all, double t, Predictor predictor, Dataset dataset,
+    private List<GalleryItem> gallery(List<EvaluationPass.Scored> all, double t, AnomalyPredictor predictor, Dataset dataset,
             DetectorConfig config) {
         List<EvaluationPass.Scored> fn = all.stream().filter(s -> s.sample().anomaly() && s.score() < t)
                 .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score)).limit(gallerySize).toList();
@@ -237,10 +237,10 @@ final class TestCommand implements Callable<Integer> {
         return items;
     }
 
-    private void render(String kind, List<EvaluationPass.Scored> chosen, Predictor predictor, DetectorConfig config,
+    private void render(String kind, List<EvaluationPass.Scored> chosen, AnomalyPredictor predictor, DetectorConfig config,
             List<GalleryItem> items) {
         for (EvaluationPass.Scored s : chosen) {
-            Predictor.Outcome o = predictor.predict(List.of(s.sample().image())).get(0);
+            AnomalyPredictor.Outcome o = predictor.predict(List.of(s.sample().image())).get(0);
             if (o.failed()) {
                 continue;
             }

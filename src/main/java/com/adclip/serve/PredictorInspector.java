@@ -1,12 +1,12 @@
 package com.adclip.serve;
 
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.AnomalyPredictor;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@link Inspector} over a {@link Predictor}: one image per call. */
+/** {@link Inspector} over a {@link AnomalyPredictor}: one image per call. */
 public final class PredictorInspector implements Inspector {
-    private final Predictor predictor;
+    private final AnomalyPredictor predictor;
     private final String model;
     private final double mapThreshold;
     private final double mapMax;
@@ -16,7 +16,7 @@ public final class PredictorInspector implements Inspector {
      * @param mapThreshold the predictor's map threshold (for reporting)
      * @param mapMax the top of the overlay colour scale: the number of feature layers
      */
-    public PredictorInspector(Predictor predictor, String model, double mapThreshold, double mapMax) {
+    public PredictorInspector(AnomalyPredictor predictor, String model, double mapThreshold, double mapMax) {
         this.predictor = predictor;
         this.model = model;
         this.mapThreshold = mapThreshold;
@@ -25,7 +25,7 @@ public final class PredictorInspector implements Inspector {
 
     @Override
     public Inspection inspect(Path image) {
-        Predictor.Outcome outcome = predictor.predict(List.of(image)).get(0);
+        AnomalyPredictor.Outcome outcome = predictor.predict(List.of(image)).get(0);
         if (outcome.failed()) {
             throw new ImageRejectedException(outcome.error());
         }

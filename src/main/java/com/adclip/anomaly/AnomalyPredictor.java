@@ -14,10 +14,10 @@ import java.util.List;
  * Image files in, answers out: preprocessing, the detector, post-processing. An image that cannot be used
  * (unreadable, corrupt, too large) becomes a failed {@link Outcome}; the others go on.
  */
-public final class Predictor {
+public final class AnomalyPredictor {
     private final AnomalyDetector detector;
     private final ImagePreprocessor preprocessor;
-    private final PostProcessor post;
+    private final MapPostProcessor post;
     private final long maxPixels;
     private final NDManager manager;
 
@@ -25,7 +25,7 @@ public final class Predictor {
      * @param manager where each batch's scope is opened; nothing stays in it after a call
      * @param maxPixels images with more pixels are refused before decoding
      */
-    public Predictor(AnomalyDetector detector, ImagePreprocessor preprocessor, PostProcessor post, long maxPixels,
+    public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post, long maxPixels,
             NDManager manager) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()

@@ -1,4 +1,4 @@
-package com.adclip.anomaly;
+package com.adclip;
 
 /** The line's answer for one image. */
 public enum Verdict {

@@ -1,5 +1,6 @@
 package com.adclip.anomaly;
 
+import com.adclip.Verdict;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -12,8 +13,8 @@ import ai.djl.ndarray.index.NDIndex;
  * @param imageThreshold NG when the score is at or above it
  * @param mapThreshold map values above it are defective pixels
  */
-public record PostProcessor(GaussianSmoothing smoothing, double imageThreshold, double mapThreshold) {
-    public PostProcessor {
+public record MapPostProcessor(GaussianSmoothing smoothing, double imageThreshold, double mapThreshold) {
+    public MapPostProcessor {
         if (!Double.isFinite(imageThreshold) || !Double.isFinite(mapThreshold)) {
             throw new IllegalArgumentException("thresholds must be finite");
         }
