@@ -123,10 +123,9 @@ final class CalibrateCommand implements Callable<Integer> {
     private void write(DetectorSetup setup, DetectorConfig config, BundleManifest.Thresholds thresholds) {
         Bundle input = Bundle.load(detectorOptions.bundle, setup.manager);
         BundleManifest m = input.manifest();
-        String version = CalibrateCommand.class.getPackage().getImplementationVersion();
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
                 thresholds, m.training(), java.time.Instant.now().toString(),
-                "adclip " + (version == null ? "development build" : version));
+                com.adclip.Version.software());
         new Bundle(manifest, input.prompts(), input.optimizer()).save(out);
     }
 

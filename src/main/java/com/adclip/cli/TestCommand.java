@@ -214,8 +214,7 @@ final class TestCommand implements Callable<Integer> {
         about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(setup)));
         about.put("map threshold", String.format(Locale.ROOT, "%.4g (%s)", setup.thresholds.pixel(),
                 setup.thresholds.pixelStrategy()));
-        String version = TestCommand.class.getPackage().getImplementationVersion();
-        about.put("software", "adclip " + (version == null ? "development build" : version));
+        about.put("software", com.adclip.Version.software());
         about.put("created", Instant.now().toString());
         return about;
     }
