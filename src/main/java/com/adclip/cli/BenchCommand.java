@@ -210,9 +210,10 @@ final class BenchCommand implements Callable<Integer> {
         try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
                 AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
             BundleManifest.Thresholds thresholds = BundleManifest.Thresholds.defaults(detector);
-            MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(detector.sigma()), thresholds.image(),
+            MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(detector.sigma()),
                     thresholds.pixel());
-            AnomalyPredictor predictor = new AnomalyPredictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager);
+            AnomalyPredictor predictor = new AnomalyPredictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager,
+                    thresholds::image);
             ResultWriter writer = new ResultWriter(dir.resolve("out"), true, false, detector);
             for (int i = 0; i < files.size(); i++) {
                 long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package com.adclip.cli;
 
+import com.adclip.Detector;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
@@ -42,15 +43,13 @@ final class EvaluationPass {
     int withoutPixelTruth;
     int pixelMaps;
 
-    private final AnomalyPredictor predictor;
+    private final Detector detector;
     private final ImagePreprocessor preprocessor;
-    private final NDManager manager;
     private final boolean perClass;
 
-    private EvaluationPass(AnomalyPredictor predictor, ImagePreprocessor preprocessor, NDManager manager, boolean perClass) {
-        this.predictor = predictor;
-        this.preprocessor = preprocessor;
-        this.manager = manager;
+    private EvaluationPass(Detector detector, boolean perClass) {
+        this.detector = detector;
+        this.preprocessor = detector.preprocessor();
         this.perClass = perClass;
     }
 
@@ -60,16 +59,16 @@ final class EvaluationPass {
      * @param perClass whether to keep per-class pixel accumulators too
      * @param sink called for each successful prediction, or null
      */
-    static EvaluationPass run(AnomalyPredictor predictor, ImagePreprocessor preprocessor, NDManager manager, Dataset dataset,
+    static EvaluationPass run(Detector detector, Dataset dataset,
             String split, int batchSize, boolean perClass, Sink sink) {
-        EvaluationPass pass = new EvaluationPass(predictor, preprocessor, manager, perClass);
+        EvaluationPass pass = new EvaluationPass(detector, perClass);
         List<Sample> samples = dataset.samples(split);
         boolean bar = samples.size() > 1 && System.console() != null;
         try (ProgressBar progress = bar ? new ProgressBar(split, samples.size()) : null) {
             for (int start = 0; start < samples.size(); start += batchSize) {
                 List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + batchSize));
                 List<Path> paths = batch.stream().map(Sample::image).toList();
-                List<AnomalyPredictor.Outcome> outcomes = predictor.predict(paths);
+                List<AnomalyPredictor.Outcome> outcomes = detector.inspectAll(paths);
                 for (int i = 0; i < batch.size(); i++) {
                     pass.add(dataset.root(), batch.get(i), outcomes.get(i), sink);
                 }
@@ -125,7 +124,7 @@ final class EvaluationPass {
         if (sample.mask().isEmpty()) {
             return mask;
         }
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = NDManager.newBaseManager()) {
             NDArray target = sample.mask().get().target(scope, preprocessor);
             float[] values = target.toFloatArray();
             for (int i = 0; i < mask.length; i++) {

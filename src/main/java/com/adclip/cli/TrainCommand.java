@@ -209,12 +209,12 @@ final class TrainCommand implements Callable<Integer> {
         if (init != null && init.toString().endsWith(".pth")) {
             ReferenceCheckpoint checkpoint = ReferenceCheckpoint.read(init, manager);
             checkpoint.requireAgreement(hyper.nCtx, hyper.tNCtx, hyper.depth);
-            DetectorConfig detector = DetectorSetup.overrides(defaults.withPrompts(checkpoint.config()), hyper);
+            DetectorConfig detector = hyper.overrides().apply(defaults.withPrompts(checkpoint.config()));
             return new InitialPrompts(checkpoint.toLearner(clip, manager, weightsPath.toString()), detector);
         }
         if (init != null) {
             Bundle bundle = Bundle.load(init, manager);
-            DetectorConfig detector = DetectorSetup.overrides(bundle.manifest().detector().toConfig(), hyper);
+            DetectorConfig detector = hyper.overrides().apply(bundle.manifest().detector().toConfig());
             return new InitialPrompts(PromptLearner.fromTensors(detector.prompts(), clip, bundle.prompts(), manager),
                     detector);
         }
@@ -223,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
                 hyper.tNCtx != null ? hyper.tNCtx : DetectorConfig.DEFAULT_T_N_CTX,
                 hyper.depth != null ? hyper.depth : DetectorConfig.DEFAULT_DEPTH,
                 classWord != null ? classWord : DetectorConfig.DEFAULT_CLASS_WORD);
-        DetectorConfig detector = DetectorSetup.overrides(defaults.withPrompts(prompts), hyper);
+        DetectorConfig detector = hyper.overrides().apply(defaults.withPrompts(prompts));
         try {
             detector.checkAgainst(weights.config());
         } catch (IllegalArgumentException e) {
