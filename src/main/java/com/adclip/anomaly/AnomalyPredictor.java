@@ -4,29 +4,33 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.Inspection;
+import com.adclip.image.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * Image files in, answers out: preprocessing, the detector, post-processing. An image that cannot be used
  * (unreadable, corrupt, too large) becomes a failed {@link Outcome}; the others go on.
  */
-public final class Predictor {
+public final class AnomalyPredictor {
     private final AnomalyDetector detector;
     private final ImagePreprocessor preprocessor;
-    private final PostProcessor post;
+    private final MapPostProcessor post;
     private final long maxPixels;
     private final NDManager manager;
+    private final DoubleSupplier imageThreshold;
 
     /**
      * @param manager where each batch's scope is opened; nothing stays in it after a call
      * @param maxPixels images with more pixels are refused before decoding
+     * @param imageThreshold read once per batch: NG when the score is at or above it
      */
-    public Predictor(AnomalyDetector detector, ImagePreprocessor preprocessor, PostProcessor post, long maxPixels,
-            NDManager manager) {
+    public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
+            long maxPixels, NDManager manager, DoubleSupplier imageThreshold) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -36,20 +40,34 @@ public final class Predictor {
         this.post = post;
         this.maxPixels = maxPixels;
         this.manager = manager;
+        this.imageThreshold = imageThreshold;
     }
 
     /**
-     * The result for one input.
+     * The result for one input of a batch: its inspection, or why it failed.
      *
      * @param image the input as given
-     * @param prediction null when the image failed
-     * @param picture the image as loaded, for overlays (null when failed)
+     * @param inspection null when the image failed
      * @param error why the image failed, else null
-     * @param millis this image's share of the wall time, preprocessing included
      */
-    public record Outcome(Path image, Prediction prediction, BufferedImage picture, String error, double millis) {
+    public record Outcome(Path image, Inspection inspection, String error) {
         public boolean failed() {
             return error != null;
+        }
+
+        /** The inspection's prediction (null when failed). */
+        public Prediction prediction() {
+            return inspection == null ? null : inspection.prediction();
+        }
+
+        /** The image as loaded, for overlays (null when failed). */
+        public BufferedImage picture() {
+            return inspection == null ? null : inspection.picture();
+        }
+
+        /** This image's share of the batch's wall time, preprocessing included. */
+        public double millis() {
+            return inspection == null ? 0 : inspection.millis();
         }
     }
 
@@ -60,18 +78,18 @@ public final class Predictor {
         List<ImagePreprocessor.Prepared> prepared = new ArrayList<>();
         long start = System.nanoTime();
         for (Path image : images) {
-            long t0 = System.nanoTime();
             try {
                 prepared.add(preprocessor.prepare(image, maxPixels));
                 good.add(outcomes.size());
                 outcomes.add(null);
             } catch (AdclipException e) {
-                outcomes.add(new Outcome(image, null, null, e.getMessage(), (System.nanoTime() - t0) / 1e6));
+                outcomes.add(new Outcome(image, null, e.getMessage()));
             }
         }
         if (prepared.isEmpty()) {
             return outcomes;
         }
+        double threshold = imageThreshold.getAsDouble();
         try (NDManager scope = manager.newSubManager()) {
             Detection detection = detector.detect(batch(scope, prepared));
             NDArray smoothed = post.smoothed(detection);
@@ -79,9 +97,10 @@ public final class Predictor {
             for (int i = 0; i < prepared.size(); i++) {
                 ImagePreprocessor.Preprocessed input = prepared.get(i).input();
                 Prediction prediction = post.apply(detection, smoothed, i, input.originalWidth(),
-                        input.originalHeight());
+                        input.originalHeight(), threshold);
                 int at = good.get(i);
-                outcomes.set(at, new Outcome(images.get(at), prediction, prepared.get(i).rgb(), null, share));
+                outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share),
+                        null));
             }
         }
         return outcomes;
