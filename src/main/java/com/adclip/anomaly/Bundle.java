@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
+import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -14,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,8 +79,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         Path parent = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
-            Path temp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            try {
+            AtomicFiles.write(file, temp -> {
                 try (OutputStream out = Files.newOutputStream(temp); ZipOutputStream zip = new ZipOutputStream(out)) {
                     zip.putNextEntry(new ZipEntry(MANIFEST));
                     zip.write(JSON.writeValueAsBytes(manifest));
@@ -94,10 +93,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
                         zip.closeEntry();
                     }
                 }
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            });
         } catch (IOException e) {
             throw new AdclipException("cannot write bundle " + file + ": " + e.getMessage(), e);
         }
