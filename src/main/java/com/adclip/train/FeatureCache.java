@@ -11,6 +11,7 @@ import com.adclip.clip.ClipModel;
 import com.adclip.clip.VisionFeatures;
 import com.adclip.clip.VisionRequest;
 import com.adclip.files.AtomicFiles;
+import com.adclip.files.FileErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -209,7 +210,7 @@ public final class FeatureCache implements AutoCloseable {
         try {
             return com.adclip.weights.FileHashes.hash(file);
         } catch (IOException e) {
-            throw new AdclipException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new AdclipException("cannot read " + file + ": " + FileErrors.reason(e), e);
         }
     }
 }
