@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
 import com.adclip.files.AtomicFiles;
+import com.adclip.files.FileErrors;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -127,7 +128,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         } catch (ZipException e) {
             throw new AdclipException(file + " is not an .adclip bundle (not a zip archive: " + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new AdclipException("cannot read bundle " + file + ": " + e.getMessage(), e);
+            throw new AdclipException("cannot read bundle " + file + ": " + FileErrors.reason(e), e);
         }
     }
 
@@ -140,15 +141,17 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         try (InputStream in = zip.getInputStream(entry)) {
             bytes = in.readAllBytes();
         }
-        int version = JSON.readTree(bytes).path("format_version").asInt(-1);
-        if (version > FORMAT_VERSION) {
-            throw new AdclipException(file + " has bundle format version " + version + "; this AD-CLIP reads up to "
-                    + FORMAT_VERSION + ". Upgrade AD-CLIP to use it.");
-        }
         try {
+            int version = JSON.readTree(bytes).path("format_version").asInt(-1);
+            if (version > FORMAT_VERSION) {
+                throw new AdclipException(file + " has bundle format version " + version + "; this AD-CLIP reads up "
+                        + "to " + FORMAT_VERSION + ". Upgrade AD-CLIP to use it.");
+            }
             return JSON.readValue(bytes, BundleManifest.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new AdclipException(file + ": invalid " + MANIFEST + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new AdclipException(file + ": invalid " + MANIFEST + ": " + FileErrors.reason(e), e);
+        } catch (IllegalArgumentException e) {
+            throw new AdclipException(file + ": invalid " + MANIFEST + ": " + FileErrors.oneLine(e.getMessage()), e);
         }
     }
 

@@ -1,6 +1,8 @@
 package com.adclip.files;
 
 import com.adclip.AdclipException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -21,6 +23,12 @@ public final class FileErrors {
 
     /** What went wrong, without the path: "permission denied", "no such file or directory", ... */
     public static String reason(IOException e) {
+        if (e instanceof JsonProcessingException json) { // Jackson's message adds a second line for the location
+            JsonLocation at = json.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            return oneLine(json.getOriginalMessage()) + where;
+        }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
@@ -40,7 +48,12 @@ public final class FileErrors {
                 return message.substring(open + 2, message.length() - 1).toLowerCase(Locale.ROOT);
             }
         }
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : oneLine(message);
+    }
+
+    /** {@code text} on one line: line breaks and the spaces around them become one space. */
+    public static String oneLine(String text) {
+        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**
