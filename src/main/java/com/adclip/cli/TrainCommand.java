@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -180,6 +181,7 @@ final class TrainCommand implements Callable<Integer> {
                 trainSamples = trainSamples.stream().filter(sample -> !sample.anomaly()).toList();
             }
             List<Sample> valSamples = dataset.samples("val");
+            Stream.concat(trainSamples.stream(), valSamples.stream()).forEach(Sample::requireMaskFits);
             Path weightsPath = modelOptions.resolve(null);
             ClipWeights weights = ModelOptions.load(weightsPath, manager);
             String weightsSha = modelOptions.sha256(weightsPath);
@@ -388,7 +390,7 @@ final class TrainCommand implements Callable<Integer> {
 
         private java.awt.image.BufferedImage maskImage(TrainItem item) {
             Sample sample = samples.get(item);
-            return sample.anomaly() && sample.mask().isPresent() ? sample.mask().get().toGray() : null;
+            return sample.anomaly() && sample.mask().isPresent() ? sample.maskGray() : null;
         }
 
         /** Good images: all zeros; defects with a mask: the transformed mask; defects without: none. */
@@ -692,7 +694,7 @@ final class TrainCommand implements Callable<Integer> {
                     mask = new byte[size * size];
                 } else if (sample.mask().isPresent()) {
                     try (NDManager scope = manager.newSubManager()) {
-                        float[] values = sample.mask().get().target(scope, preprocessor).toFloatArray();
+                        float[] values = sample.maskTarget(scope, preprocessor).toFloatArray();
                         mask = new byte[values.length];
                         for (int i = 0; i < values.length; i++) {
                             mask[i] = values[i] > 0.5f ? (byte) 1 : 0;

@@ -2,6 +2,7 @@ package com.adclip.image;
 
 import com.adclip.AdclipException;
 import com.adclip.image.PillowImage.Mode;
+import com.adclip.files.FileErrors;
 import com.twelvemonkeys.imageio.metadata.Directory;
 import com.twelvemonkeys.imageio.metadata.Entry;
 import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
@@ -90,6 +91,7 @@ final class ImageLoader {
         if (!Files.isRegularFile(file)) {
             throw new AdclipException("image " + file + " does not exist or is not a regular file");
         }
+        FileErrors.requireReadable(file, failure);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {

@@ -1,12 +1,11 @@
 package com.adclip.train;
 
 import com.adclip.AdclipException;
+import com.adclip.files.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
@@ -28,13 +27,7 @@ public final class LossCurve {
     public static void write(Path file, List<EpochRecord> log) {
         JFreeChart chart = chart(log);
         try {
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "loss_curve", ".tmp");
-            try {
-                ChartUtils.saveChartAsPNG(temp.toFile(), chart, WIDTH, HEIGHT);
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.write(file, temp -> ChartUtils.saveChartAsPNG(temp.toFile(), chart, WIDTH, HEIGHT));
         } catch (IOException e) {
             throw new AdclipException("cannot write " + file + ": " + e.getMessage(), e);
         }
