@@ -604,10 +604,7 @@ final class TrainCommand implements Callable<Integer> {
 
         private Trainer.Start startFrom(Bundle resumed) {
             Map<?, ?> state = (Map<?, ?>) resumed.manifest().training().get("state");
-            Object best = state.get("best_val_loss");
-            return new Trainer.Start(((Number) state.get("epoch")).intValue(), ((Number) state.get("steps")).longValue(),
-                    resumed.optimizer(), best == null ? Double.POSITIVE_INFINITY : ((Number) best).doubleValue(),
-                    ((Number) state.get("epochs_since_best")).intValue());
+            return Trainer.Start.fromState(state, resumed.optimizer());
         }
 
         private List<EpochRecord> priorLog(Bundle resumed) throws java.io.IOException {
