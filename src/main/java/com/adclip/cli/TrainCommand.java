@@ -180,9 +180,13 @@ final class TrainCommand implements Callable<Integer> {
                 trainSamples = trainSamples.stream().filter(sample -> !sample.anomaly()).toList();
             }
             List<Sample> valSamples = dataset.samples("val");
-            Path weightsPath = modelOptions.resolve(null);
+            Path weightsPath = resumed != null ? resumeWeights(resumed.manifest()) : modelOptions.resolve(null);
             ClipWeights weights = ModelOptions.load(weightsPath, manager);
             String weightsSha = modelOptions.sha256(weightsPath);
+            if (resumed != null && !weightsSha.equals(resumed.manifest().clip().weightsSha256())) {
+                spec.commandLine().getErr().println("note: resuming with other CLIP weights than the run started "
+                        + "with (" + weightsPath + "): the result will not equal an uninterrupted run");
+            }
             ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
             PromptLearner learner;
             DetectorConfig detector;
@@ -200,6 +204,38 @@ final class TrainCommand implements Callable<Integer> {
                     spec.commandLine().getErr());
             return run.execute(trainSamples, valSamples, resumed, manager);
         }
+    }
+
+    /**
+     * The CLIP weights of a resumed run: --weights/--model when given, else the registry model the run used, else
+     * the weights file it was trained with, by path, if it is still there with the same sha256.
+     */
+    private Path resumeWeights(BundleManifest manifest) {
+        Object stored = ((Map<?, ?>) manifest.training().get("options")).get("weights");
+        if (modelOptions.weights != null || modelOptions.model != null || !(stored instanceof String path)) {
+            return modelOptions.resolve(manifest.clip().model());
+        }
+        Path file = Path.of(path);
+        if (ModelOptions.isRandom(file)) {
+            modelOptions.weights = file;
+            return modelOptions.resolve(null);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw AdclipException.usage("cannot resume: the run was trained with the weights " + file + ", which are "
+                    + "gone; pass --weights PATH to resume with a copy of them", null);
+        }
+        String sha = modelOptions.sha256(file);
+        if (!sha.equals(manifest.clip().weightsSha256())) {
+            throw AdclipException.usage("cannot resume: the weights " + file + " changed since the run was trained "
+                    + "(sha256 " + sha.substring(0, 12) + "…, was " + abbreviate(manifest.clip().weightsSha256())
+                    + "); pass --weights PATH to resume with other weights", null);
+        }
+        modelOptions.weights = file;
+        return file;
+    }
+
+    private static String abbreviate(String sha) {
+        return sha == null ? "unknown" : sha.substring(0, Math.min(12, sha.length())) + "…";
     }
 
     /** Prompts and detector config of a fresh run: from --init, or initialised from the seed. */
@@ -269,6 +305,10 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, Object> storedOptions(TrainConfig config) {
         Map<String, Object> stored = new LinkedHashMap<>();
         stored.put("data", data.toAbsolutePath().normalize().toString());
+        if (modelOptions.weights != null) { // resume finds them again by path (and checks their sha256)
+            stored.put("weights", ModelOptions.isRandom(modelOptions.weights) ? modelOptions.weights.toString()
+                    : modelOptions.weights.toAbsolutePath().normalize().toString());
+        }
         stored.put("epochs", config.epochs());
         stored.put("batch_size", config.batchSize());
         stored.put("optimizer", config.optimizer().kind().name().toLowerCase(Locale.ROOT));

@@ -83,8 +83,8 @@ class TrainCommandTest {
         List<String> b = tiny(split, common);
         b.addAll(List.of("--epochs", "2"));
         assertEquals(0, run(b).exitCode());
-        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--weights",
-                golden.resolve("tiny-clip.pt").toString(), "--cache", tmp.resolve("cache").toString());
+        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--cache",
+                tmp.resolve("cache").toString()); // the weights file is found again from the checkpoint
         assertEquals(0, resumed.exitCode(), resumed.toString());
         try (NDManager manager = NDManager.newBaseManager()) {
             Bundle x = Bundle.load(straight.resolve("last.adclip"), manager);
@@ -95,6 +95,33 @@ class TrainCommandTest {
             x.optimizer().forEach((name, t) ->
                     assertArrayEquals(t.toFloatArray(), y.optimizer().get(name).toFloatArray(), 0f, name));
         }
+    }
+
+    @Test
+    void resumeRefusesWeightsThatChangedOrWentAway() throws IOException {
+        Path weights = Files.copy(golden.resolve("tiny-clip.pt"), tmp.resolve("my-clip.pt"));
+        Path out = tmp.resolve("run");
+        List<String> args = tiny(out, "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--epochs", "1");
+        args.set(args.indexOf("--weights") + 1, weights.toString());
+        assertEquals(0, run(args).exitCode());
+        String[] resume = {"train", "--resume", out.toString(), "--epochs", "2", "--cache", tmp.resolve("cache").toString()};
+
+        Files.write(weights, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        CliRun changed = CliRun.of(resume);
+        assertEquals(2, changed.exitCode(), changed.toString());
+        assertEquals(1, changed.err().strip().lines().count(), changed.toString());
+        assertTrue(changed.err().contains(weights + " changed") && changed.err().contains("--weights"), changed.err());
+
+        Files.delete(weights);
+        CliRun gone = CliRun.of(resume);
+        assertEquals(2, gone.exitCode(), gone.toString());
+        assertEquals(1, gone.err().strip().lines().count(), gone.toString());
+        assertTrue(gone.err().contains(weights + ", which are gone") && gone.err().contains("--weights"), gone.err());
+
+        List<String> override = new ArrayList<>(List.of(resume));
+        override.addAll(List.of("--weights", golden.resolve("tiny-clip.pt").toString()));
+        CliRun copy = CliRun.of(override.toArray(String[]::new));
+        assertEquals(0, copy.exitCode(), copy.toString());
     }
 
     @Test
