@@ -199,10 +199,30 @@ final class TrainCommand implements Callable<Integer> {
                 learner = initial.learner();
             }
             detector.checkAgainst(weights.config());
+            boolean created = !Files.exists(outDir);
             Files.createDirectories(outDir);
             TrainingRun run = new TrainingRun(outDir, clip, learner, detector, config, weightsPath, weightsSha,
                     spec.commandLine().getErr());
-            return run.execute(trainSamples, valSamples, resumed, manager);
+            try {
+                return run.execute(trainSamples, valSamples, resumed, manager);
+            } catch (Exception | Error e) {
+                removeIfEmpty(created, outDir);
+                throw e;
+            }
+        }
+    }
+
+    /** A run that failed before writing anything leaves no empty --out folder behind (only one it created). */
+    private static void removeIfEmpty(boolean created, Path dir) {
+        if (!created) {
+            return;
+        }
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        } catch (java.io.IOException e) {
+            // keep it: the error being reported matters more than an empty folder
         }
     }
 

@@ -157,6 +157,29 @@ class TrainCommandTest {
     }
 
     @Test
+    void aBadImageMidRunLeavesNoEmptyOutFolder() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data/images"));
+        Files.copy(golden.resolve("images/img0.png"), data.resolve("img0.png"));
+        byte[] png = Files.readAllBytes(golden.resolve("images/img1.png"));
+        Files.write(data.resolve("bad.png"), java.util.Arrays.copyOf(png, 200)); // a valid header, then cut off
+        String item = "{\"img_path\": \"images/%s\", \"mask_path\": \"\", \"cls_name\": \"v1\", "
+                + "\"specie_name\": \"good\", \"anomaly\": 0}";
+        Files.writeString(tmp.resolve("data/meta.json"), "{\"train\": {\"v1\": [" + String.format(item, "img0.png")
+                + ", " + String.format(item, "bad.png") + "]}, \"test\": {}}");
+        Path out = tmp.resolve("new-out");
+        List<String> args = tiny(out, "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--epochs", "1");
+        args.set(2, tmp.resolve("data/meta.json").toString());
+        CliRun run = run(args);
+        assertTrue(run.exitCode() != 0 && run.err().contains("bad.png"), run.toString());
+        assertTrue(!Files.exists(out), "the empty folder this run created is gone");
+
+        Path existing = Files.createDirectories(tmp.resolve("existing-out"));
+        args.set(args.indexOf("--out") + 1, existing.toString());
+        assertTrue(run(args).exitCode() != 0);
+        assertTrue(Files.isDirectory(existing), "a folder that was there before is kept");
+    }
+
+    @Test
     void badDataIsRefusedBeforeAnyCompute() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         List<String> args = tiny(tmp.resolve("o"));
