@@ -201,6 +201,7 @@ final class TrainCommand implements Callable<Integer> {
             detector.checkAgainst(weights.config());
             boolean created = !Files.exists(outDir);
             Files.createDirectories(outDir);
+            removeStaleTemps(outDir);
             TrainingRun run = new TrainingRun(outDir, clip, learner, detector, config, weightsPath, weightsSha,
                     spec.commandLine().getErr());
             try {
@@ -209,6 +210,16 @@ final class TrainCommand implements Callable<Integer> {
                 removeIfEmpty(created, outDir);
                 throw e;
             }
+        }
+    }
+
+    /** Temp files of a killed run (loss curve, log, checkpoints) would otherwise stay in the run folder forever. */
+    private void removeStaleTemps(Path dir) throws java.io.IOException {
+        int removed = com.adclip.train.LossCurve.removeStaleTemps(dir, List.of(ConsoleTrainListener.LOG, "last.adclip",
+                "best.adclip", "model.adclip", "epoch_"));
+        if (removed > 0) {
+            spec.commandLine().getErr().println("removed " + removed + " temporary file(s) left by a killed run in "
+                    + dir);
         }
     }
 

@@ -72,7 +72,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void resumeEndsEqualToAnUninterruptedRun() {
+    void resumeEndsEqualToAnUninterruptedRun() throws IOException {
         String[] common = {"--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--seed", "11", "--lr", "0.01"};
         Path straight = tmp.resolve("straight");
         List<String> a = tiny(straight, common);
@@ -83,9 +83,11 @@ class TrainCommandTest {
         List<String> b = tiny(split, common);
         b.addAll(List.of("--epochs", "2"));
         assertEquals(0, run(b).exitCode());
+        Files.writeString(split.resolve("loss_curve4471.tmp"), "left by a killed run");
         CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--cache",
                 tmp.resolve("cache").toString()); // the weights file is found again from the checkpoint
         assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(!Files.exists(split.resolve("loss_curve4471.tmp")), resumed.toString());
         try (NDManager manager = NDManager.newBaseManager()) {
             Bundle x = Bundle.load(straight.resolve("last.adclip"), manager);
             Bundle y = Bundle.load(split.resolve("last.adclip"), manager);
