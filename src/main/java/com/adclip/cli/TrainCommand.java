@@ -373,7 +373,13 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> o = (Map<String, Object>) raw;
         data = data != null ? data : Path.of((String) o.get("data"));
         epochs = epochs != null ? epochs : ((Number) o.get("epochs")).intValue();
-        batchSize = batchSize != null ? batchSize : ((Number) o.get("batch_size")).intValue();
+        int storedBatch = ((Number) o.get("batch_size")).intValue();
+        Object step = ((Map<?, ?>) manifest.training().get("state")).get("epoch_step");
+        if (batchSize != null && batchSize != storedBatch && step instanceof Number n && n.intValue() > 0) {
+            throw AdclipException.usage("cannot resume in the middle of an epoch with another --batch-size (the run "
+                    + "used " + storedBatch + "); leave --batch-size out", null);
+        }
+        batchSize = batchSize != null ? batchSize : storedBatch;
         optimizer = optimizer != null ? optimizer : (String) o.get("optimizer");
         lr = lr != null ? lr : ((Number) o.get("lr")).doubleValue();
         if (betas == null) {
