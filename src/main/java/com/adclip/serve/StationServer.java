@@ -370,8 +370,8 @@ public final class StationServer implements AutoCloseable {
             UploadedFile part;
             try {
                 part = ctx.uploadedFile("image");
-            } catch (IllegalStateException e) { // Jetty: a part or the request exceeds the multipart limits
-                throw tooLarge(declared);
+            } catch (IllegalStateException | IOException e) { // Jetty's multipart parser refused the body
+                throw multipartError(e, declared);
             }
             if (part == null) {
                 throw new ApiError(400, "multipart upload without a field named 'image'");
@@ -411,6 +411,33 @@ public final class StationServer implements AutoCloseable {
         String name = given.replace('\\', '/');
         name = name.substring(name.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "");
         return name.isBlank() ? "upload" : name.substring(0, Math.min(120, name.length()));
+    }
+
+    private static final java.util.regex.Pattern TOO_MANY_PARTS =
+            java.util.regex.Pattern.compile("too many parts \\[(\\d+) > (\\d+)\\]");
+    /** Jetty 11's multipart parser refuses a part header line longer than this (MultiPartParser). */
+    static final int MAX_PART_HEADER_LINE = 998;
+
+    /**
+     * What Jetty's multipart parser threw, as the status and reason a client can act on: 413 naming the limit
+     * that was hit (parts, part header line, bytes), 400 for a body that is not multipart with the declared
+     * boundary.
+     */
+    private ApiError multipartError(Exception e, long declared) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher parts = TOO_MANY_PARTS.matcher(message);
+        if (parts.find()) {
+            return new ApiError(413, "too many parts in the multipart body (limit " + parts.group(2) + ")");
+        }
+        if (message.contains("Header Line Exceeded")) {
+            return new ApiError(413, "a part header line is longer than the limit of " + MAX_PART_HEADER_LINE
+                    + " bytes (is the file name too long?)");
+        }
+        if (e instanceof IllegalStateException && message.contains("exceeds")) {
+            return tooLarge(declared);
+        }
+        return new ApiError(400, "malformed multipart body: " + (message.isBlank() ? e.getClass().getSimpleName()
+                : message) + " (the body must be multipart/form-data with the boundary named in Content-Type)");
     }
 
     private ApiError tooLarge(long size) {
