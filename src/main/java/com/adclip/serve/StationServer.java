@@ -370,8 +370,11 @@ public final class StationServer implements AutoCloseable {
             UploadedFile part;
             try {
                 part = ctx.uploadedFile("image");
-            } catch (IllegalStateException | IOException e) { // Jetty's multipart parser refused the body
-                throw multipartError(e, declared);
+            } catch (Exception e) { // Jetty's multipart parser refused the body (an IOException comes unchecked)
+                if (e instanceof IllegalStateException || e instanceof IOException) {
+                    throw multipartError(e, declared);
+                }
+                throw e;
             }
             if (part == null) {
                 throw new ApiError(400, "multipart upload without a field named 'image'");
