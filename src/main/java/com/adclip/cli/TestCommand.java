@@ -79,6 +79,12 @@ final class TestCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; 3 true positives are added).")
     int gallerySize;
 
+    @Option(names = "--strict", description = "Fail when any evaluated image was used in training (by content; "
+            + "bundles from adclip train record their training images). Without it that is a warning.")
+    boolean strict;
+
+    private String overlapWarning;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -90,7 +96,9 @@ final class TestCommand implements Callable<Integer> {
         if (gallerySize < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gallery must be 0 or more");
         }
-        Dataset dataset = loadSplit(data, split, spec);
+        EvaluationData evaluated = EvaluationData.load(data, split, detectorOptions.bundle, strict, spec);
+        Dataset dataset = evaluated.dataset();
+        overlapWarning = evaluated.overlapWarning();
         try (Detector detector = detectorOptions.builder(modelOptions).build()) {
             DetectorConfig config = detector.config();
             double t = threshold != null ? threshold : detector.storedThresholds().image();
@@ -146,6 +154,9 @@ final class TestCommand implements Callable<Integer> {
         boolean twoLabels = pooled.good() > 0 && pooled.defective() > 0;
         CurvePoints imageCurve = twoLabels ? CurvePoints.compute(labels, scores) : null;
         List<String> notes = new ArrayList<>();
+        if (overlapWarning != null) {
+            notes.add("warning: " + overlapWarning);
+        }
         if (pass.withoutPixelTruth > 0) {
             notes.add(pass.withoutPixelTruth + " defective image(s) without a mask are left out of the pixel metrics");
         }
@@ -210,6 +221,9 @@ final class TestCommand implements Callable<Integer> {
                 c.imageSize(), c.featureBlocks(), c.dpam(), c.sigma()));
         about.put("data", dataset.summary());
         about.put("split", split + " (" + pass.all().size() + " images evaluated)");
+        if (overlapWarning != null) {
+            about.put(EvaluationReport.TRAINING_OVERLAP, overlapWarning);
+        }
         about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(detector)));
         about.put("map threshold", String.format(Locale.ROOT, "%.4g (%s)", detector.storedThresholds().pixel(),
                 detector.storedThresholds().pixelStrategy()));
