@@ -29,7 +29,14 @@ import picocli.CommandLine.Parameters;
             "Writes DIR/results.json (and results.csv with --format csv) and, per image, <name>.npy (the map at "
                     + "the image's size), <name>_overlay.png and <name>_mask.png. Exits 1 if any input failed."
         })
-final class PredictCommand implements Callable<Integer> {
+final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
+    @Mixin ConfigFile.Option configOption;
+
+    @Override
+    public Path outputFolder() {
+        return out;
+    }
+
     /** 40 megapixels: larger images are refused before decoding. */
     static final double DEFAULT_MAX_MEGAPIXELS = 40;
 

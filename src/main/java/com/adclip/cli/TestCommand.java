@@ -46,7 +46,14 @@ import picocli.CommandLine.Option;
                     + "self-contained page with curves, score histograms, confusion matrix and a gallery). Exits 1 "
                     + "if an image could not be evaluated."
         })
-final class TestCommand implements Callable<Integer> {
+final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
+    @Mixin ConfigFile.Option configOption;
+
+    @Override
+    public Path outputFolder() {
+        return out;
+    }
+
     @Mixin DetectorOptions detectorOptions;
     @Mixin ModelOptions modelOptions;
 

@@ -55,7 +55,14 @@ import picocli.CommandLine.Option;
                     + "OUT/best.adclip with validation, OUT/epoch_N.adclip with --save-every, OUT/train_log.csv and "
                     + "OUT/loss_curve.png. Ctrl-C finishes the current step, saves last.adclip and exits."
         })
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
+    @Mixin ConfigFile.Option configOption;
+
+    @Override
+    public Path outputFolder() {
+        return resume != null ? resume : out;
+    }
+
     static final String RECIPE_ANOMALYCLIP = "anomalyclip";
 
     @Option(names = {"--data", "--train_data_path"}, paramLabel = "PATH",
