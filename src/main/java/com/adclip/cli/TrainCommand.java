@@ -717,7 +717,8 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             training.put(TrainingImages.KEY, trainingImages.toMap());
             training.put("state", state);
             BundleManifest.ClipReference clipRef = new BundleManifest.ClipReference(
-                    modelOptions.registryName(weightsPath).orElse(null), weightsPath.getFileName().toString(),
+                    modelOptions.registryName(weightsPath).orElse(null), ModelOptions.isRandom(weightsPath)
+                            ? weightsPath.toString() : weightsPath.getFileName().toString(),
                     weightsSha);
             return Bundle.create(clipRef, detector, thresholds, training, learner.parameters());
         }
