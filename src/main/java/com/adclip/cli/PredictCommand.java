@@ -81,7 +81,12 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
     @Override
     public Integer call() {
         validate();
-        List<InputFiles.Input> files = InputFiles.expand(inputs);
+        List<Path> skipped = new ArrayList<>();
+        List<InputFiles.Input> files = InputFiles.expand(inputs, skipped);
+        if (!skipped.isEmpty()) {
+            spec.commandLine().getErr().println("skipped " + skipped.size() + " file(s) that are not images by their "
+                    + "extension, e.g. " + skipped.get(0));
+        }
         try (Detector detector = detector()) {
             ResultWriter writer = new ResultWriter(out, !noImages, format.equals("csv"), detector.config());
             Summary summary = run(detector, files, writer);
