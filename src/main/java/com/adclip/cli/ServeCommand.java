@@ -1,5 +1,6 @@
 package com.adclip.cli;
 
+import com.adclip.serve.History;
 import com.adclip.serve.PredictorInspector;
 import com.adclip.serve.StationServer;
 import java.io.PrintWriter;
@@ -43,9 +44,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Image threshold (default: the bundle's, else 0.5).")
     Double threshold;
 
-    @Option(names = "--history", paramLabel = "FILE", defaultValue = "adclip-history.db",
-            description = "SQLite file of past inspections (default: ${DEFAULT-VALUE}).")
-    Path history;
+    @Option(names = "--history", paramLabel = "FILE|URL", defaultValue = "adclip-history.db",
+            description = "Past inspections: a SQLite file (default: ${DEFAULT-VALUE}), or a "
+                    + "jdbc:postgresql://HOST/DB URL shared with other stations and fleet workers.")
+    String history;
 
     @Option(names = "--watch-results", paramLabel = "FILE",
             description = "Follow a running `adclip watch` through its results CSV (shown on the page).")
@@ -78,14 +80,15 @@ final class ServeCommand implements Callable<Integer> {
         try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
             double image = StationSetup.imageThreshold(setup, threshold);
             PredictorInspector inspector = StationSetup.inspector(setup, detectorOptions, image, maxMegapixels);
-            StationServer.Config config = StationServer.Config.defaults(history, image)
+            StationServer.Config config = StationServer.Config.defaults(
+                    history.startsWith("jdbc:") ? null : Path.of(history), image)
                     .withAddress(host, port)
                     .withApiKey(key == null || key.isBlank() ? null : key)
                     .withLimits((long) (maxUploadMb * 1024 * 1024), (long) (maxMegapixels * 1e6))
                     .withQueue(queue, Duration.ofMillis((long) (timeout * 1000)))
                     .withBundle(detectorOptions.bundle)
                     .withWatchResults(watchResults);
-            StationServer server = new StationServer(config, inspector).start();
+            StationServer server = new StationServer(config, inspector, History.open(history)).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 server.stop();
