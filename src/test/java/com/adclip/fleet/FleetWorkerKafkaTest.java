@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,16 +35,9 @@ class FleetWorkerKafkaTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = KafkaBroker.start(tmp);
+        broker = KafkaBroker.shared();
         dark = Files.write(tmp.resolve("dark.png"), StubInspector.png(30, 16)); // score 30/255: OK
         bright = Files.write(tmp.resolve("bright.png"), StubInspector.png(230, 16)); // score 230/255: NG
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     /** A worker running on its own thread, with what it logged. */

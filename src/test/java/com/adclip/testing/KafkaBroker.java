@@ -32,6 +32,30 @@ public final class KafkaBroker implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
+    private static KafkaBroker shared;
+
+    /**
+     * One broker for every test class of this JVM (starting one takes seconds): its folder is temporary and it
+     * shuts down with the JVM. Tests keep apart by their own topic and group names.
+     */
+    public static synchronized KafkaBroker shared() throws Exception {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("adclip-kafka");
+            long t0 = System.nanoTime();
+            shared = start(dir);
+            System.err.printf("test Kafka broker at %s started in %.1f s%n", shared.bootstrap(),
+                    (System.nanoTime() - t0) / 1e9);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // a temporary folder: the OS cleans up
+                }
+            }, "kafka-test-cleanup"));
+        }
+        return shared;
+    }
+
     public static KafkaBroker start(Path dir) throws Exception {
         Path logs = Files.createDirectories(dir.resolve("kafka-logs"));
         int brokerPort = freePort();
