@@ -114,7 +114,7 @@ public final class FleetWorker implements Runnable {
         this.metrics = metrics;
         this.log = log;
         try {
-            this.images = new ImageSource(config.maxImageBytes(), null);
+            this.images = new ImageSource(config.maxImageBytes());
         } catch (java.io.IOException e) {
             throw new AdclipException("cannot create a temporary folder for images: " + e.getMessage(), e);
         }

@@ -36,18 +36,13 @@ final class ImageSource implements AutoCloseable {
     }
 
     private final long maxBytes;
-    private final Path root;
     private final Path scratch;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
-    /**
-     * @param maxBytes the largest image accepted
-     * @param root shared paths must lie under this folder, or null for any readable path
-     */
-    ImageSource(long maxBytes, Path root) throws IOException {
+    /** @param maxBytes the largest image accepted */
+    ImageSource(long maxBytes) throws IOException {
         this.maxBytes = maxBytes;
-        this.root = root == null ? null : root.toAbsolutePath().normalize();
         this.scratch = Files.createTempDirectory("adclip-worker");
     }
 
@@ -83,9 +78,6 @@ final class ImageSource implements AutoCloseable {
             file = Path.of(ref).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
             throw new PoisonException("not a usable path: " + ref);
-        }
-        if (root != null && !file.startsWith(root)) {
-            throw new PoisonException(ref + " is outside the image root " + root);
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new PoisonException("no readable image file at " + ref);
