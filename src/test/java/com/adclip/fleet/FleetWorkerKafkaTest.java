@@ -41,7 +41,8 @@ class FleetWorkerKafkaTest {
     }
 
     /** A worker running on its own thread, with what it logged. */
-    private record Running(FleetWorker worker, Thread thread, List<String> log, Producer<String, byte[]> producer) {
+    private record Running(FleetWorker worker, Thread thread, List<String> log, Producer<String, byte[]> producer,
+            WorkerMetrics metrics) {
         boolean assigned() {
             for (int i = log.size() - 1; i >= 0; i--) {
                 if (log.get(i).startsWith("assigned ")) {
@@ -59,11 +60,12 @@ class FleetWorkerKafkaTest {
         List<String> log = new CopyOnWriteArrayList<>();
         FleetWorker.Config config = FleetWorker.Config.of(topic, topic + ".results", topic + ".dead", 0.5,
                 "abc123", name);
-        FleetWorker worker = new FleetWorker(config, new StubInspector(2), history, consumer, producer,
-                new WorkerMetrics(), log::add);
+        WorkerMetrics metrics = new WorkerMetrics();
+        FleetWorker worker = new FleetWorker(config, new StubInspector(2), history, consumer, producer, metrics,
+                log::add);
         Thread thread = new Thread(worker, name);
         thread.start();
-        return new Running(worker, thread, log, producer);
+        return new Running(worker, thread, log, producer, metrics);
     }
 
     private static void topics(String topic, int partitions, Map<String, String> configs) throws Exception {
@@ -86,6 +88,14 @@ class FleetWorkerKafkaTest {
             assertTrue(r.worker().stop(Duration.ofSeconds(30)), "the worker leaves the group in time");
             r.producer().close();
         }
+    }
+
+    private static String scrape(int port) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
     }
 
     private static Map<String, List<JsonNode>> byKey(List<ConsumerRecord<String, byte[]>> records) {
@@ -155,6 +165,7 @@ class FleetWorkerKafkaTest {
         Path notImage = Files.writeString(tmp.resolve("notes.png"), "not a picture");
         MemoryHistory history = new MemoryHistory();
         Running worker = worker(topic, "line2", "p1", history);
+        int metricsPort = worker.metrics().serve("127.0.0.1", 0);
         try (RequestPublisher publisher = new RequestPublisher(broker.bootstrap(), topic, Map.of())) {
             for (int i = 0; i < 10; i++) {
                 publisher.send(InspectionRequest.of("ok-" + i, dark.toString()));
@@ -172,8 +183,16 @@ class FleetWorkerKafkaTest {
                 read -> read.size() >= 24, Duration.ofSeconds(60));
         List<ConsumerRecord<String, byte[]>> dead = FleetTopics.readUntil(broker.bootstrap(), topic + ".dead",
                 read -> read.size() >= 4, Duration.ofSeconds(30));
+        String metrics = scrape(metricsPort);
         stopAll(List.of(worker));
+        worker.metrics().close();
 
+        assertTrue(metrics.contains("adclip_worker_requests_total{outcome=\"OK\"} 10.0"), metrics);
+        assertTrue(metrics.contains("adclip_worker_requests_total{outcome=\"NG\"} 10.0"), metrics);
+        assertTrue(metrics.contains("adclip_worker_requests_total{outcome=\"error\"} 4.0"), metrics);
+        assertTrue(metrics.contains("adclip_worker_errors_total{kind=\"poison\"} 4.0"), metrics);
+        assertTrue(metrics.contains("adclip_worker_lag "), metrics);
+        assertTrue(metrics.contains("adclip_worker_assigned_partitions 2.0"), metrics);
         Map<String, List<JsonNode>> answers = byKey(results);
         assertEquals(24, answers.size(), answers.keySet().toString());
         for (int i = 0; i < 20; i++) {
