@@ -1,6 +1,7 @@
 package com.adclip.cli;
 
 import com.adclip.Detector;
+import com.adclip.serve.History;
 import com.adclip.serve.HistoryRetention;
 import com.adclip.serve.Inspector;
 import com.adclip.serve.StationLog;
@@ -46,9 +47,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Image threshold (default: the bundle's, else 0.5).")
     Double threshold;
 
-    @Option(names = "--history", paramLabel = "FILE", defaultValue = "adclip-history.db",
-            description = "SQLite file of past inspections (default: ${DEFAULT-VALUE}).")
-    Path history;
+    @Option(names = "--history", paramLabel = "FILE|URL", defaultValue = "adclip-history.db",
+            description = "Past inspections: a SQLite file (default: ${DEFAULT-VALUE}), or a "
+                    + "jdbc:postgresql://HOST/DB URL shared with other stations and fleet workers.")
+    String history;
 
     @Option(names = "--watch-results", paramLabel = "FILE",
             description = "Follow a running `adclip watch` through its results CSV (shown on the page).")
@@ -113,7 +115,8 @@ final class ServeCommand implements Callable<Integer> {
         try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels).build()) {
             double image = StationSetup.imageThreshold(detector, threshold);
             Inspector inspector = StationSetup.inspector(detector, image);
-            StationServer.Config config = StationServer.Config.defaults(history, image)
+            StationServer.Config config = StationServer.Config.defaults(
+                    history.startsWith("jdbc:") ? null : Path.of(history), image)
                     .withAddress(host, port)
                     .withApiKey(key == null || key.isBlank() ? null : key)
                     .withLimits((long) (maxUploadMb * 1024 * 1024), (long) (maxMegapixels * 1e6))
@@ -123,7 +126,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withConnections(new StationServer.Connections(Duration.ofMillis((long) (idleTimeout * 1000)),
                             (long) (minUploadRate * 1024), maxConnections, threads))
                     .withRetention(retention);
-            StationServer server = new StationServer(config, inspector).start();
+            StationServer server = new StationServer(config, inspector, History.open(history)).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 server.stop();

@@ -185,7 +185,7 @@ public final class StationServer implements AutoCloseable {
     private final Config config;
     private final Inspector inspector;
     private final InspectionQueue queue;
-    private final HistoryStore history;
+    private final History history;
     private final StationMetrics metrics;
     private final WatchFeed watch;
     private final Instant started = Instant.now();
@@ -202,11 +202,19 @@ public final class StationServer implements AutoCloseable {
     private Javalin app;
 
     public StationServer(Config config, Inspector inspector) {
+        this(config, inspector, new HistoryStore(config.history()));
+    }
+
+    /**
+     * A station over a history opened by the caller (a PostgreSQL database shared with other stations and fleet
+     * workers); {@code config.history()} is not used. The station closes the history when it stops.
+     */
+    public StationServer(Config config, Inspector inspector, History history) {
         this.config = config;
         this.inspector = inspector;
         this.threshold = config.imageThreshold();
         this.queue = new InspectionQueue(inspector, config.queueCapacity());
-        this.history = new HistoryStore(config.history());
+        this.history = history;
         this.metrics = new StationMetrics(queue::depth);
         this.watch = config.watchResults() == null ? null : new WatchFeed(config.watchResults());
         try {
