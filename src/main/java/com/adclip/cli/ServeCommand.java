@@ -83,6 +83,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Connections open at once; beyond it new ones wait (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @Option(names = "--max-client-connections", paramLabel = "N", defaultValue = "64",
+            description = "Connections one client address may hold open at once; more are closed as soon as they "
+                    + "are accepted, loopback included (default: ${DEFAULT-VALUE}; 0 for no per-client bound, e.g. "
+                    + "behind a reverse proxy on the same host).")
+    int maxClientConnections;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "200",
             description = "Largest number of HTTP threads (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -121,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
                     .withBundle(detectorOptions.bundle)
                     .withWatchResults(watchResults)
                     .withConnections(new StationServer.Connections(Duration.ofMillis((long) (idleTimeout * 1000)),
-                            (long) (minUploadRate * 1024), maxConnections, threads))
+                            (long) (minUploadRate * 1024), maxConnections, threads, maxClientConnections))
                     .withRetention(retention);
             StationServer server = new StationServer(config, inspector).start();
             CountDownLatch stopped = new CountDownLatch(1);
@@ -156,9 +162,10 @@ final class ServeCommand implements Callable<Integer> {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new CommandLine.ParameterException(cl, "--threshold must be in [0, 1]");
         }
-        if (!(idleTimeout > 0) || !(minUploadRate >= 0) || maxConnections < 1 || threads < 16) {
+        if (!(idleTimeout > 0) || !(minUploadRate >= 0) || maxConnections < 1 || threads < 16
+                || maxClientConnections < 0) {
             throw new CommandLine.ParameterException(cl, "--idle-timeout and --max-connections must be positive, "
-                    + "--min-upload-rate at least 0 and --threads at least 16");
+                    + "--min-upload-rate and --max-client-connections at least 0 and --threads at least 16");
         }
         if (!StationLog.LEVELS.contains(logLevel.toLowerCase(java.util.Locale.ROOT))) {
             throw new CommandLine.ParameterException(cl, "--log-level must be one of " + StationLog.LEVELS);

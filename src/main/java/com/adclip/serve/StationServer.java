@@ -145,19 +145,25 @@ public final class StationServer implements AutoCloseable {
      * @param maxConnections connections open at once over all clients; beyond it Jetty stops accepting until
      *     some close
      * @param threads Jetty's largest thread pool
+     * @param maxClientConnections connections one client address may hold open at once; a connection beyond it is
+     *     closed as soon as it is accepted (loopback included); 0 for no per-client bound
      */
     public record Connections(Duration idleTimeout, long minUploadBytesPerSecond, int maxConnections,
-            int threads) {
+            int threads, int maxClientConnections) {
         public Connections {
             if (idleTimeout.isNegative() || idleTimeout.isZero() || minUploadBytesPerSecond < 0 || maxConnections < 1
-                    || threads < 16) {
+                    || threads < 16 || maxClientConnections < 0) {
                 throw new IllegalArgumentException("connection limits must be positive (and at least 16 threads)");
             }
         }
 
-        /** 10 s idle timeout, uploads at least 1 KiB/s, 1000 connections, 200 threads. */
+        /** 10 s idle timeout, uploads at least 1 KiB/s, 1000 connections, 200 threads, 64 per client. */
         public static Connections defaults() {
-            return new Connections(Duration.ofSeconds(10), 1024, 1000, 200);
+            return new Connections(Duration.ofSeconds(10), 1024, 1000, 200, 64);
+        }
+
+        public Connections withMaxClientConnections(int perClient) {
+            return new Connections(idleTimeout, minUploadBytesPerSecond, maxConnections, threads, perClient);
         }
     }
 
@@ -229,6 +235,9 @@ public final class StationServer implements AutoCloseable {
                 connector.setHost(config.host());
                 connector.setPort(config.port());
                 connector.setIdleTimeout(limits.idleTimeout().toMillis());
+                if (limits.maxClientConnections() > 0) {
+                    connector.addBean(new ClientConnectionLimit(limits.maxClientConnections()));
+                }
                 return connector;
             });
             c.requestLogger.http(this::logRequest);
