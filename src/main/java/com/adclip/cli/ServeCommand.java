@@ -62,6 +62,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest image; more gets 413 (default: ${DEFAULT-VALUE}).")
     double maxMegapixels;
 
+    @Option(names = "--max-decoded-mb", paramLabel = "MB", defaultValue = "160",
+            description = "Largest raw decode (width x height x channels x bytes per sample, from the header); more gets "
+                    + "413 (default: ${DEFAULT-VALUE}).")
+    double maxDecodedMb;
+
     @Option(names = "--queue", paramLabel = "N", defaultValue = "16",
             description = "Images that may wait for the model; more get 503 (default: ${DEFAULT-VALUE}).")
     int queue;
@@ -116,13 +121,15 @@ final class ServeCommand implements Callable<Integer> {
         StationLog.configure(logLevel, logFile);
         String key = apiKey != null ? apiKey : System.getenv("ADCLIP_API_KEY");
         PrintWriter err = spec.commandLine().getErr();
-        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels).build()) {
+        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels)
+                .maxDecodedMb(maxDecodedMb).build()) {
             double image = StationSetup.imageThreshold(detector, threshold);
             Inspector inspector = StationSetup.inspector(detector, image);
             StationServer.Config config = StationServer.Config.defaults(history, image)
                     .withAddress(host, port)
                     .withApiKey(key == null || key.isBlank() ? null : key)
                     .withLimits((long) (maxUploadMb * 1024 * 1024), (long) (maxMegapixels * 1e6))
+                    .withMaxDecodedBytes((long) (maxDecodedMb * 1e6))
                     .withQueue(queue, Duration.ofMillis((long) (timeout * 1000)))
                     .withBundle(detectorOptions.bundle)
                     .withWatchResults(watchResults)
@@ -152,9 +159,9 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(cl, "--port must be 0 to 65535");
         }
-        if (!(maxUploadMb > 0) || !(maxMegapixels > 0) || !(timeout > 0)) {
-            throw new CommandLine.ParameterException(cl, "--max-upload-mb, --max-megapixels and --timeout must be "
-                    + "positive");
+        if (!(maxUploadMb > 0) || !(maxMegapixels > 0) || !(maxDecodedMb > 0) || !(timeout > 0)) {
+            throw new CommandLine.ParameterException(cl, "--max-upload-mb, --max-megapixels, --max-decoded-mb and "
+                    + "--timeout must be positive");
         }
         if (queue < 1) {
             throw new CommandLine.ParameterException(cl, "--queue must be at least 1");
