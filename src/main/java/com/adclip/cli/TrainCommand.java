@@ -432,10 +432,10 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 .doubleValue();
         if (testSplit == null) { // a run started before test splits were carved trained on every image
             testSplit = !o.containsKey("test_split") ? Double.valueOf(0) : o.get("test_split") == null ? null
-                    : ((Number) o.get("test_split")).doubleValue();
+                    : Double.valueOf(((Number) o.get("test_split")).doubleValue());
         }
         splitSeed = splitSeed != null || o.get("split_seed") == null ? splitSeed
-                : ((Number) o.get("split_seed")).longValue();
+                : Long.valueOf(((Number) o.get("split_seed")).longValue());
         goodThreshold = (String) o.getOrDefault("good_threshold", goodThreshold);
         featureCache = (String) o.getOrDefault("feature_cache", featureCache);
         featureCacheDtype = (String) o.getOrDefault("feature_cache_dtype", featureCacheDtype);
