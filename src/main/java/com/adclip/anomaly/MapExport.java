@@ -150,6 +150,11 @@ public final class MapExport {
         return out;
     }
 
+    /** The overlay's colour of a map value: OpenCV's JET of {@code value} normalised by {@code (min, max)}, as RGB. */
+    public static int jetRgb(float value, float min, float max) {
+        return JetColormap.rgb(JetColormap.index(value, min, max));
+    }
+
     /** Writes an image as PNG. */
     public static void writePng(Path file, BufferedImage image) {
         write(file, "PNG image", out -> {
