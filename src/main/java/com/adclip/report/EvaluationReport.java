@@ -503,7 +503,7 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
                 if (g.truth() != null) {
                     cell(h, ReportCharts.png(g.truth()), g.image() + " ground truth");
                 } else {
-                    h.append("<td class=\"small\">").append(g.anomalous() ? "no mask" : "good part").append("</td>");
+                    h.append("<td class=\"small\">").append("no mask").append("</td>");
                 }
                 cell(h, ReportCharts.png(g.heat()), g.image() + " heat map");
                 h.append("<td><img class=\"scale\" alt=\"colour scale\" src=\"data:image/png;base64,").append(scale)

@@ -18,7 +18,8 @@ import java.util.List;
  * @param score its image score
  * @param anomalous its label
  * @param picture the image, downscaled for the page
- * @param truth the ground-truth mask (white = defect), or null when the image has none
+ * @param truth the ground-truth mask (white = defect; all black for a good part), or null for a defective image
+ *     without a mask
  * @param heat the heat map over the picture (JET from 0 to the map's maximum), no boxes
  * @param predicted the predicted mask (white = map above the map threshold)
  * @param outline the picture with the predicted area's outline in red and the ground truth's in green
@@ -52,8 +53,8 @@ public record GalleryItem(String kind, String image, String className, double sc
         BufferedImage heat = scaled(MapExport.overlay(picture, map, 0f, mapMax, List.of()), w, h, smooth);
         BufferedImage predicted = scaled(maskImage(mask, picture.getWidth(), picture.getHeight()), w, h, false,
                 BufferedImage.TYPE_BYTE_GRAY);
-        BufferedImage truth = groundTruth == null ? null
-                : scaled(groundTruth, w, h, false, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage truth = groundTruth != null ? scaled(groundTruth, w, h, false, BufferedImage.TYPE_BYTE_GRAY)
+                : anomalous ? null : new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY); // good: no defect pixel
         BufferedImage outline = scaled(picture, w, h, smooth);
         outline(outline, predicted, PREDICTED);
         if (truth != null) {
