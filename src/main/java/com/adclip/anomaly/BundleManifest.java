@@ -17,6 +17,8 @@ import java.util.Map;
  * @param training provenance: where the prompts came from (data, epochs, source checkpoint...)
  * @param created ISO-8601 time the bundle was written
  * @param software the AD-CLIP version that wrote it
+ * @param name the product or model name people see ({@code train --name}, by default the data folder's name);
+ *     null in bundles written before it existed
  */
 public record BundleManifest(
         int formatVersion,
@@ -25,7 +27,20 @@ public record BundleManifest(
         Thresholds thresholds,
         Map<String, Object> training,
         String created,
-        String software) {
+        String software,
+        String name) {
+
+    /** A manifest without a name (as bundles written before {@code name} existed). */
+    public BundleManifest(int formatVersion, ClipReference clip, Detector detector, Thresholds thresholds,
+            Map<String, Object> training, String created, String software) {
+        this(formatVersion, clip, detector, thresholds, training, created, software, null);
+    }
+
+    /** The same manifest under another name (null or blank for none). */
+    public BundleManifest withName(String name) {
+        return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software,
+                name == null || name.isBlank() ? null : name.strip());
+    }
 
     public BundleManifest {
         if (formatVersion < 1) {

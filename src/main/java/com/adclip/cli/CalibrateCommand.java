@@ -128,7 +128,7 @@ final class CalibrateCommand implements Callable<Integer> {
         BundleManifest m = input.manifest();
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
                 thresholds, m.training(), java.time.Instant.now().toString(),
-                com.adclip.Version.software());
+                com.adclip.Version.software(), m.name());
         new Bundle(manifest, input.prompts(), input.optimizer()).save(out);
     }
 

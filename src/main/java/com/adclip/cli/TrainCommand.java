@@ -60,6 +60,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Dataset root or meta.json (see docs/datasets.md). Required unless --resume.")
     Path data;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Product or model name shown by serve and in reports (default: the data folder's name).")
+    String name;
+
     @Option(names = {"--out", "--save_path"}, paramLabel = "DIR", defaultValue = "adclip-train",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -365,6 +369,18 @@ final class TrainCommand implements Callable<Integer> {
         return stored;
     }
 
+    /** {@code --name}, else the data folder's name (the folder holding it when --data is a meta.json). */
+    String modelName() {
+        if (name != null && !name.isBlank()) {
+            return name.strip();
+        }
+        Path folder = data.toAbsolutePath().normalize();
+        if (Files.isRegularFile(folder) && folder.getParent() != null) {
+            folder = folder.getParent();
+        }
+        return folder.getFileName() == null ? null : folder.getFileName().toString();
+    }
+
     /** On --resume, options not given again come from the checkpoint. */
     @SuppressWarnings("unchecked")
     private void applyStored(BundleManifest manifest) {
@@ -521,6 +537,8 @@ final class TrainCommand implements Callable<Integer> {
             List<TrainItem> val = items(valSamples, preprocessor, manager);
             reportUnlabelled(train);
             realDefects = train.stream().filter(TrainItem::anomalous).count();
+            goodImages = train.size() - realDefects;
+            validationImages = val.size();
             List<TrainItem> synthetic = syntheticItems(trainSamples, preprocessor, manager);
             List<Sample> samplesForItems = new ArrayList<>(trainSamples);
             for (TrainItem item : synthetic) {
@@ -561,6 +579,8 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         private long realDefects;
+        private long goodImages;
+        private int validationImages;
         private int syntheticCount;
 
         /** Synthetic defective images made from the good training images (none without the option). */
@@ -668,6 +688,8 @@ final class TrainCommand implements Callable<Integer> {
                 training.put("warning", com.adclip.report.EvaluationReport.RANDOM_WEIGHTS_WARNING);
             }
             training.put("real_defects_seen", realDefects);
+            training.put("good_images", goodImages);
+            training.put("validation_images", validationImages);
             training.put("synthetic_anomalies", syntheticCount);
             if (realDefects == 0) {
                 training.put("note", syntheticCount > 0
@@ -678,7 +700,7 @@ final class TrainCommand implements Callable<Integer> {
             BundleManifest.ClipReference clipRef = new BundleManifest.ClipReference(
                     modelOptions.registryName(weightsPath).orElse(null), weightsPath.getFileName().toString(),
                     weightsSha);
-            return Bundle.create(clipRef, detector, thresholds, training, learner.parameters());
+            return Bundle.create(clipRef, detector, thresholds, training, learner.parameters()).withName(modelName());
         }
 
         private Trainer.Start startFrom(Bundle resumed) {

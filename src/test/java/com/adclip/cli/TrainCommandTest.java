@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.anomaly.Bundle;
+import com.adclip.anomaly.BundleManifest;
 import com.adclip.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -138,6 +139,26 @@ class TrainCommandTest {
                     assertArrayEquals(t.toFloatArray(), y.prompts().get(name).toFloatArray(), 0f, name));
             assertEquals(x.manifest().thresholds(), y.manifest().thresholds());
         }
+    }
+
+    @Test
+    void theBundleIsNamedByNameElseByTheDataFolder() throws IOException {
+        Path out = tmp.resolve("named");
+        CliRun run = run(tiny(out, "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--epochs", "1", "--name",
+                "Bracket line 3"));
+        assertEquals(0, run.exitCode(), run.toString());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            BundleManifest manifest = Bundle.load(out.resolve("model.adclip"), manager).manifest();
+            assertEquals("Bracket line 3", manifest.name());
+            assertTrue(manifest.training().get("good_images") instanceof Number, manifest.training().toString());
+        }
+        TrainCommand command = new TrainCommand();
+        command.data = golden.resolve("meta.json");
+        assertEquals(golden.getFileName().toString(), command.modelName(), "a meta.json names its folder");
+        command.data = golden;
+        assertEquals(golden.getFileName().toString(), command.modelName());
+        command.name = " ";
+        assertEquals(golden.getFileName().toString(), command.modelName(), "a blank --name is no name");
     }
 
     @Test
