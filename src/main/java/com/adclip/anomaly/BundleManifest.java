@@ -17,6 +17,8 @@ import java.util.Map;
  * @param training provenance: where the prompts came from (data, epochs, source checkpoint...)
  * @param created ISO-8601 time the bundle was written
  * @param software the AD-CLIP version that wrote it
+ * @param tiling the tiling the bundle was trained or calibrated with, or null for whole images (absent in
+ *     bundles written before tiling existed)
  */
 public record BundleManifest(
         int formatVersion,
@@ -25,7 +27,8 @@ public record BundleManifest(
         Thresholds thresholds,
         Map<String, Object> training,
         String created,
-        String software) {
+        String software,
+        Tiling tiling) {
 
     public BundleManifest {
         if (formatVersion < 1) {
@@ -36,6 +39,26 @@ public record BundleManifest(
         }
         training = training == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(training));
     }
+
+    /** A manifest without tiling (whole images). */
+    public BundleManifest(int formatVersion, ClipReference clip, Detector detector, Thresholds thresholds,
+            Map<String, Object> training, String created, String software) {
+        this(formatVersion, clip, detector, thresholds, training, created, software, null);
+    }
+
+    public BundleManifest withTiling(Tiling value) {
+        return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software, value);
+    }
+
+    /**
+     * How images are tiled (see {@code com.adclip.tile.Tiling}).
+     *
+     * @param size tile side in pixels, 0 for the automatic rule
+     * @param stride step between tiles, 0 with the automatic rule
+     * @param merge "avg" or "max"
+     * @param global whether a whole-image pass is fused into the score
+     */
+    public record Tiling(int size, int stride, String merge, boolean global) {}
 
     /**
      * The CLIP the prompts belong to.

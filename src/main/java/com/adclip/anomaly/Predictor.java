@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Image files in, answers out: preprocessing, the detector, post-processing. An image that cannot be used
@@ -20,6 +21,7 @@ public final class Predictor {
     private final PostProcessor post;
     private final long maxPixels;
     private final NDManager manager;
+    private final Function<ImagePreprocessor.Source, Prediction> perImage;
 
     /**
      * @param manager where each batch's scope is opened; nothing stays in it after a call
@@ -27,6 +29,11 @@ public final class Predictor {
      */
     public Predictor(AnomalyDetector detector, ImagePreprocessor preprocessor, PostProcessor post, long maxPixels,
             NDManager manager) {
+        this(detector, preprocessor, post, maxPixels, manager, null);
+    }
+
+    private Predictor(AnomalyDetector detector, ImagePreprocessor preprocessor, PostProcessor post, long maxPixels,
+            NDManager manager, Function<ImagePreprocessor.Source, Prediction> perImage) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -36,6 +43,30 @@ public final class Predictor {
         this.post = post;
         this.maxPixels = maxPixels;
         this.manager = manager;
+        this.perImage = perImage;
+    }
+
+    /**
+     * This predictor answering each image with {@code perImage} (tiling: see {@code com.adclip.tile}) instead
+     * of the batched whole-image path; images are still loaded here, with the same pixel limit.
+     */
+    public Predictor withPerImage(Function<ImagePreprocessor.Source, Prediction> value) {
+        return new Predictor(detector, preprocessor, post, maxPixels, manager, value);
+    }
+
+    private List<Outcome> predictEach(List<Path> images) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Path image : images) {
+            long t0 = System.nanoTime();
+            try {
+                ImagePreprocessor.Source source = preprocessor.load(image, maxPixels);
+                Prediction prediction = perImage.apply(source);
+                outcomes.add(new Outcome(image, prediction, source.rgb(), null, (System.nanoTime() - t0) / 1e6));
+            } catch (AdclipException e) {
+                outcomes.add(new Outcome(image, null, null, e.getMessage(), (System.nanoTime() - t0) / 1e6));
+            }
+        }
+        return outcomes;
     }
 
     /**
@@ -55,6 +86,9 @@ public final class Predictor {
 
     /** Runs one batch; the outcomes are in input order. */
     public List<Outcome> predict(List<Path> images) {
+        if (perImage != null) {
+            return predictEach(images);
+        }
         List<Outcome> outcomes = new ArrayList<>();
         List<Integer> good = new ArrayList<>();
         List<ImagePreprocessor.Prepared> prepared = new ArrayList<>();

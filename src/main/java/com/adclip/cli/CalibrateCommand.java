@@ -126,7 +126,8 @@ final class CalibrateCommand implements Callable<Integer> {
         String version = CalibrateCommand.class.getPackage().getImplementationVersion();
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
                 thresholds, m.training(), java.time.Instant.now().toString(),
-                "adclip " + (version == null ? "development build" : version));
+                "adclip " + (version == null ? "development build" : version))
+                .withTiling(TilingOptions.toManifest(setup.tiling));
         new Bundle(manifest, input.prompts(), input.optimizer()).save(out);
     }
 

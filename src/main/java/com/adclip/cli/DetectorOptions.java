@@ -18,4 +18,6 @@ final class DetectorOptions {
     boolean force;
 
     @Mixin HyperOptions hyper = new HyperOptions();
+
+    @Mixin TilingOptions tiling = new TilingOptions();
 }

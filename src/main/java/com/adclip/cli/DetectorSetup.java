@@ -16,6 +16,9 @@ import com.adclip.anomaly.PromptLearner;
 import com.adclip.anomaly.ReferenceCheckpoint;
 import com.adclip.clip.ClipModel;
 import com.adclip.weights.ClipWeights;
+import com.adclip.tile.TileModel;
+import com.adclip.tile.TiledPredictor;
+import com.adclip.tile.Tiling;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -33,6 +36,9 @@ final class DetectorSetup implements AutoCloseable {
     final BundleManifest.Thresholds thresholds;
     final Path weightsPath;
     final String weightsSha256;
+    /** The tiling in use (the options over the bundle's), null for whole images. */
+    Tiling tiling;
+    int tileBatch = 4;
 
     private DetectorSetup(NDManager manager, ClipWeights weights, ClipModel clip, PromptLearner learner,
             AnomalyDetector detector, BundleManifest.Thresholds thresholds, Path weightsPath, String sha) {
@@ -52,7 +58,11 @@ final class DetectorSetup implements AutoCloseable {
         }
         NDManager manager = NDManager.newBaseManager();
         try {
-            return options.bundle != null ? fromBundle(model, options, manager) : fromCheckpoint(model, options, manager);
+            DetectorSetup setup = options.bundle != null ? fromBundle(model, options, manager)
+                    : fromCheckpoint(model, options, manager);
+            setup.tiling = options.tiling.resolve(setup.tiling);
+            setup.tileBatch = options.tiling.batch;
+            return setup;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -79,7 +89,9 @@ final class DetectorSetup implements AutoCloseable {
         requirePromptAgreement(options, config.prompts(), options.bundle);
         ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
         PromptLearner learner = usage(() -> PromptLearner.fromTensors(config.prompts(), clip, bundle.prompts(), manager));
-        return assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha);
+        DetectorSetup setup = assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha);
+        setup.tiling = TilingOptions.fromManifest(manifest.tiling());
+        return setup;
     }
 
     private static DetectorSetup fromCheckpoint(ModelOptions model, DetectorOptions options, NDManager manager) {
@@ -171,7 +183,13 @@ final class DetectorSetup implements AutoCloseable {
             double maxMegapixels) {
         PostProcessor post = new PostProcessor(PostProcessor.smoothing(detector.config().sigma()), imageThreshold,
                 mapThreshold);
-        return new Predictor(detector, preprocessor, post, (long) (maxMegapixels * 1e6), manager);
+        Predictor predictor = new Predictor(detector, preprocessor, post, (long) (maxMegapixels * 1e6), manager);
+        if (tiling == null) {
+            return predictor;
+        }
+        TiledPredictor tiled = new TiledPredictor(TileModel.of(detector), tiling, post.smoothing(), imageThreshold,
+                mapThreshold, tileBatch, manager);
+        return predictor.withPerImage(source -> tiled.predict(source).prediction());
     }
 
     /** Learned tensors for a bundle written from this setup. */
