@@ -35,7 +35,7 @@ final class TilingOptions {
 
     @Option(names = "--tile-batch", paramLabel = "N", defaultValue = "4",
             description = "Tiles run at once (memory use grows with it; default: ${DEFAULT-VALUE}).")
-    int batch;
+    int batch = 4; // also when the options are built without picocli (tests, the station helpers)
 
     /** The tiling to use: these options over {@code base} (the bundle's, may be null); null for none. */
     Tiling resolve(Tiling base) {
