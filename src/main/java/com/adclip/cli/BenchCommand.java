@@ -4,15 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import com.adclip.anomaly.AnomalyDetector;
+import com.adclip.bench.TrainBench;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.PostProcessor;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
 import com.adclip.clip.VisionRequest;
 import com.adclip.weights.ClipWeights;
 import com.adclip.weights.ModelRegistry;
@@ -136,6 +137,7 @@ final class BenchCommand implements Callable<Integer> {
             return benchMetrics();
         }
         if (threads != null) {
+            ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch: JniUtils needs the native library
             JniUtils.setNumThreads(threads);
         }
         Path dir = Files.createTempDirectory("adclip-bench");
@@ -230,14 +232,15 @@ final class BenchCommand implements Callable<Integer> {
         try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
                 AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
             BundleManifest.Thresholds thresholds = BundleManifest.Thresholds.defaults(detector);
-            PostProcessor post = new PostProcessor(PostProcessor.smoothing(detector.sigma()), thresholds.image(),
+            MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(detector.sigma()),
                     thresholds.pixel());
-            Predictor predictor = new Predictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager);
+            AnomalyPredictor predictor = new AnomalyPredictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager,
+                    thresholds::image);
             ResultWriter writer = new ResultWriter(dir.resolve("out"), true, false, detector);
             for (int i = 0; i < files.size(); i++) {
                 long t0 = System.nanoTime();
                 Path file = files.get(i);
-                Predictor.Outcome outcome = predictor.predict(List.of(file)).get(0);
+                AnomalyPredictor.Outcome outcome = predictor.predict(List.of(file)).get(0);
                 if (outcome.failed()) {
                     throw new IllegalStateException("bench image failed: " + outcome.error());
                 }
@@ -265,17 +268,17 @@ final class BenchCommand implements Callable<Integer> {
         try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
                 AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
             com.adclip.tile.TileModel model = com.adclip.tile.TileModel.of(anomaly);
-            com.adclip.anomaly.GaussianSmoothing smoothing = PostProcessor.smoothing(detector.sigma());
+            com.adclip.anomaly.GaussianSmoothing smoothing = MapPostProcessor.smoothing(detector.sigma());
             com.adclip.tile.TiledPredictor tiledPredictor = new com.adclip.tile.TiledPredictor(model, tiling,
-                    smoothing, 0.5, 1e9, tileBatch, manager);
+                    smoothing, 1e9, tileBatch, manager);
             com.adclip.tile.TiledPredictor wholePredictor = new com.adclip.tile.TiledPredictor(model,
-                    com.adclip.tile.Tiling.of(1 << 20, 1 << 20), smoothing, 0.5, 1e9, 1, manager);
+                    com.adclip.tile.Tiling.of(1 << 20, 1 << 20), smoothing, 1e9, 1, manager);
             for (int i = 0; i < files.size(); i++) {
                 long t0 = System.nanoTime();
                 ImagePreprocessor.Source source = preprocessor.load(files.get(i), Long.MAX_VALUE);
-                tiles = tiledPredictor.predict(source).grid().count();
+                tiles = tiledPredictor.predict(source, 0.5).grid().count();
                 long t1 = System.nanoTime();
-                wholePredictor.predict(preprocessor.load(files.get(i), Long.MAX_VALUE));
+                wholePredictor.predict(preprocessor.load(files.get(i), Long.MAX_VALUE), 0.5);
                 long t2 = System.nanoTime();
                 if (i >= warmup) {
                     tiledSum += (t1 - t0) / 1e9;
@@ -333,7 +336,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private int benchMetrics() throws IOException {
         int side = imageSize != null ? imageSize : DetectorConfig.DEFAULT_IMAGE_SIZE;
-        com.adclip.eval.PixelMetricsBenchmark.Report report = com.adclip.eval.PixelMetricsBenchmark.run(maps, side, side,
+        com.adclip.bench.PixelMetricsBenchmark.Report report = com.adclip.bench.PixelMetricsBenchmark.run(maps, side, side,
                 42, com.adclip.eval.PixelMetricsAccumulator.DEFAULT_CAPACITY);
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("mode", "pixel-metrics");

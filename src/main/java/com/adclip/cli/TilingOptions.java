@@ -1,14 +1,13 @@
 package com.adclip.cli;
 
 import com.adclip.AdclipException;
-import com.adclip.anomaly.BundleManifest;
 import com.adclip.tile.Tiling;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * Tiling of high-resolution images (see docs/tiling.md). Unset options keep the bundle's tiling; a bundle
- * without one, or {@code --tiles none}, runs whole images.
+ * Tiling of high-resolution images (see docs/tiling.md), mapped onto {@link com.adclip.Detector.Builder}.
+ * Unset options keep the bundle's tiling; a bundle without one, or {@code --tiles none}, runs whole images.
  */
 final class TilingOptions {
     @Option(names = "--tile", paramLabel = "SIZE",
@@ -37,11 +36,11 @@ final class TilingOptions {
             description = "Tiles run at once (memory use grows with it; default: ${DEFAULT-VALUE}).")
     int batch = 4; // also when the options are built without picocli (tests, the station helpers)
 
-    /** The tiling to use: these options over {@code base} (the bundle's, may be null); null for none. */
-    Tiling resolve(Tiling base) {
-        if (batch < 1) {
-            throw AdclipException.usage("--tile-batch must be at least 1", null);
-        }
+    /**
+     * These options on a detector builder: {@code --tile}/{@code --tiles} replace the bundle's tiling,
+     * {@code --tile-merge}/{@code --tile-global} adjust whichever tiling is in use.
+     */
+    com.adclip.Detector.Builder applyTo(com.adclip.Detector.Builder builder) {
         String m = mode == null ? null : mode.trim().toLowerCase(Locale.ROOT);
         if (m != null && !m.equals("auto") && !m.equals("none")) {
             throw AdclipException.usage("--tiles must be auto or none, got '" + mode + "'", null);
@@ -52,52 +51,33 @@ final class TilingOptions {
         if (stride != null && tile == null) {
             throw AdclipException.usage("--tile-stride needs --tile SIZE", null);
         }
-        if ("none".equals(m)) {
-            return null;
-        }
+        builder.tileBatch(batch);
         try {
-            Tiling tiling = base;
-            if ("auto".equals(m)) {
-                tiling = carry(Tiling.auto(), base);
+            if ("none".equals(m)) {
+                builder.tiling(null);
+            } else if ("auto".equals(m)) {
+                builder.tiling(Tiling.auto());
             } else if (tile != null) {
-                tiling = carry(Tiling.of(tile, stride != null ? stride : Math.max(1, tile * 3 / 4)), base);
-            }
-            if (tiling == null) {
-                if (merge != null || global != null) {
-                    throw AdclipException.usage("--tile-merge and --tile-global need --tile SIZE or --tiles auto "
-                            + "(or a bundle with a tiling)", null);
-                }
-                return null;
+                builder.tiling(Tiling.of(tile, stride != null ? stride : Math.max(1, tile * 3 / 4)));
             }
             if (merge != null) {
-                tiling = tiling.withMerge(Tiling.Merge.parse(merge));
+                builder.tileMerge(Tiling.Merge.parse(merge));
             }
-            if (global != null) {
-                tiling = tiling.withGlobal(global);
-            }
-            return tiling;
         } catch (IllegalArgumentException e) {
             throw AdclipException.usage(e.getMessage(), e);
         }
-    }
-
-    /** A new size/stride keeps the base's merge and global choices. */
-    private static Tiling carry(Tiling fresh, Tiling base) {
-        return base == null ? fresh : new Tiling(fresh.size(), fresh.stride(), base.merge(), base.global());
-    }
-
-    static Tiling fromManifest(BundleManifest.Tiling t) {
-        if (t == null) {
-            return null;
+        if (global != null) {
+            builder.tileGlobal(global);
         }
-        try {
-            return new Tiling(t.size(), t.stride(), Tiling.Merge.parse(t.merge()), t.global());
-        } catch (IllegalArgumentException e) {
-            throw AdclipException.usage("the bundle's tiling is invalid: " + e.getMessage(), e);
-        }
+        return builder;
     }
 
-    static BundleManifest.Tiling toManifest(Tiling t) {
-        return t == null ? null : new BundleManifest.Tiling(t.size(), t.stride(), t.merge().label(), t.global());
+    /**
+     * The tiling these options give on their own (train), over {@code stored} (a resumed run's, may be null);
+     * null for whole images. {@code --tile-batch} does not apply.
+     */
+    Tiling resolve(Tiling stored) {
+        com.adclip.Detector.Builder builder = applyTo(com.adclip.Detector.builder());
+        return builder.tilingOver(stored);
     }
 }

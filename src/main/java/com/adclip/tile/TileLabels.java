@@ -2,7 +2,7 @@ package com.adclip.tile;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.image.ImagePreprocessor;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;

@@ -8,8 +8,8 @@ import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.GaussianSmoothing;
 import com.adclip.anomaly.MapResize;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.Verdict;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.Verdict;
+import com.adclip.image.ImagePreprocessor;
 import java.util.List;
 
 /**
@@ -23,7 +23,6 @@ public final class TiledPredictor {
     private final TileModel model;
     private final Tiling tiling;
     private final GaussianSmoothing smoothing;
-    private final double imageThreshold;
     private final double mapThreshold;
     private final int tileBatch;
     private final NDManager manager;
@@ -43,15 +42,14 @@ public final class TiledPredictor {
      * @param tileBatch most tiles run at once, ≥ 1
      * @param manager where each image's scope is opened; nothing stays in it after a call
      */
-    public TiledPredictor(TileModel model, Tiling tiling, GaussianSmoothing smoothing, double imageThreshold,
-            double mapThreshold, int tileBatch, NDManager manager) {
+    public TiledPredictor(TileModel model, Tiling tiling, GaussianSmoothing smoothing, double mapThreshold,
+            int tileBatch, NDManager manager) {
         if (tileBatch < 1) {
             throw new IllegalArgumentException("tile batch must be at least 1, got " + tileBatch);
         }
         this.model = model;
         this.tiling = tiling;
         this.smoothing = smoothing;
-        this.imageThreshold = imageThreshold;
         this.mapThreshold = mapThreshold;
         this.tileBatch = tileBatch;
         this.manager = manager;
@@ -66,7 +64,12 @@ public final class TiledPredictor {
         return tiling.layout(width, height, model.inputSize());
     }
 
-    public Result predict(ImagePreprocessor.Source source) {
+    /**
+     * One image, tile by tile.
+     *
+     * @param imageThreshold NG when the fused score is at or above it
+     */
+    public Result predict(ImagePreprocessor.Source source, double imageThreshold) {
         int width = source.width();
         int height = source.height();
         TileGrid grid = layout(width, height);
@@ -88,7 +91,7 @@ public final class TiledPredictor {
             NDArray full = stitcher.toImage(merged); // [H, W]
             NDArray square = MapResize.toImageSize(merged, s, s); // [S, S]
             float[] values = full.toFloatArray();
-            Verdict verdict = score >= imageThreshold ? Verdict.NG : Verdict.OK;
+            Verdict verdict = Verdict.of(score, imageThreshold);
             DefectRegions regions = DefectRegions.find(values, height, width, (float) mapThreshold);
             Prediction prediction = new Prediction(score, normal, verdict, values, width, height,
                     regions.regions(), regions.mask(), square.toFloatArray(), s);

@@ -1,5 +1,6 @@
 package com.adclip.tile;
 
+import com.adclip.anomaly.BundleManifest;
 import java.util.Locale;
 
 /**
@@ -102,5 +103,15 @@ public record Tiling(int size, int stride, Merge merge, boolean global) {
     /** "auto" or "SIZE/STRIDE", with the merge and "+global" when set. */
     public String describe() {
         return (isAuto() ? "auto" : size + "/" + stride) + " " + merge.label() + (global ? " +global" : "");
+    }
+
+    /** A bundle manifest's tiling; null (whole images) stays null. */
+    public static Tiling fromManifest(BundleManifest.Tiling t) {
+        return t == null ? null : new Tiling(t.size(), t.stride(), Merge.parse(t.merge()), t.global());
+    }
+
+    /** This tiling as a bundle manifest stores it. */
+    public BundleManifest.Tiling toManifest() {
+        return new BundleManifest.Tiling(size, stride, merge.label(), global);
     }
 }

@@ -1,13 +1,13 @@
 package com.adclip.weights;
 
 import com.adclip.AdclipException;
+import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -53,19 +53,7 @@ public final class FileHashes {
 
     /** sha256 of a file's bytes, lower-case hex. */
     public static String hash(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return com.adclip.Sha256.of(file);
     }
 
     private ObjectNode readIndex() {
@@ -82,9 +70,7 @@ public final class FileHashes {
     private void writeIndex(ObjectNode known) {
         try {
             Files.createDirectories(index.getParent());
-            Path temp = Files.createTempFile(index.getParent(), INDEX, ".tmp");
-            JSON.writeValue(temp.toFile(), known);
-            Files.move(temp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(index, temp -> JSON.writeValue(temp.toFile(), known));
         } catch (IOException e) {
             // read-only cache: hashing again next time is the only cost
         }

@@ -9,8 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.anomaly.GaussianSmoothing;
 import com.adclip.anomaly.Prediction;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.AfterAll;
@@ -117,13 +117,13 @@ class ScratchResolutionTest {
     void tilesFindTheScratchThatTheWholeImageLoses() {
         ImagePreprocessor.Source source = preprocessor.source(part());
         GaussianSmoothing sigma = new GaussianSmoothing(4);
-        TiledPredictor whole = new TiledPredictor(new PatchContrast(), Tiling.of(4000, 4000), sigma, 0.5, 1e9, 1,
+        TiledPredictor whole = new TiledPredictor(new PatchContrast(), Tiling.of(4000, 4000), sigma, 1e9, 1,
                 manager);
-        TiledPredictor tiles = new TiledPredictor(new PatchContrast(), Tiling.of(1000, 500), sigma, 0.5, 1e9, 4,
+        TiledPredictor tiles = new TiledPredictor(new PatchContrast(), Tiling.of(1000, 500), sigma, 1e9, 4,
                 manager);
 
-        TiledPredictor.Result wholeResult = whole.predict(source);
-        TiledPredictor.Result tiledResult = tiles.predict(source);
+        TiledPredictor.Result wholeResult = whole.predict(source, 0.5);
+        TiledPredictor.Result tiledResult = tiles.predict(source, 0.5);
 
         assertEquals(1, wholeResult.grid().count());
         assertEquals(7 * 5, tiledResult.grid().count()); // (4000-1000)/500 + 1 by (3000-1000)/500 + 1, no padding
@@ -149,8 +149,8 @@ class ScratchResolutionTest {
     @Test
     void theStitchedMapIsAtFullResolution() {
         BufferedImage small = new BufferedImage(1200, 900, BufferedImage.TYPE_INT_RGB);
-        TiledPredictor tiles = new TiledPredictor(new PatchContrast(), Tiling.auto(), null, 0.5, 1e9, 2, manager);
-        Prediction prediction = tiles.predict(preprocessor.source(small)).prediction();
+        TiledPredictor tiles = new TiledPredictor(new PatchContrast(), Tiling.auto(), null, 1e9, 2, manager);
+        Prediction prediction = tiles.predict(preprocessor.source(small), 0.5).prediction();
         assertEquals(1200, prediction.width());
         assertEquals(900, prediction.height());
         assertEquals(1200 * 900, prediction.map().length);

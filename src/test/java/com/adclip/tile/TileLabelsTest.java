@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.List;

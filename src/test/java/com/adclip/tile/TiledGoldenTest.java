@@ -10,14 +10,14 @@ import ai.djl.ndarray.NDManager;
 import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.GaussianSmoothing;
-import com.adclip.anomaly.PostProcessor;
+import com.adclip.anomaly.MapPostProcessor;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
 import com.adclip.clip.TestWeights;
 import com.adclip.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +62,7 @@ class TiledGoldenTest {
                 config.get("sigma").asDouble(), 0.07f, prompts);
         detector = AnomalyDetector.create(clip, learner, detectorConfig, manager);
         preprocessor = new ImagePreprocessor(PreprocessConfig.reference(size));
-        smoothing = PostProcessor.smoothing(detectorConfig.sigma());
+        smoothing = MapPostProcessor.smoothing(detectorConfig.sigma());
     }
 
     @AfterAll
@@ -73,13 +73,13 @@ class TiledGoldenTest {
     }
 
     private static Prediction untiled(Path image, double mapThreshold) {
-        Predictor predictor = new Predictor(detector, preprocessor, new PostProcessor(smoothing, 0.5, mapThreshold),
-                Long.MAX_VALUE, manager);
+        AnomalyPredictor predictor = new AnomalyPredictor(detector, preprocessor,
+                new MapPostProcessor(smoothing, mapThreshold), Long.MAX_VALUE, manager, () -> 0.5);
         return predictor.predict(List.of(image)).get(0).prediction();
     }
 
     private static TiledPredictor tiled(Tiling tiling, double mapThreshold, int batch) {
-        return new TiledPredictor(TileModel.of(detector), tiling, smoothing, 0.5, mapThreshold, batch, manager);
+        return new TiledPredictor(TileModel.of(detector), tiling, smoothing, mapThreshold, batch, manager);
     }
 
     @Test
@@ -91,7 +91,7 @@ class TiledGoldenTest {
             float threshold = percentile(today.map(), 0.8);
             today = untiled(image, threshold);
             ImagePreprocessor.Source source = preprocessor.load(image, Long.MAX_VALUE);
-            TiledPredictor.Result result = tiled(Tiling.of(4096, 4096), threshold, 4).predict(source);
+            TiledPredictor.Result result = tiled(Tiling.of(4096, 4096), threshold, 4).predict(source, 0.5);
             Prediction tiled = result.prediction();
             assertTrue(result.grid().wholeImage(), name);
             assertEquals(today.score(), tiled.score(), 0.0, name);
@@ -109,14 +109,14 @@ class TiledGoldenTest {
     void theScoreIsTheLargestTileScoreAndTheGlobalPassIsAveragedIn() {
         Path image = dir.resolve("images").resolve("img2.png"); // 60 x 40
         ImagePreprocessor.Source source = preprocessor.load(image, Long.MAX_VALUE);
-        TiledPredictor.Result tiles = tiled(Tiling.of(24, 16), 1e9, 2).predict(source);
+        TiledPredictor.Result tiles = tiled(Tiling.of(24, 16), 1e9, 2).predict(source, 0.5);
         assertEquals(4, tiles.grid().columns()); // W' = ceil(36/16)*16 + 24 = 72 -> 48/16 + 1
         assertEquals(2, tiles.grid().rows()); // (40 - 24) % 16 == 0: H' = 40 -> 16/16 + 1
         double max = ScoreFusion.maxOf(tiles.tileScores());
         assertEquals(max, tiles.prediction().score(), 0.0);
         assertTrue(Double.isNaN(tiles.globalScore()));
         double today = untiled(image, 1e9).score();
-        TiledPredictor.Result fused = tiled(Tiling.of(24, 16).withGlobal(true), 1e9, 5).predict(source);
+        TiledPredictor.Result fused = tiled(Tiling.of(24, 16).withGlobal(true), 1e9, 5).predict(source, 0.5);
         assertEquals(today, fused.globalScore(), 0.0);
         assertEquals((max + today) / 2, fused.prediction().score(), 1e-7);
         assertArrayEquals(tiles.tileScores(), fused.tileScores(), 1e-6);
@@ -126,8 +126,8 @@ class TiledGoldenTest {
     void theTileBatchSizeDoesNotChangeTheAnswer() {
         Path image = dir.resolve("images").resolve("img0.png");
         ImagePreprocessor.Source source = preprocessor.load(image, Long.MAX_VALUE);
-        Prediction one = tiled(Tiling.of(20, 14), 1e9, 1).predict(source).prediction();
-        Prediction many = tiled(Tiling.of(20, 14), 1e9, 16).predict(source).prediction();
+        Prediction one = tiled(Tiling.of(20, 14), 1e9, 1).predict(source, 0.5).prediction();
+        Prediction many = tiled(Tiling.of(20, 14), 1e9, 16).predict(source, 0.5).prediction();
         assertEquals(one.score(), many.score(), 1e-6);
         assertArrayEquals(one.map(), many.map(), 1e-5f);
     }

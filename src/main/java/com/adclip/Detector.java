@@ -1,0 +1,459 @@
+package com.adclip;
+
+import ai.djl.ndarray.NDArray;
+import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.anomaly.BundleManifest;
+import com.adclip.anomaly.ConfigOverrides;
+import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
+import com.adclip.tile.TileModel;
+import com.adclip.tile.TiledPredictor;
+import com.adclip.tile.Tiling;
+import com.adclip.weights.WeightsSource;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.imageio.ImageIO;
+
+/**
+ * AD-CLIP's entry point for Java code: a trained detector, ready to inspect images.
+ *
+ * <pre>{@code
+ * try (Detector detector = Detector.builder().bundle(Path.of("model.adclip")).build()) {
+ *     Inspection result = detector.inspect(Path.of("part.png"));
+ *     if (result.verdict() == Verdict.NG) { ... }
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> A detector is safe to share between threads. Inspections are serialised: one runs at a
+ * time (libtorch already spreads one inspection over the cores), the others wait for it. The threshold may be
+ * changed from any thread at any time; an inspection uses the value current when its model run starts, and its
+ * verdict always follows from that value ({@link Verdict#of}). {@link #close} must not race inspections.
+ *
+ * <p>Errors: what the caller gave wrong (missing files, weights that do not fit the bundle, an image that cannot
+ * be decoded) is an {@link AdclipException} with a one-line message.
+ */
+public final class Detector implements AutoCloseable {
+    /** The largest image accepted by default, in megapixels (as {@code adclip predict --max-megapixels}). */
+    public static final double DEFAULT_MAX_MEGAPIXELS = 40;
+    /** Tiles run at once by default (as {@code --tile-batch}). */
+    public static final int DEFAULT_TILE_BATCH = 4;
+
+    private final DetectorAssembly parts;
+    private final ImagePreprocessor preprocessor;
+    private final AnomalyPredictor predictor;
+    private final double mapThreshold;
+    private final String name;
+    private final Tiling tiling;
+    private final int tileBatch;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile double threshold;
+
+    private Detector(DetectorAssembly parts, double threshold, double mapThreshold, double maxMegapixels,
+            String name, Tiling tiling, int tileBatch) {
+        this.parts = parts;
+        this.tiling = tiling;
+        this.tileBatch = tileBatch;
+        this.threshold = requireFinite(threshold);
+        this.mapThreshold = requireFinite(mapThreshold);
+        this.name = name;
+        DetectorConfig config = parts.detector().config();
+        this.preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
+        MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(config.sigma()), mapThreshold);
+        AnomalyPredictor whole = new AnomalyPredictor(parts.detector(), preprocessor, post,
+                (long) (maxMegapixels * 1e6), parts.manager(), this::threshold);
+        this.predictor = tiling == null ? whole : whole.withPerImage(tiled(post));
+    }
+
+    private AnomalyPredictor.PerImage tiled(MapPostProcessor post) {
+        TiledPredictor tiles = new TiledPredictor(TileModel.of(parts.detector()), tiling, post.smoothing(),
+                mapThreshold, tileBatch, parts.manager());
+        return (source, threshold) -> tiles.predict(source, threshold).prediction();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Inspects one image file (PNG, JPEG, BMP, TIFF, ...).
+     *
+     * @throws AdclipException if the file cannot be read or decoded, or is larger than the pixel limit
+     */
+    public Inspection inspect(Path image) {
+        AnomalyPredictor.Outcome outcome = inspectAll(List.of(image)).get(0);
+        if (outcome.failed()) {
+            throw new AdclipException(outcome.error());
+        }
+        return outcome.inspection();
+    }
+
+    /** Inspects encoded image bytes (any format {@link #inspect(Path)} reads). */
+    public Inspection inspect(byte[] encoded) {
+        Objects.requireNonNull(encoded, "encoded");
+        return viaFile(file -> Files.write(file, encoded));
+    }
+
+    /**
+     * Inspects an image in memory. It is passed to the model exactly as a lossless PNG of its RGB pixels would
+     * be (the alpha channel, if any, is dropped as the file path drops it).
+     */
+    public Inspection inspect(BufferedImage image) {
+        Objects.requireNonNull(image, "image");
+        return viaFile(file -> {
+            if (!ImageIO.write(image, "png", file.toFile())) {
+                throw new AdclipException("cannot encode a BufferedImage of type " + image.getType());
+            }
+        });
+    }
+
+    /**
+     * Inspects several image files as one batch (faster per image). An image that cannot be used becomes a
+     * failed outcome; the others go on. Outcomes are in input order.
+     */
+    public List<AnomalyPredictor.Outcome> inspectAll(List<Path> images) {
+        lock.lock();
+        try {
+            return predictor.predict(images);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The image threshold: NG when the score is at or above it. */
+    public double threshold() {
+        return threshold;
+    }
+
+    /** Changes the image threshold for every inspection that starts from now on. */
+    public void setThreshold(double threshold) {
+        this.threshold = requireFinite(threshold);
+    }
+
+    /** The map threshold: map values above it are defective pixels (regions and masks). */
+    public double mapThreshold() {
+        return mapThreshold;
+    }
+
+    /**
+     * The tiling in use (see {@link Builder#tiling}), or null when images are inspected whole. Tiled images are
+     * decoded at full resolution.
+     */
+    public Tiling tiling() {
+        return tiling;
+    }
+
+    /** Most tiles run through the network at once. */
+    public int tileBatch() {
+        return tileBatch;
+    }
+
+    /** The hyper-parameters in use (image size, feature blocks, DPAM, sigma, prompts). */
+    public DetectorConfig config() {
+        return parts.detector().config();
+    }
+
+    /** The thresholds the bundle stores (defaults for a reference checkpoint), whatever this detector uses. */
+    public BundleManifest.Thresholds storedThresholds() {
+        return parts.thresholds();
+    }
+
+    /** The CLIP weights in use: a file, or {@code random:NAME}. */
+    public Path weightsFile() {
+        return parts.weightsPath();
+    }
+
+    /** The sha256 of the weights file (of the {@code random:NAME} text for random weights). */
+    public String weightsSha256() {
+        return parts.weightsSha256();
+    }
+
+    /** Whether the weights are random (numbers without meaning: smoke tests only). */
+    public boolean randomWeights() {
+        return WeightsSource.isRandom(parts.weightsPath());
+    }
+
+    /** A short name for reports: the bundle's or checkpoint's file name. */
+    public String name() {
+        return name;
+    }
+
+    /** The preprocessing of this detector's input size (also used to bring ground-truth masks to it). */
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    /** The learned prompt tensors, e.g. to write them as a bundle. Owned by the detector. */
+    public Map<String, NDArray> prompts() {
+        return parts.learner().parameters();
+    }
+
+    @Override
+    public void close() {
+        parts.manager().close();
+    }
+
+    private interface FileWriter {
+        void write(Path file) throws IOException;
+    }
+
+    private Inspection viaFile(FileWriter writer) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("adclip-inspect", ".img");
+            writer.write(file);
+            return inspect(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the image for inspection: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temp file left behind is harmless
+        }
+    }
+
+    private static double requireFinite(double threshold) {
+        if (!Double.isFinite(threshold)) {
+            throw new IllegalArgumentException("thresholds must be finite, not " + threshold);
+        }
+        return threshold;
+    }
+
+    /**
+     * Options of a detector, with the CLI's defaults: whatever is not set comes from the bundle (or, for a
+     * reference checkpoint, from the model card).
+     */
+    public static final class Builder {
+        private Path bundle;
+        private Path checkpoint;
+        private Path weights;
+        private String model;
+        private Path cache;
+        private boolean force;
+        private Integer imageSize;
+        private List<Integer> features;
+        private Integer dpam;
+        private Double sigma;
+        private Float temperature;
+        private Integer nCtx;
+        private Integer tNCtx;
+        private Integer depth;
+        private Double threshold;
+        private Double mapThreshold;
+        private double maxMegapixels = DEFAULT_MAX_MEGAPIXELS;
+        private boolean tilingGiven;
+        private Tiling tiling;
+        private Tiling.Merge tileMerge;
+        private Boolean tileGlobal;
+        private int tileBatch = DEFAULT_TILE_BATCH;
+
+        private Builder() {}
+
+        /** A trained {@code .adclip} bundle (as {@code --bundle}). */
+        public Builder bundle(Path bundle) {
+            this.bundle = bundle;
+            return this;
+        }
+
+        /** A reference AnomalyCLIP checkpoint ({@code epoch_N.pth}) instead of a bundle (as {@code --checkpoint}). */
+        public Builder checkpoint(Path checkpoint) {
+            this.checkpoint = checkpoint;
+            return this;
+        }
+
+        /**
+         * CLIP weights: an OpenAI .pt archive, a safetensors file or a Hugging Face CLIPModel folder (as
+         * {@code --weights}). {@code random:NAME} gives random weights of a registry model's shape, see
+         * {@link #randomWeights}. Optional: by default the bundle's registry model from the model cache.
+         */
+        public Builder weights(Path weights) {
+            this.weights = weights;
+            return this;
+        }
+
+        /** Random weights of a registry model's shape, as {@code --weights random:NAME}: smoke tests only. */
+        public Builder randomWeights(String model) {
+            return weights(WeightsSource.random(model));
+        }
+
+        /** A registry model from the cache (as {@code --model}); default: the bundle's model. */
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        /** The model cache folder (as {@code --cache}; default $ADCLIP_CACHE, $XDG_CACHE_HOME/adclip, ~/.cache/adclip). */
+        public Builder cache(Path cache) {
+            this.cache = cache;
+            return this;
+        }
+
+        /** Use a bundle with CLIP weights other than those its manifest names (as {@code --force}). */
+        public Builder force(boolean force) {
+            this.force = force;
+            return this;
+        }
+
+        /** Input side in pixels (as {@code --image-size}; default the bundle's). */
+        public Builder imageSize(int imageSize) {
+            this.imageSize = imageSize;
+            return this;
+        }
+
+        /** The vision blocks whose patch tokens make the maps (as {@code --features}; default the bundle's). */
+        public Builder features(List<Integer> features) {
+            this.features = List.copyOf(features);
+            return this;
+        }
+
+        /** The number of last vision blocks with DPAM (as {@code --dpam}; default the bundle's). */
+        public Builder dpam(int dpam) {
+            this.dpam = dpam;
+            return this;
+        }
+
+        /** Gaussian smoothing of the map, 0 for none (as {@code --sigma}; default the bundle's). */
+        public Builder sigma(double sigma) {
+            this.sigma = sigma;
+            return this;
+        }
+
+        /** The similarity temperature (as {@code --temperature}; default the bundle's). */
+        public Builder temperature(float temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** Context vectors; must match the prompts (as {@code --n-ctx}). */
+        public Builder nCtx(int nCtx) {
+            this.nCtx = nCtx;
+            return this;
+        }
+
+        /** Text context vectors; must match the prompts (as {@code --t-n-ctx}). */
+        public Builder tNCtx(int tNCtx) {
+            this.tNCtx = tNCtx;
+            return this;
+        }
+
+        /** Prompt depth; must match the prompts (as {@code --depth}). */
+        public Builder depth(int depth) {
+            this.depth = depth;
+            return this;
+        }
+
+        /** The image threshold at start (as {@code --threshold}; default the bundle's). */
+        public Builder threshold(double threshold) {
+            this.threshold = threshold;
+            return this;
+        }
+
+        /** The map threshold (as {@code --map-threshold}; default the bundle's). */
+        public Builder mapThreshold(double mapThreshold) {
+            this.mapThreshold = mapThreshold;
+            return this;
+        }
+
+        /** Larger images are refused before decoding (as {@code --max-megapixels}; default 40). */
+        public Builder maxMegapixels(double maxMegapixels) {
+            if (!(maxMegapixels > 0)) {
+                throw new IllegalArgumentException("maxMegapixels must be positive");
+            }
+            this.maxMegapixels = maxMegapixels;
+            return this;
+        }
+
+        /**
+         * Cut images into tiles, each inspected like a whole image, and stitch the maps (as {@code --tile},
+         * {@code --tiles auto}; see docs/tiling.md). {@code null} inspects whole images even when the bundle
+         * stores a tiling (as {@code --tiles none}). Default: the tiling the bundle stores, else whole images.
+         */
+        public Builder tiling(Tiling tiling) {
+            this.tilingGiven = true;
+            this.tiling = tiling;
+            return this;
+        }
+
+        /** How overlapping tile maps merge, over the tiling in use (as {@code --tile-merge}). */
+        public Builder tileMerge(Tiling.Merge merge) {
+            this.tileMerge = Objects.requireNonNull(merge, "merge");
+            return this;
+        }
+
+        /** Whether a whole-image pass is fused into the score, over the tiling in use (as {@code --tile-global}). */
+        public Builder tileGlobal(boolean global) {
+            this.tileGlobal = global;
+            return this;
+        }
+
+        /** Most tiles run at once; memory grows with it (as {@code --tile-batch}; default 4). */
+        public Builder tileBatch(int tileBatch) {
+            if (tileBatch < 1) {
+                throw AdclipException.usage("--tile-batch must be at least 1, got " + tileBatch, null);
+            }
+            this.tileBatch = tileBatch;
+            return this;
+        }
+
+        /** The tiling a detector gets from these options over the bundle's {@code stored} one (may be null). */
+        public Tiling tilingOver(Tiling stored) {
+            Tiling t = tilingGiven ? tiling : stored;
+            if (t == null) {
+                if (tileMerge != null || tileGlobal != null) {
+                    throw AdclipException.usage("--tile-merge and --tile-global need --tile SIZE or --tiles auto "
+                            + "(or a bundle with a tiling)", null);
+                }
+                return null;
+            }
+            if (tileMerge != null) {
+                t = t.withMerge(tileMerge);
+            }
+            if (tileGlobal != null) {
+                t = t.withGlobal(tileGlobal);
+            }
+            return t;
+        }
+
+        /** The hyper-parameter overrides set so far (also what {@code train} applies to its starting point). */
+        public ConfigOverrides overrides() {
+            return new ConfigOverrides(imageSize, features, dpam, sigma, temperature, nCtx, tNCtx, depth);
+        }
+
+        /**
+         * Loads the weights and prompts and assembles the detector.
+         *
+         * @throws AdclipException (usage, exit code 2) for missing files and parts that do not fit together
+         */
+        public Detector build() {
+            DetectorAssembly parts = DetectorAssembly.create(bundle, checkpoint, new WeightsSource(weights, model,
+                    cache), overrides(), force);
+            try {
+                double image = threshold != null ? threshold : parts.thresholds().image();
+                double map = mapThreshold != null ? mapThreshold : parts.thresholds().pixel();
+                Path source = bundle != null ? bundle : checkpoint;
+                return new Detector(parts, image, map, maxMegapixels, source.getFileName().toString(),
+                        tilingOver(parts.storedTiling()), tileBatch);
+            } catch (RuntimeException e) {
+                parts.manager().close();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package com.adclip.anomaly;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.adclip.AdclipException;
+import com.adclip.Inspection;
+import com.adclip.image.ImagePreprocessor;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Image files in, answers out: preprocessing, the detector, post-processing. An image that cannot be used
+ * (unreadable, corrupt, too large) becomes a failed {@link Outcome}; the others go on.
+ */
+public final class AnomalyPredictor {
+    private final AnomalyDetector detector;
+    private final ImagePreprocessor preprocessor;
+    private final MapPostProcessor post;
+    private final long maxPixels;
+    private final NDManager manager;
+    private final DoubleSupplier imageThreshold;
+    private final PerImage perImage;
+
+    /**
+     * Answers one image held at full resolution (tiling: see {@code com.adclip.tile}) instead of the batched
+     * whole-image path.
+     */
+    @FunctionalInterface
+    public interface PerImage {
+        /** @param imageThreshold NG when the score is at or above it */
+        Prediction predict(ImagePreprocessor.Source source, double imageThreshold);
+    }
+
+    /**
+     * @param manager where each batch's scope is opened; nothing stays in it after a call
+     * @param maxPixels images with more pixels are refused before decoding
+     * @param imageThreshold read once per batch: NG when the score is at or above it
+     */
+    public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
+            long maxPixels, NDManager manager, DoubleSupplier imageThreshold) {
+        this(detector, preprocessor, post, maxPixels, manager, imageThreshold, null);
+    }
+
+    private AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
+            long maxPixels, NDManager manager, DoubleSupplier imageThreshold, PerImage perImage) {
+        if (preprocessor.config().size() != detector.config().imageSize()) {
+            throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
+                    + " differs from the detector's image size " + detector.config().imageSize());
+        }
+        this.detector = detector;
+        this.preprocessor = preprocessor;
+        this.post = post;
+        this.maxPixels = maxPixels;
+        this.manager = manager;
+        this.imageThreshold = imageThreshold;
+        this.perImage = perImage;
+    }
+
+    /**
+     * This predictor answering each image with {@code value} instead of the batched whole-image path. Images
+     * are still loaded here, with the same pixel limit, but at full resolution (never subsampled).
+     */
+    public AnomalyPredictor withPerImage(PerImage value) {
+        return new AnomalyPredictor(detector, preprocessor, post, maxPixels, manager, imageThreshold, value);
+    }
+
+    /**
+     * The result for one input of a batch: its inspection, or why it failed.
+     *
+     * @param image the input as given
+     * @param inspection null when the image failed
+     * @param error why the image failed, else null
+     */
+    public record Outcome(Path image, Inspection inspection, String error) {
+        public boolean failed() {
+            return error != null;
+        }
+
+        /** The inspection's prediction (null when failed). */
+        public Prediction prediction() {
+            return inspection == null ? null : inspection.prediction();
+        }
+
+        /** The image as loaded, for overlays (null when failed). */
+        public BufferedImage picture() {
+            return inspection == null ? null : inspection.picture();
+        }
+
+        /** This image's share of the batch's wall time, preprocessing included. */
+        public double millis() {
+            return inspection == null ? 0 : inspection.millis();
+        }
+    }
+
+    /** Runs one batch; the outcomes are in input order. */
+    public List<Outcome> predict(List<Path> images) {
+        if (perImage != null) {
+            return predictEach(images);
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        List<Integer> good = new ArrayList<>();
+        List<ImagePreprocessor.Prepared> prepared = new ArrayList<>();
+        long start = System.nanoTime();
+        for (Path image : images) {
+            try {
+                prepared.add(preprocessor.prepare(image, maxPixels));
+                good.add(outcomes.size());
+                outcomes.add(null);
+            } catch (AdclipException e) {
+                outcomes.add(new Outcome(image, null, e.getMessage()));
+            }
+        }
+        if (prepared.isEmpty()) {
+            return outcomes;
+        }
+        double threshold = imageThreshold.getAsDouble();
+        try (NDManager scope = manager.newSubManager()) {
+            Detection detection = detector.detect(batch(scope, prepared));
+            NDArray smoothed = post.smoothed(detection);
+            double share = (System.nanoTime() - start) / 1e6 / images.size();
+            for (int i = 0; i < prepared.size(); i++) {
+                ImagePreprocessor.Preprocessed input = prepared.get(i).input();
+                Prediction prediction = post.apply(detection, smoothed, i, input.originalWidth(),
+                        input.originalHeight(), threshold);
+                int at = good.get(i);
+                outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share),
+                        null));
+            }
+        }
+        return outcomes;
+    }
+
+    private NDArray batch(NDManager scope, List<ImagePreprocessor.Prepared> prepared) {
+        int s = preprocessor.config().size();
+        int plane = 3 * s * s;
+        float[] values = new float[prepared.size() * plane];
+        for (int i = 0; i < prepared.size(); i++) {
+            System.arraycopy(prepared.get(i).input().pixels(), 0, values, i * plane, plane);
+        }
+        return scope.create(values, new Shape(prepared.size(), 3, s, s));
+    }
+
+    private List<Outcome> predictEach(List<Path> images) {
+        double threshold = imageThreshold.getAsDouble();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Path image : images) {
+            long t0 = System.nanoTime();
+            try {
+                ImagePreprocessor.Source source = preprocessor.load(image, maxPixels);
+                Prediction prediction = perImage.predict(source, threshold);
+                double millis = (System.nanoTime() - t0) / 1e6;
+                outcomes.add(new Outcome(image, new Inspection(prediction, source.rgb(), millis), null));
+            } catch (AdclipException e) {
+                outcomes.add(new Outcome(image, null, e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
+}
