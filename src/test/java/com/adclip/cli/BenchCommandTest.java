@@ -35,6 +35,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void threadsAreSetOnceLibtorchIsLoaded() throws IOException {
+        // Without the fix this failed with UnsatisfiedLinkError when no earlier test of the JVM had loaded
+        // libtorch. 2 threads: the setting is process-wide, and this machine's core count keeps later tests' speed.
+        JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "1",
+                "--warmup", "0", "--source-size", "64x48", "--threads", "2"));
+        assertEquals(2, line.get("threads").asInt(), line.toString());
+    }
+
+    @Test
     void tiledModeReportsTheTileCountNextToAWholeImagePass() throws IOException {
         // 200 x 150 in 64-px tiles, stride 64: W' = ceil(136/64)*64 + 64 = 256 -> 4, H' = 192 -> 3
         JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "1",
