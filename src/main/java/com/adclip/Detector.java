@@ -6,6 +6,7 @@ import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.ConfigOverrides;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.image.DecodeBudget;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.image.PreprocessConfig;
 import com.adclip.tile.TileModel;
@@ -58,7 +59,7 @@ public final class Detector implements AutoCloseable {
     private volatile double threshold;
 
     private Detector(DetectorAssembly parts, double threshold, double mapThreshold, double maxMegapixels,
-            String name, Tiling tiling, int tileBatch) {
+            double maxDecodedMb, String name, Tiling tiling, int tileBatch) {
         this.parts = parts;
         this.tiling = tiling;
         this.tileBatch = tileBatch;
@@ -69,7 +70,7 @@ public final class Detector implements AutoCloseable {
         this.preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
         MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(config.sigma()), mapThreshold);
         AnomalyPredictor whole = new AnomalyPredictor(parts.detector(), preprocessor, post,
-                (long) (maxMegapixels * 1e6), parts.manager(), this::threshold);
+                (long) (maxMegapixels * 1e6), (long) (maxDecodedMb * 1e6), parts.manager(), this::threshold);
         this.predictor = tiling == null ? whole : whole.withPerImage(tiled(post));
     }
 
@@ -263,6 +264,7 @@ public final class Detector implements AutoCloseable {
         private Tiling.Merge tileMerge;
         private Boolean tileGlobal;
         private int tileBatch = DEFAULT_TILE_BATCH;
+        private double maxDecodedMb = DecodeBudget.DEFAULT_MAX_MB;
 
         private Builder() {}
 
@@ -431,6 +433,19 @@ public final class Detector implements AutoCloseable {
             return t;
         }
 
+        /**
+         * Images whose raw decode (width × height × channels × bytes per sample, from the header) is more than this
+         * many MB (10^6 bytes) are refused before decoding (as {@code --max-decoded-mb}; default 160): decoders
+         * produce every raw row even for a subsampled result, so this bounds an image's decoding time and memory.
+         */
+        public Builder maxDecodedMb(double maxDecodedMb) {
+            if (!(maxDecodedMb > 0)) {
+                throw new IllegalArgumentException("maxDecodedMb must be positive");
+            }
+            this.maxDecodedMb = maxDecodedMb;
+            return this;
+        }
+
         /** The hyper-parameter overrides set so far (also what {@code train} applies to its starting point). */
         public ConfigOverrides overrides() {
             return new ConfigOverrides(imageSize, features, dpam, sigma, temperature, nCtx, tNCtx, depth);
@@ -448,7 +463,7 @@ public final class Detector implements AutoCloseable {
                 double image = threshold != null ? threshold : parts.thresholds().image();
                 double map = mapThreshold != null ? mapThreshold : parts.thresholds().pixel();
                 Path source = bundle != null ? bundle : checkpoint;
-                return new Detector(parts, image, map, maxMegapixels, source.getFileName().toString(),
+                return new Detector(parts, image, map, maxMegapixels, maxDecodedMb, source.getFileName().toString(),
                         tilingOver(parts.storedTiling()), tileBatch);
             } catch (RuntimeException e) {
                 parts.manager().close();

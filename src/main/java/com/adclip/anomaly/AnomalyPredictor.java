@@ -21,6 +21,7 @@ public final class AnomalyPredictor {
     private final ImagePreprocessor preprocessor;
     private final MapPostProcessor post;
     private final long maxPixels;
+    private final long maxDecodedBytes;
     private final NDManager manager;
     private final DoubleSupplier imageThreshold;
     private final PerImage perImage;
@@ -42,11 +43,21 @@ public final class AnomalyPredictor {
      */
     public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
             long maxPixels, NDManager manager, DoubleSupplier imageThreshold) {
-        this(detector, preprocessor, post, maxPixels, manager, imageThreshold, null);
+        this(detector, preprocessor, post, maxPixels, Long.MAX_VALUE, manager, imageThreshold);
+    }
+
+    /**
+     * As the other constructor, also refusing before decoding the images whose raw decode is more than
+     * {@code maxDecodedBytes} ({@link com.adclip.image.DecodeBudget}).
+     */
+    public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
+            long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold) {
+        this(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold, null);
     }
 
     private AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
-            long maxPixels, NDManager manager, DoubleSupplier imageThreshold, PerImage perImage) {
+            long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold,
+            PerImage perImage) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -55,6 +66,7 @@ public final class AnomalyPredictor {
         this.preprocessor = preprocessor;
         this.post = post;
         this.maxPixels = maxPixels;
+        this.maxDecodedBytes = maxDecodedBytes;
         this.manager = manager;
         this.imageThreshold = imageThreshold;
         this.perImage = perImage;
@@ -62,10 +74,11 @@ public final class AnomalyPredictor {
 
     /**
      * This predictor answering each image with {@code value} instead of the batched whole-image path. Images
-     * are still loaded here, with the same pixel limit, but at full resolution (never subsampled).
+     * are still loaded here, with the same pixel and decode limits, but at full resolution (never subsampled).
      */
     public AnomalyPredictor withPerImage(PerImage value) {
-        return new AnomalyPredictor(detector, preprocessor, post, maxPixels, manager, imageThreshold, value);
+        return new AnomalyPredictor(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold,
+                value);
     }
 
     /**
@@ -107,7 +120,7 @@ public final class AnomalyPredictor {
         long start = System.nanoTime();
         for (Path image : images) {
             try {
-                prepared.add(preprocessor.prepare(image, maxPixels));
+                prepared.add(preprocessor.prepare(image, maxPixels, maxDecodedBytes));
                 good.add(outcomes.size());
                 outcomes.add(null);
             } catch (AdclipException e) {
@@ -150,7 +163,7 @@ public final class AnomalyPredictor {
         for (Path image : images) {
             long t0 = System.nanoTime();
             try {
-                ImagePreprocessor.Source source = preprocessor.load(image, maxPixels);
+                ImagePreprocessor.Source source = preprocessor.load(image, maxPixels, maxDecodedBytes);
                 Prediction prediction = perImage.predict(source, threshold);
                 double millis = (System.nanoTime() - t0) / 1e6;
                 outcomes.add(new Outcome(image, new Inspection(prediction, source.rgb(), millis), null));

@@ -95,7 +95,15 @@ public final class ImagePreprocessor {
      * exactly as Pillow does.
      */
     public Prepared prepare(Path image, long maxPixels) {
-        PillowImage loaded = ImageLoader.load(image, maxPixels, SUBSAMPLE_ABOVE * config.size());
+        return prepare(image, maxPixels, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #prepare(Path, long)}, also refusing from the header an image whose raw decode (width × height ×
+     * channels × bytes per sample, see {@link DecodeBudget}) is more than {@code maxDecodedBytes}.
+     */
+    public Prepared prepare(Path image, long maxPixels, long maxDecodedBytes) {
+        PillowImage loaded = ImageLoader.load(image, maxPixels, maxDecodedBytes, SUBSAMPLE_ABOVE * config.size());
         PillowImage rgb = loaded.toRgb();
         Preprocessed input = new Preprocessed(
                 normalise(fit(loaded, Filter.BICUBIC).toRgb().data()), config.size(), loaded.width(), loaded.height());
@@ -110,6 +118,14 @@ public final class ImagePreprocessor {
      */
     public Source load(Path image, long maxPixels) {
         return new Source(ImageLoader.load(image, maxPixels));
+    }
+
+    /**
+     * As {@link #load(Path, long)}, also refusing an image whose raw decode is more than {@code maxDecodedBytes}
+     * ({@link DecodeBudget}) before decoding it.
+     */
+    public Source load(Path image, long maxPixels, long maxDecodedBytes) {
+        return new Source(ImageLoader.load(image, maxPixels, maxDecodedBytes, Integer.MAX_VALUE));
     }
 
     /** An in-memory picture as a {@link Source}: its sRGB values ({@code getRGB}), as an RGB image. */
