@@ -252,6 +252,7 @@ public final class StationServer implements AutoCloseable {
                 if (limits.maxClientConnections() > 0) {
                     connector.addBean(new ClientConnectionLimit(limits.maxClientConnections()));
                 }
+                connector.addBean(new ExchangeCounter());
                 return connector;
             });
             c.requestLogger.http(this::logRequest);
@@ -355,12 +356,28 @@ public final class StationServer implements AutoCloseable {
         }
     }
 
-    /** Wraps a handler: API key, draining, in-flight count, errors as JSON, and metrics. */
+    /**
+     * Counts HTTP exchanges from the start of a request until its response is completely written. A handler
+     * returns before Javalin writes its result, so counting in the handler let {@link #stop()} close a connection
+     * whose answer was still unwritten.
+     */
+    private final class ExchangeCounter implements org.eclipse.jetty.server.HttpChannel.Listener {
+        @Override
+        public void onRequestBegin(org.eclipse.jetty.server.Request request) {
+            inFlight.incrementAndGet();
+        }
+
+        @Override
+        public void onComplete(org.eclipse.jetty.server.Request request) {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Wraps a handler: API key, draining, errors as JSON, and metrics. */
     private io.javalin.http.Handler route(String name, Route route) {
         boolean api = !name.equals("health") && !name.equals("ready");
         return ctx -> {
             long t0 = System.nanoTime();
-            inFlight.incrementAndGet();
             try {
                 if (draining) {
                     throw new ApiError(503, "the station is shutting down", Map.of("Connection", "close"));
@@ -378,7 +395,6 @@ public final class StationServer implements AutoCloseable {
                 LOG.error("{} {}: internal error", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + ")");
             } finally {
-                inFlight.decrementAndGet();
                 metrics.request(name, ctx.statusCode(), (System.nanoTime() - t0) / 1e9);
             }
         };
