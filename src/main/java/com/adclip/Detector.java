@@ -9,6 +9,9 @@ import com.adclip.anomaly.MapPostProcessor;
 import com.adclip.image.DecodeBudget;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.image.PreprocessConfig;
+import com.adclip.tile.TileModel;
+import com.adclip.tile.TiledPredictor;
+import com.adclip.tile.Tiling;
 import com.adclip.weights.WeightsSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -42,26 +45,39 @@ import javax.imageio.ImageIO;
 public final class Detector implements AutoCloseable {
     /** The largest image accepted by default, in megapixels (as {@code adclip predict --max-megapixels}). */
     public static final double DEFAULT_MAX_MEGAPIXELS = 40;
+    /** Tiles run at once by default (as {@code --tile-batch}). */
+    public static final int DEFAULT_TILE_BATCH = 4;
 
     private final DetectorAssembly parts;
     private final ImagePreprocessor preprocessor;
     private final AnomalyPredictor predictor;
     private final double mapThreshold;
     private final String name;
+    private final Tiling tiling;
+    private final int tileBatch;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile double threshold;
 
     private Detector(DetectorAssembly parts, double threshold, double mapThreshold, double maxMegapixels,
-            double maxDecodedMb, String name) {
+            double maxDecodedMb, String name, Tiling tiling, int tileBatch) {
         this.parts = parts;
+        this.tiling = tiling;
+        this.tileBatch = tileBatch;
         this.threshold = requireFinite(threshold);
         this.mapThreshold = requireFinite(mapThreshold);
         this.name = name;
         DetectorConfig config = parts.detector().config();
         this.preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
         MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(config.sigma()), mapThreshold);
-        this.predictor = new AnomalyPredictor(parts.detector(), preprocessor, post, (long) (maxMegapixels * 1e6),
-                (long) (maxDecodedMb * 1e6), parts.manager(), this::threshold);
+        AnomalyPredictor whole = new AnomalyPredictor(parts.detector(), preprocessor, post,
+                (long) (maxMegapixels * 1e6), (long) (maxDecodedMb * 1e6), parts.manager(), this::threshold);
+        this.predictor = tiling == null ? whole : whole.withPerImage(tiled(post));
+    }
+
+    private AnomalyPredictor.PerImage tiled(MapPostProcessor post) {
+        TiledPredictor tiles = new TiledPredictor(TileModel.of(parts.detector()), tiling, post.smoothing(),
+                mapThreshold, tileBatch, parts.manager());
+        return (source, threshold) -> tiles.predict(source, threshold).prediction();
     }
 
     public static Builder builder() {
@@ -126,6 +142,19 @@ public final class Detector implements AutoCloseable {
     /** The map threshold: map values above it are defective pixels (regions and masks). */
     public double mapThreshold() {
         return mapThreshold;
+    }
+
+    /**
+     * The tiling in use (see {@link Builder#tiling}), or null when images are inspected whole. Tiled images are
+     * decoded at full resolution.
+     */
+    public Tiling tiling() {
+        return tiling;
+    }
+
+    /** Most tiles run through the network at once. */
+    public int tileBatch() {
+        return tileBatch;
     }
 
     /** The hyper-parameters in use (image size, feature blocks, DPAM, sigma, prompts). */
@@ -230,6 +259,11 @@ public final class Detector implements AutoCloseable {
         private Double threshold;
         private Double mapThreshold;
         private double maxMegapixels = DEFAULT_MAX_MEGAPIXELS;
+        private boolean tilingGiven;
+        private Tiling tiling;
+        private Tiling.Merge tileMerge;
+        private Boolean tileGlobal;
+        private int tileBatch = DEFAULT_TILE_BATCH;
         private double maxDecodedMb = DecodeBudget.DEFAULT_MAX_MB;
 
         private Builder() {}
@@ -349,6 +383,57 @@ public final class Detector implements AutoCloseable {
         }
 
         /**
+         * Cut images into tiles, each inspected like a whole image, and stitch the maps (as {@code --tile},
+         * {@code --tiles auto}; see docs/tiling.md). {@code null} inspects whole images even when the bundle
+         * stores a tiling (as {@code --tiles none}). Default: the tiling the bundle stores, else whole images.
+         */
+        public Builder tiling(Tiling tiling) {
+            this.tilingGiven = true;
+            this.tiling = tiling;
+            return this;
+        }
+
+        /** How overlapping tile maps merge, over the tiling in use (as {@code --tile-merge}). */
+        public Builder tileMerge(Tiling.Merge merge) {
+            this.tileMerge = Objects.requireNonNull(merge, "merge");
+            return this;
+        }
+
+        /** Whether a whole-image pass is fused into the score, over the tiling in use (as {@code --tile-global}). */
+        public Builder tileGlobal(boolean global) {
+            this.tileGlobal = global;
+            return this;
+        }
+
+        /** Most tiles run at once; memory grows with it (as {@code --tile-batch}; default 4). */
+        public Builder tileBatch(int tileBatch) {
+            if (tileBatch < 1) {
+                throw AdclipException.usage("--tile-batch must be at least 1, got " + tileBatch, null);
+            }
+            this.tileBatch = tileBatch;
+            return this;
+        }
+
+        /** The tiling a detector gets from these options over the bundle's {@code stored} one (may be null). */
+        public Tiling tilingOver(Tiling stored) {
+            Tiling t = tilingGiven ? tiling : stored;
+            if (t == null) {
+                if (tileMerge != null || tileGlobal != null) {
+                    throw AdclipException.usage("--tile-merge and --tile-global need --tile SIZE or --tiles auto "
+                            + "(or a bundle with a tiling)", null);
+                }
+                return null;
+            }
+            if (tileMerge != null) {
+                t = t.withMerge(tileMerge);
+            }
+            if (tileGlobal != null) {
+                t = t.withGlobal(tileGlobal);
+            }
+            return t;
+        }
+
+        /**
          * Images whose raw decode (width × height × channels × bytes per sample, from the header) is more than this
          * many MB (10^6 bytes) are refused before decoding (as {@code --max-decoded-mb}; default 160): decoders
          * produce every raw row even for a subsampled result, so this bounds an image's decoding time and memory.
@@ -378,7 +463,8 @@ public final class Detector implements AutoCloseable {
                 double image = threshold != null ? threshold : parts.thresholds().image();
                 double map = mapThreshold != null ? mapThreshold : parts.thresholds().pixel();
                 Path source = bundle != null ? bundle : checkpoint;
-                return new Detector(parts, image, map, maxMegapixels, maxDecodedMb, source.getFileName().toString());
+                return new Detector(parts, image, map, maxMegapixels, maxDecodedMb, source.getFileName().toString(),
+                        tilingOver(parts.storedTiling()), tileBatch);
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

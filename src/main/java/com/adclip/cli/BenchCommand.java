@@ -85,6 +85,22 @@ final class BenchCommand implements Callable<Integer> {
                     + "verdict, regions → .npy, overlay and mask written.")
     boolean endToEnd;
 
+    @Option(names = "--tiled",
+            description = "Time tiled prediction instead: each --source-size image cut as --tile/--tile-stride (or "
+                    + "--tiles auto) and through the detector, next to one whole-image pass; reports the tile count "
+                    + "and the overhead over tiles x a single pass.")
+    boolean tiled;
+
+    @Option(names = "--tile", paramLabel = "SIZE", description = "With --tiled: tile side (default: --tiles auto).")
+    Integer tile;
+
+    @Option(names = "--tile-stride", paramLabel = "S", description = "With --tiled: stride (default: SIZE).")
+    Integer tileStride;
+
+    @Option(names = "--tile-batch", paramLabel = "N", defaultValue = "4",
+            description = "With --tiled: tiles per forward pass (default: ${DEFAULT-VALUE}).")
+    int tileBatch;
+
     @Option(names = "--train",
             description = "Time training epochs instead (first and later), on --images synthetic images, half of "
                     + "them with a defect mask.")
@@ -121,6 +137,7 @@ final class BenchCommand implements Callable<Integer> {
             return benchMetrics();
         }
         if (threads != null) {
+            ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch: JniUtils needs the native library
             JniUtils.setNumThreads(threads);
         }
         Path dir = Files.createTempDirectory("adclip-bench");
@@ -142,6 +159,11 @@ final class BenchCommand implements Callable<Integer> {
             List<Path> files = syntheticImages(dir, warmup + images);
             ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(size));
             VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
+            if (tiled) {
+                printTiled(runTiled(manager, clip, preprocessor, detector, files), detector);
+                clip.close();
+                return 0;
+            }
             Timings timings = endToEnd ? runEndToEnd(manager, clip, preprocessor, detector, files, dir)
                     : run(manager, clip, preprocessor, request, files);
             print(clipWeights, detector, timings);
@@ -231,6 +253,59 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return new Timings(writing, total);
+    }
+
+    /** Mean seconds per image tiled and whole, and the tile count (of the last image). */
+    private record TiledTimings(double tiledSeconds, double wholeSeconds, int tiles) {}
+
+    private TiledTimings runTiled(NDManager manager, ClipModel clip, ImagePreprocessor preprocessor,
+            DetectorConfig detector, List<Path> files) {
+        com.adclip.tile.Tiling tiling = tile == null ? com.adclip.tile.Tiling.auto()
+                : com.adclip.tile.Tiling.of(tile, tileStride != null ? tileStride : tile);
+        double tiledSum = 0;
+        double wholeSum = 0;
+        int tiles = 0;
+        try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
+                AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
+            com.adclip.tile.TileModel model = com.adclip.tile.TileModel.of(anomaly);
+            com.adclip.anomaly.GaussianSmoothing smoothing = MapPostProcessor.smoothing(detector.sigma());
+            com.adclip.tile.TiledPredictor tiledPredictor = new com.adclip.tile.TiledPredictor(model, tiling,
+                    smoothing, 1e9, tileBatch, manager);
+            com.adclip.tile.TiledPredictor wholePredictor = new com.adclip.tile.TiledPredictor(model,
+                    com.adclip.tile.Tiling.of(1 << 20, 1 << 20), smoothing, 1e9, 1, manager);
+            for (int i = 0; i < files.size(); i++) {
+                long t0 = System.nanoTime();
+                ImagePreprocessor.Source source = preprocessor.load(files.get(i), Long.MAX_VALUE);
+                tiles = tiledPredictor.predict(source, 0.5).grid().count();
+                long t1 = System.nanoTime();
+                wholePredictor.predict(preprocessor.load(files.get(i), Long.MAX_VALUE), 0.5);
+                long t2 = System.nanoTime();
+                if (i >= warmup) {
+                    tiledSum += (t1 - t0) / 1e9;
+                    wholeSum += (t2 - t1) / 1e9;
+                }
+            }
+        }
+        return new TiledTimings(tiledSum / images, wholeSum / images, tiles);
+    }
+
+    private void printTiled(TiledTimings t, DetectorConfig detector) throws IOException {
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
+        json.put("mode", "tiled");
+        json.put("image_size", detector.imageSize());
+        json.put("source_size", sourceSize);
+        json.put("tiling", tile == null ? "auto" : tile + "/" + (tileStride != null ? tileStride : tile));
+        json.put("tiles", t.tiles());
+        json.put("tile_batch", tileBatch);
+        json.put("images", images);
+        json.put("threads", JniUtils.getNumThreads());
+        json.put("seconds_per_image", round(t.tiledSeconds()));
+        json.put("whole_image_seconds", round(t.wholeSeconds()));
+        json.put("overhead_vs_tiles_x_whole", round(t.tiledSeconds() / (t.tiles() * t.wholeSeconds()) - 1));
+        json.put("cpu", cpuName());
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        spec.commandLine().getOut().flush();
     }
 
     private void print(ClipWeights clipWeights, DetectorConfig detector, Timings timings) throws IOException {

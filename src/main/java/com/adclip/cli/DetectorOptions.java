@@ -19,6 +19,8 @@ final class DetectorOptions {
 
     @Mixin HyperOptions hyper = new HyperOptions();
 
+    @Mixin TilingOptions tiling = new TilingOptions();
+
     /** A detector builder with these options and {@code model}'s weights. */
     com.adclip.Detector.Builder builder(ModelOptions model) {
         com.adclip.Detector.Builder builder = com.adclip.Detector.builder().bundle(bundle).checkpoint(checkpoint)
@@ -48,6 +50,6 @@ final class DetectorOptions {
         if (h.depth != null) {
             builder.depth(h.depth);
         }
-        return builder;
+        return tiling.applyTo(builder);
     }
 }
