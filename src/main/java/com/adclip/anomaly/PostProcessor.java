@@ -29,6 +29,11 @@ public record PostProcessor(GaussianSmoothing smoothing, double imageThreshold, 
         return smoothing == null ? detection.rawMap().duplicate() : smoothing.apply(detection.rawMap());
     }
 
+    /** The verdict for an image score: NG at or above the image threshold. */
+    public Verdict verdict(double score) {
+        return score >= imageThreshold ? Verdict.NG : Verdict.OK;
+    }
+
     /**
      * The answer for image {@code index} of a batch.
      *
@@ -45,7 +50,7 @@ public record PostProcessor(GaussianSmoothing smoothing, double imageThreshold, 
             NDArray probs = detection.probabilities().get(new NDIndex("{}, :", index));
             probs.attach(scope);
             float[] p = probs.toFloatArray();
-            Verdict verdict = p[1] >= imageThreshold ? Verdict.NG : Verdict.OK;
+            Verdict verdict = verdict(p[1]);
             DefectRegions regions = DefectRegions.find(values, height, width, (float) mapThreshold);
             return new Prediction(p[1], p[0], verdict, values, width, height, regions.regions(), regions.mask(),
                     grid, (int) map.getShape().get(0));
