@@ -75,6 +75,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String sourceSize;
 
+    @Option(names = "--precision", paramLabel = "MODE", defaultValue = "auto",
+            description = "Image tower precision: auto, fp32, bf16 or eager (see predict --help; default: "
+                    + "${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--threads", paramLabel = "T",
             description = "libtorch intra-op threads (default: libtorch's choice, one per core).")
     Integer threads;
@@ -131,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
             detector = detector.withPrompts(new PromptConfig(p.nCtx(), p.tNCtx(),
                     Math.min(p.depth(), clipWeights.config().text().layers()), p.classWord()));
             detector.checkAgainst(clipWeights.config());
-            ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager);
+            ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager, precision());
             if (train) {
                 List<Path> files = syntheticImages(dir, images);
                 printTrain(TrainBench.run(clip, detector, files, batchSize, epochs, !noCache, manager), detector);
@@ -239,6 +244,7 @@ final class BenchCommand implements Callable<Integer> {
         json.put("dpam", detector.dpam());
         json.put("features", detector.featureBlocks().toString());
         json.put("mode", endToEnd ? "end-to-end" : "encoder");
+        json.put("precision", precision().label());
         json.put("images", images);
         json.put("source_size", sourceSize);
         json.put("threads", JniUtils.getNumThreads());
@@ -252,6 +258,7 @@ final class BenchCommand implements Callable<Integer> {
         json.put("seconds_per_image", round(endToEnd ? timings.mean(timings.encoder())
                 : timings.mean(timings.preprocess()) + timings.mean(timings.encoder())));
         json.put("cpu", cpuName());
+        json.put("cpu_flags", cpuFlags());
         json.put("java", System.getProperty("java.version"));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         spec.commandLine().getOut().flush();
@@ -281,6 +288,7 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
         json.put("mode", noCache ? "train-no-cache" : "train-cached");
+        json.put("precision", precision().label());
         json.put("image_size", detector.imageSize());
         json.put("images", images);
         json.put("batch_size", batchSize);
@@ -306,6 +314,31 @@ final class BenchCommand implements Callable<Integer> {
 
     private static double round(double seconds) {
         return Math.round(seconds * 10000) / 10000.0;
+    }
+
+    private com.adclip.clip.Precision precision() {
+        try {
+            return com.adclip.clip.Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
+        }
+    }
+
+    /** The CPU flags that decide GEMM speed: AVX-512 (and its BF16/VNNI parts), AMX. */
+    static String cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return java.util.Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                            .filter(f -> f.startsWith("avx512") || f.startsWith("amx") || f.equals("avx2")
+                                    || f.equals("fma"))
+                            .sorted().distinct().collect(java.util.stream.Collectors.joining(" "));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "";
     }
 
     private static String cpuName() {

@@ -77,7 +77,7 @@ final class DetectorSetup implements AutoCloseable {
         ClipWeights weights = ModelOptions.load(path, manager);
         DetectorConfig config = overrides(manifest.detector().toConfig(), options.hyper);
         requirePromptAgreement(options, config.prompts(), options.bundle);
-        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, model.precision());
         PromptLearner learner = usage(() -> PromptLearner.fromTensors(config.prompts(), clip, bundle.prompts(), manager));
         return assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha);
     }
@@ -90,7 +90,7 @@ final class DetectorSetup implements AutoCloseable {
         });
         Path path = model.resolve(null);
         ClipWeights weights = ModelOptions.load(path, manager);
-        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, model.precision());
         DetectorConfig config = overrides(DetectorConfig.defaultsFor(weights.config()).withPrompts(checkpoint.config()),
                 options.hyper);
         PromptLearner learner = usage(() -> checkpoint.toLearner(clip, manager, path.toString()));

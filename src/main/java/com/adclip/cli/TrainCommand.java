@@ -183,7 +183,7 @@ final class TrainCommand implements Callable<Integer> {
             Path weightsPath = modelOptions.resolve(null);
             ClipWeights weights = ModelOptions.load(weightsPath, manager);
             String weightsSha = modelOptions.sha256(weightsPath);
-            ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+            ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, modelOptions.precision());
             PromptLearner learner;
             DetectorConfig detector;
             if (resumed != null) {
