@@ -106,6 +106,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --train: images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--accuracy",
+            description = "Check the accuracy guard instead: --precision (bf16 when auto or fp32) against fp32 on "
+                    + "--images synthetic product images (random prompts): image score |Δ|, Pearson of the anomaly "
+                    + "maps, verdict flips, worst and median.")
+    boolean accuracy;
+
     @Option(names = "--metrics",
             description = "Time the streaming pixel metrics instead: --maps synthetic maps of --image-size² pixels "
                     + "(default 2,000 maps at 518², 537 M pixels), with peak heap.")
@@ -137,6 +143,11 @@ final class BenchCommand implements Callable<Integer> {
                     Math.min(p.depth(), clipWeights.config().text().layers()), p.classWord()));
             detector.checkAgainst(clipWeights.config());
             ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager, precision());
+            if (accuracy) {
+                printAccuracy(clipWeights, detector, dir, manager);
+                clip.close();
+                return 0;
+            }
             if (train) {
                 List<Path> files = syntheticImages(dir, images);
                 printTrain(TrainBench.run(clip, detector, files, batchSize, epochs, !noCache, manager), detector);
@@ -282,6 +293,32 @@ final class BenchCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private void printAccuracy(ClipWeights clipWeights, DetectorConfig detector, Path dir, NDManager manager)
+            throws IOException {
+        com.adclip.clip.Precision mode = precision();
+        if (mode == com.adclip.clip.Precision.FP32 || mode == com.adclip.clip.Precision.EAGER) {
+            mode = com.adclip.clip.Precision.BF16;
+        }
+        List<Path> files = AccuracyBench.syntheticImages(dir, images);
+        AccuracyBench.Result r = AccuracyBench.run(clipWeights, detector, mode, files, manager);
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
+        json.put("mode", "accuracy");
+        json.put("precision", mode.label());
+        json.put("against", "fp32");
+        json.put("image_size", detector.imageSize());
+        json.put("images", r.images());
+        json.put("worst_score_delta", r.worstScoreDelta());
+        json.put("median_score_delta", r.medianScoreDelta());
+        json.put("worst_map_pearson", r.worstPearson());
+        json.put("median_map_pearson", r.medianPearson());
+        json.put("verdict_flips", r.verdictFlips());
+        json.put("images_within_guard", r.passing());
+        json.put("cpu", cpuName());
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        spec.commandLine().getOut().flush();
     }
 
     private void printTrain(TrainBench.Result result, DetectorConfig detector) throws IOException {
