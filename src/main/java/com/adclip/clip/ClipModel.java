@@ -64,6 +64,25 @@ public final class ClipModel implements AutoCloseable {
         return compiledTower(vision.gridFor(pixels.getShape()), request).forward(pixels);
     }
 
+    /**
+     * Writes the image tower for {@code imageSize} into a TorchScript archive being built: its weights as tensor
+     * attributes and, as the archive's source, class {@code className} whose method {@code towerMethod} maps
+     * pixels [B, 3, S, S] to the tuple (global feature [B, E], patch features [B, 1+G², E] of each requested
+     * block). {@code extraAttributes} (tensors the caller adds) and {@code extraSource} (further methods,
+     * indented two spaces, e.g. a {@code forward} that continues after the tower) complete the class.
+     */
+    public void writeTowerGraph(com.adclip.torchscript.TorchScriptWriter writer, String className, String towerMethod,
+            int imageSize, VisionRequest request, Precision precision, List<String> extraAttributes,
+            String extraSource) throws java.io.IOException {
+        if (precision == Precision.EAGER) {
+            throw new IllegalArgumentException("a graph is fp32 or bf16, not eager");
+        }
+        int grid = vision.gridFor(new ai.djl.ndarray.types.Shape(1, 3, imageSize, imageSize));
+        writer.source(TowerSource.generate(config.vision(), request, precision, className, towerMethod,
+                extraAttributes, extraSource));
+        CompiledVisionTower.writeWeights(writer, config.vision(), params, vision.positionalFor(grid), precision);
+    }
+
     /** The compiled tower for this grid and request, built once (callers of other grids wait meanwhile). */
     private synchronized CompiledVisionTower compiledTower(int grid, VisionRequest request) {
         CompiledVisionTower.Key key = new CompiledVisionTower.Key(grid, request);

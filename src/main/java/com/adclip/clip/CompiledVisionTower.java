@@ -61,28 +61,34 @@ final class CompiledVisionTower implements AutoCloseable {
     /** Writes the tower's archive: the source for {@code precision} and every weight it reads. */
     static void write(Path file, ClipConfig.Vision config, ClipParameters params, NDArray positional,
             VisionRequest request, Precision precision) throws IOException {
-        StorageType low = precision == Precision.BF16 ? StorageType.BFLOAT16 : StorageType.FLOAT32;
-        String p = "visual.";
         try (TorchScriptWriter writer = new TorchScriptWriter(file, TowerSource.CLASS)) {
             writer.source(TowerSource.generate(config, request, precision));
-            put(writer, "conv1", params.get(p + "conv1.weight"), StorageType.FLOAT32);
-            put(writer, "cls", params.get(p + "class_embedding"), StorageType.FLOAT32);
-            put(writer, "pos", positional, StorageType.FLOAT32);
-            put(writer, "ln_pre_w", params.get(p + "ln_pre.weight"), StorageType.FLOAT32);
-            put(writer, "ln_pre_b", params.get(p + "ln_pre.bias"), StorageType.FLOAT32);
-            put(writer, "ln_post_w", params.get(p + "ln_post.weight"), StorageType.FLOAT32);
-            put(writer, "ln_post_b", params.get(p + "ln_post.bias"), StorageType.FLOAT32);
-            put(writer, "proj", params.get(p + "proj"), StorageType.FLOAT32);
-            List<String> names = List.of("ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias",
-                    "attn.out_proj.weight", "attn.out_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight",
-                    "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias");
-            for (int b = 0; b < config.layers(); b++) {
-                for (int i = 0; i < names.size(); i++) {
-                    String part = TowerSource.BLOCK_PARTS.get(i);
-                    StorageType type = TowerSource.LOW_PRECISION_PARTS.contains(part) ? low : StorageType.FLOAT32;
-                    NDArray value = params.get(p + "transformer.resblocks." + b + "." + names.get(i));
-                    put(writer, TowerSource.blockAttribute(b, part), value, type);
-                }
+            writeWeights(writer, config, params, positional, precision);
+        }
+    }
+
+    /** Every tensor attribute of {@link TowerSource}, GEMM weights in bf16 for {@link Precision#BF16}. */
+    static void writeWeights(TorchScriptWriter writer, ClipConfig.Vision config, ClipParameters params,
+            NDArray positional, Precision precision) throws IOException {
+        StorageType low = precision == Precision.BF16 ? StorageType.BFLOAT16 : StorageType.FLOAT32;
+        String p = "visual.";
+        put(writer, "conv1", params.get(p + "conv1.weight"), StorageType.FLOAT32);
+        put(writer, "cls", params.get(p + "class_embedding"), StorageType.FLOAT32);
+        put(writer, "pos", positional, StorageType.FLOAT32);
+        put(writer, "ln_pre_w", params.get(p + "ln_pre.weight"), StorageType.FLOAT32);
+        put(writer, "ln_pre_b", params.get(p + "ln_pre.bias"), StorageType.FLOAT32);
+        put(writer, "ln_post_w", params.get(p + "ln_post.weight"), StorageType.FLOAT32);
+        put(writer, "ln_post_b", params.get(p + "ln_post.bias"), StorageType.FLOAT32);
+        put(writer, "proj", params.get(p + "proj"), StorageType.FLOAT32);
+        List<String> names = List.of("ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias",
+                "attn.out_proj.weight", "attn.out_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight",
+                "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias");
+        for (int b = 0; b < config.layers(); b++) {
+            for (int i = 0; i < names.size(); i++) {
+                String part = TowerSource.BLOCK_PARTS.get(i);
+                StorageType type = TowerSource.LOW_PRECISION_PARTS.contains(part) ? low : StorageType.FLOAT32;
+                NDArray value = params.get(p + "transformer.resblocks." + b + "." + names.get(i));
+                put(writer, TowerSource.blockAttribute(b, part), value, type);
             }
         }
     }

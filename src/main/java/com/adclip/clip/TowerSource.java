@@ -43,21 +43,33 @@ final class TowerSource {
         return "b" + block + "_" + part;
     }
 
-    /** The source of {@code code/__torch__.py}. */
+    /** The source of {@code code/__torch__.py} for the tower alone: class {@link #CLASS}, its forward. */
     static String generate(ClipConfig.Vision config, VisionRequest request, Precision precision) {
+        return generate(config, request, precision, CLASS, "forward", List.of(), "");
+    }
+
+    /**
+     * The tower as methods of class {@code className}: the tower's entry is {@code towerMethod} (pixels →
+     * tuple of the global feature and the requested patch features), plus {@code extraAttributes} (tensors)
+     * and {@code extraSource} (more methods, indented by two spaces) for a graph that continues after it.
+     */
+    static String generate(ClipConfig.Vision config, VisionRequest request, Precision precision, String className,
+            String towerMethod, List<String> extraAttributes, String extraSource) {
         request.checkAgainst(config.layers());
         boolean low = precision == Precision.BF16;
         StringBuilder s = new StringBuilder();
-        header(s, config.layers(), request.featureBlocks().size());
-        forward(s, config, request);
-        s.append(embed(config));
-        s.append(blockMethods(config, low));
+        List<String> names = new ArrayList<>(attributes(config.layers()));
+        names.addAll(extraAttributes);
+        header(s, className, names);
+        forward(s, className, towerMethod, config, request);
+        s.append(embed(config).replace(CLASS, className));
+        s.append(blockMethods(config, low).replace(CLASS, className));
+        s.append(extraSource);
         return s.toString();
     }
 
-    private static void header(StringBuilder s, int layers, int features) {
-        List<String> names = attributes(layers);
-        s.append("class ").append(CLASS).append("(Module):\n");
+    private static void header(StringBuilder s, String className, List<String> names) {
+        s.append("class ").append(className).append("(Module):\n");
         s.append("  __parameters__ = []\n");
         s.append("  __buffers__ = [");
         names.forEach(n -> s.append('"').append(n).append("\", "));
@@ -66,9 +78,10 @@ final class TowerSource {
         names.forEach(n -> s.append("  ").append(n).append(" : Tensor\n"));
     }
 
-    private static void forward(StringBuilder s, ClipConfig.Vision config, VisionRequest request) {
+    private static void forward(StringBuilder s, String className, String method, ClipConfig.Vision config,
+            VisionRequest request) {
         int outputs = 1 + request.featureBlocks().size();
-        s.append("  def forward(self: __torch__.").append(CLASS).append(", pixels: Tensor) -> ")
+        s.append("  def ").append(method).append("(self: __torch__.").append(className).append(", pixels: Tensor) -> ")
                 .append(tupleType(outputs)).append(":\n");
         s.append("    x = self.embed(pixels)\n");
         int firstDpam = config.layers() - request.dpamBlocks() + 1; // 1-based

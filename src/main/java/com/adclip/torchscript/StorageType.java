@@ -3,6 +3,8 @@ package com.adclip.torchscript;
 /** How a tensor is stored in the archive (libtorch sees this dtype when it loads the module). */
 public enum StorageType {
     FLOAT32("FloatStorage", 4),
+    /** float64, for operators that the reference applies in double precision (e.g. scipy's filters). */
+    FLOAT64("DoubleStorage", 8),
     /** bfloat16, rounded to nearest even from float32 while writing (Java never creates a bf16 tensor). */
     BFLOAT16("BFloat16Storage", 2);
 

@@ -69,18 +69,36 @@ public final class TorchScriptWriter implements AutoCloseable {
     /** Adds a tensor attribute of the module: {@code values} in row-major order of {@code shape}. */
     public TorchScriptWriter tensor(String attribute, float[] values, long[] shape, StorageType type)
             throws IOException {
-        long numel = 1;
-        for (long d : shape) {
-            numel *= d;
+        if (type == StorageType.FLOAT64) {
+            throw new IllegalArgumentException(attribute + ": float64 tensors take double values");
         }
-        if (numel != values.length) {
-            throw new IllegalArgumentException(attribute + ": " + values.length + " values for shape "
-                    + java.util.Arrays.toString(shape));
-        }
+        check(attribute, values.length, shape);
         String key = Integer.toString(storages++);
         entry(name + "/data/" + key, encode(values, type));
         attributes.add(new Attribute(attribute, key, type, shape.clone()));
         return this;
+    }
+
+    /** Adds a float64 tensor attribute: {@code values} in row-major order of {@code shape}. */
+    public TorchScriptWriter tensor(String attribute, double[] values, long[] shape) throws IOException {
+        check(attribute, values.length, shape);
+        String key = Integer.toString(storages++);
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asDoubleBuffer().put(values);
+        entry(name + "/data/" + key, buffer.array());
+        attributes.add(new Attribute(attribute, key, StorageType.FLOAT64, shape.clone()));
+        return this;
+    }
+
+    private static void check(String attribute, int count, long[] shape) {
+        long numel = 1;
+        for (long d : shape) {
+            numel *= d;
+        }
+        if (numel != count) {
+            throw new IllegalArgumentException(attribute + ": " + count + " values for shape "
+                    + java.util.Arrays.toString(shape));
+        }
     }
 
     @Override
