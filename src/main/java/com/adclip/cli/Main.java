@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             ServeCommand.class,
             WatchCommand.class,
             BenchCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -70,16 +70,17 @@ public final class ClipModel implements AutoCloseable {
      * pixels [B, 3, S, S] to the tuple (global feature [B, E], patch features [B, 1+G², E] of each requested
      * block). {@code extraAttributes} (tensors the caller adds) and {@code extraSource} (further methods,
      * indented two spaces, e.g. a {@code forward} that continues after the tower) complete the class.
+     * {@code fusedAttention} false writes attention as matmul/softmax/matmul, for PyTorch before 2.0.
      */
     public void writeTowerGraph(com.adclip.torchscript.TorchScriptWriter writer, String className, String towerMethod,
-            int imageSize, VisionRequest request, Precision precision, List<String> extraAttributes,
-            String extraSource) throws java.io.IOException {
+            int imageSize, VisionRequest request, Precision precision, boolean fusedAttention,
+            List<String> extraAttributes, String extraSource) throws java.io.IOException {
         if (precision == Precision.EAGER) {
             throw new IllegalArgumentException("a graph is fp32 or bf16, not eager");
         }
         int grid = vision.gridFor(new ai.djl.ndarray.types.Shape(1, 3, imageSize, imageSize));
         writer.source(TowerSource.generate(config.vision(), request, precision, className, towerMethod,
-                extraAttributes, extraSource));
+                fusedAttention, extraAttributes, extraSource));
         CompiledVisionTower.writeWeights(writer, config.vision(), params, vision.positionalFor(grid), precision);
     }
 

@@ -45,7 +45,7 @@ final class TowerSource {
 
     /** The source of {@code code/__torch__.py} for the tower alone: class {@link #CLASS}, its forward. */
     static String generate(ClipConfig.Vision config, VisionRequest request, Precision precision) {
-        return generate(config, request, precision, CLASS, "forward", List.of(), "");
+        return generate(config, request, precision, CLASS, "forward", true, List.of(), "");
     }
 
     /**
@@ -54,7 +54,7 @@ final class TowerSource {
      * and {@code extraSource} (more methods, indented by two spaces) for a graph that continues after it.
      */
     static String generate(ClipConfig.Vision config, VisionRequest request, Precision precision, String className,
-            String towerMethod, List<String> extraAttributes, String extraSource) {
+            String towerMethod, boolean fusedAttention, List<String> extraAttributes, String extraSource) {
         request.checkAgainst(config.layers());
         boolean low = precision == Precision.BF16;
         StringBuilder s = new StringBuilder();
@@ -63,7 +63,11 @@ final class TowerSource {
         header(s, className, names);
         forward(s, className, towerMethod, config, request);
         s.append(embed(config).replace(CLASS, className));
-        s.append(blockMethods(config, low).replace(CLASS, className));
+        String blocks = blockMethods(config, low).replace(CLASS, className);
+        if (!fusedAttention) {
+            blocks = blocks.replace(SDPA, explicitAttention(config.width() / config.heads()));
+        }
+        s.append(blocks);
         s.append(extraSource);
         return s.toString();
     }
@@ -179,6 +183,15 @@ final class TowerSource {
                 + "    x = torch.add(x, self.mlp(x, ln2w, ln2b, fcw, fcb, pw, pb))\n"
                 + "    vv = torch.add(vv, self.attend(v, v, v, outw, outb))\n"
                 + "    return (vv, x)\n";
+    }
+
+    private static final String SDPA = "    o = torch.scaled_dot_product_attention(q, k, v)\n";
+
+    /** softmax(q·kᵀ·s)·v in three ops, for PyTorch before 2.0 (no {@code scaled_dot_product_attention}). */
+    private static String explicitAttention(int headDim) {
+        double scale = 1.0 / Math.sqrt(headDim);
+        return "    s = torch.matmul(torch.mul(q, " + scale + "), torch.transpose(k, -2, -1))\n"
+                + "    o = torch.matmul(torch.softmax(s, -1), v)\n";
     }
 
     private static String lowered(String expression, boolean low) {

@@ -31,6 +31,15 @@ public final class DetectorGraph {
     /** Writes the archive for {@code detector} running on {@code clip}, its tower in {@code precision}. */
     public static void write(Path file, ClipModel clip, AnomalyDetector detector, Precision precision)
             throws IOException {
+        write(file, clip, detector, precision, true);
+    }
+
+    /**
+     * @param fusedAttention false: attention as matmul/softmax/matmul instead of
+     *     {@code torch.scaled_dot_product_attention}, so that PyTorch before 2.0 (e.g. Debian's 1.13) loads it too
+     */
+    public static void write(Path file, ClipModel clip, AnomalyDetector detector, Precision precision,
+            boolean fusedAttention) throws IOException {
         DetectorConfig config = detector.config();
         VisionRequest request = new VisionRequest(config.dpam(), config.featureBlocks());
         int size = config.imageSize();
@@ -40,7 +49,7 @@ public final class DetectorGraph {
             extra.add("gauss");
         }
         try (TorchScriptWriter writer = new TorchScriptWriter(file, CLASS)) {
-            clip.writeTowerGraph(writer, CLASS, "tower", size, request, precision, extra,
+            clip.writeTowerGraph(writer, CLASS, "tower", size, request, precision, fusedAttention, extra,
                     head(config, size / clip.config().vision().patchSize(), smoothing != null));
             NDArray text = detector.textFeatures(); // [2, E], normalised
             writer.tensor("text", text.toFloatArray(), text.getShape().getShape(), StorageType.FLOAT32);
