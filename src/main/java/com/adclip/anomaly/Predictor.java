@@ -53,38 +53,87 @@ public final class Predictor {
         }
     }
 
+    /**
+     * Where the time of the last batch went, in milliseconds: decoding + preprocessing, the network (image
+     * tower, head, maps at S×S), post-processing (smoothing, map at image size, verdict, regions).
+     */
+    public record StageTimes(double prepareMs, double networkMs, double postMs) {}
+
+    private volatile StageTimes lastStages;
+
+    /** The stage times of the last batch {@link #infer} ran, or null before the first. */
+    public StageTimes lastStageTimes() {
+        return lastStages;
+    }
+
     /** Runs one batch; the outcomes are in input order. */
     public List<Outcome> predict(List<Path> images) {
-        List<Outcome> outcomes = new ArrayList<>();
-        List<Integer> good = new ArrayList<>();
-        List<ImagePreprocessor.Prepared> prepared = new ArrayList<>();
-        long start = System.nanoTime();
+        return infer(prepare(images));
+    }
+
+    /**
+     * A batch decoded and preprocessed, not yet run: {@link #prepare} may run on another thread than
+     * {@link #infer} (predict decodes the next batch while the network runs on this one).
+     */
+    public static final class Prepared {
+        private final List<Path> images;
+        private final List<Outcome> outcomes = new ArrayList<>();
+        private final List<Integer> good = new ArrayList<>();
+        private final List<ImagePreprocessor.Prepared> inputs = new ArrayList<>();
+        private final long started;
+        private long preparedNanos;
+
+        private Prepared(List<Path> images, long started) {
+            this.images = List.copyOf(images);
+            this.started = started;
+        }
+    }
+
+    /** Decoding and preprocessing of a batch; unusable images become failed outcomes. Thread-safe. */
+    public Prepared prepare(List<Path> images) {
+        Prepared batch = new Prepared(images, System.nanoTime());
         for (Path image : images) {
             long t0 = System.nanoTime();
             try {
-                prepared.add(preprocessor.prepare(image, maxPixels));
-                good.add(outcomes.size());
-                outcomes.add(null);
+                batch.inputs.add(preprocessor.prepare(image, maxPixels));
+                batch.good.add(batch.outcomes.size());
+                batch.outcomes.add(null);
             } catch (AdclipException e) {
-                outcomes.add(new Outcome(image, null, null, e.getMessage(), (System.nanoTime() - t0) / 1e6));
+                batch.outcomes.add(new Outcome(image, null, null, e.getMessage(), (System.nanoTime() - t0) / 1e6));
             }
         }
-        if (prepared.isEmpty()) {
+        batch.preparedNanos = System.nanoTime() - batch.started;
+        return batch;
+    }
+
+    /** The network and post-processing on a prepared batch; the outcomes are in input order. */
+    public List<Outcome> infer(Prepared batch) {
+        List<Outcome> outcomes = new ArrayList<>(batch.outcomes);
+        if (batch.inputs.isEmpty()) {
             return outcomes;
         }
+        long start = Math.max(batch.started, System.nanoTime() - preparedNanos(batch));
         try (NDManager scope = manager.newSubManager()) {
-            Detection detection = detector.detect(batch(scope, prepared));
+            long t0 = System.nanoTime();
+            Detection detection = detector.detect(batch(scope, batch.inputs));
+            long t1 = System.nanoTime();
             NDArray smoothed = post.smoothed(detection);
-            double share = (System.nanoTime() - start) / 1e6 / images.size();
-            for (int i = 0; i < prepared.size(); i++) {
-                ImagePreprocessor.Preprocessed input = prepared.get(i).input();
+            double share = (System.nanoTime() - start) / 1e6 / batch.images.size();
+            for (int i = 0; i < batch.inputs.size(); i++) {
+                ImagePreprocessor.Preprocessed input = batch.inputs.get(i).input();
                 Prediction prediction = post.apply(detection, smoothed, i, input.originalWidth(),
                         input.originalHeight());
-                int at = good.get(i);
-                outcomes.set(at, new Outcome(images.get(at), prediction, prepared.get(i).rgb(), null, share));
+                int at = batch.good.get(i);
+                outcomes.set(at, new Outcome(batch.images.get(at), prediction, batch.inputs.get(i).rgb(), null, share));
             }
+            lastStages = new StageTimes(batch.preparedNanos / 1e6, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         }
         return outcomes;
+    }
+
+    /** Time spent preparing, so that an image's share counts its own decoding even when it ran earlier. */
+    private static long preparedNanos(Prepared batch) {
+        return batch.preparedNanos;
     }
 
     private NDArray batch(NDManager scope, List<ImagePreprocessor.Prepared> prepared) {

@@ -187,7 +187,11 @@ final class BenchCommand implements Callable<Integer> {
         return ClipWeights.random(spec.config(), manager, 0);
     }
 
-    private record Timings(double[] preprocess, double[] encoder) {
+    private record Timings(double[] preprocess, double[] encoder, double[][] stages) {
+        Timings(double[] preprocess, double[] encoder) {
+            this(preprocess, encoder, null);
+        }
+
         double mean(double[] values) {
             double sum = 0;
             for (double v : values) {
@@ -222,6 +226,7 @@ final class BenchCommand implements Callable<Integer> {
             DetectorConfig detector, List<Path> files, Path dir) {
         double[] total = new double[images];
         double[] writing = new double[images];
+        double[][] stages = new double[3][images]; // prepare, network, post
         try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
                 AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
             BundleManifest.Thresholds thresholds = BundleManifest.Thresholds.defaults(detector);
@@ -241,10 +246,14 @@ final class BenchCommand implements Callable<Integer> {
                 if (i >= warmup) {
                     total[i - warmup] = (System.nanoTime() - t0) / 1e9;
                     writing[i - warmup] = (System.nanoTime() - t1) / 1e9;
+                    Predictor.StageTimes st = predictor.lastStageTimes();
+                    stages[0][i - warmup] = st.prepareMs() / 1e3;
+                    stages[1][i - warmup] = st.networkMs() / 1e3;
+                    stages[2][i - warmup] = st.postMs() / 1e3;
                 }
             }
         }
-        return new Timings(writing, total);
+        return new Timings(writing, total, stages);
     }
 
     private void print(ClipWeights clipWeights, DetectorConfig detector, Timings timings) throws IOException {
@@ -264,8 +273,12 @@ final class BenchCommand implements Callable<Integer> {
             json.put("preprocess_seconds", round(timings.mean(timings.preprocess())));
             json.put("encoder_seconds", round(timings.mean(timings.encoder())));
         } else {
+            json.put("decode_preprocess_seconds", round(timings.mean(timings.stages()[0])));
+            json.put("network_seconds", round(timings.mean(timings.stages()[1])));
+            json.put("post_seconds", round(timings.mean(timings.stages()[2])));
             json.put("write_seconds", round(timings.mean(timings.preprocess())));
         }
+        json.put("peak_rss_mb", round(peakRssBytes() / 1e6));
         json.put("seconds_per_image", round(endToEnd ? timings.mean(timings.encoder())
                 : timings.mean(timings.preprocess()) + timings.mean(timings.encoder())));
         json.put("cpu", cpuName());
@@ -376,6 +389,20 @@ final class BenchCommand implements Callable<Integer> {
             // not Linux
         }
         return "";
+    }
+
+    /** VmHWM of this process (Linux), else 0. */
+    static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
     }
 
     private static String cpuName() {

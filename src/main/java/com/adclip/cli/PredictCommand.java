@@ -4,7 +4,13 @@ import com.adclip.AdclipException;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.Predictor;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -104,26 +110,90 @@ final class PredictCommand implements Callable<Integer> {
         return setup.predictor(setup.preprocessor(), image, map, maxMegapixels);
     }
 
+    /**
+     * Three stages that overlap: decoding/preprocessing of the next batch (one thread), the network on this
+     * batch (this thread), writing of the previous batch's files (one thread, in input order). At most two
+     * batches wait to be written, so memory stays bounded when writing is the slow part.
+     */
     private Summary run(Predictor predictor, List<InputFiles.Input> files, ResultWriter writer) {
         Summary summary = new Summary();
+        long start = System.nanoTime();
         boolean bar = files.size() > 1 && System.console() != null;
+        List<List<InputFiles.Input>> batches = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += batchSize) {
+            batches.add(files.subList(i, Math.min(files.size(), i + batchSize)));
+        }
+        if (batches.isEmpty()) {
+            return summary;
+        }
+        ExecutorService decode = Executors.newSingleThreadExecutor(daemon("adclip-decode"));
+        ExecutorService output = Executors.newSingleThreadExecutor(daemon("adclip-write"));
         try (ProgressBar progress = bar ? new ProgressBar("predict", files.size()) : null) {
-            for (int start = 0; start < files.size(); start += batchSize) {
-                List<InputFiles.Input> batch = files.subList(start, Math.min(files.size(), start + batchSize));
-                List<Path> paths = new ArrayList<>();
-                batch.forEach(input -> paths.add(input.path()));
-                List<Predictor.Outcome> outcomes = predictor.predict(paths);
-                for (int i = 0; i < batch.size(); i++) {
-                    writer.write(batch.get(i), outcomes.get(i));
-                    summary.add(outcomes.get(i));
+            Deque<Future<?>> writes = new ArrayDeque<>();
+            Future<Predictor.Prepared> next = decode.submit(() -> predictor.prepare(paths(batches.get(0))));
+            for (int b = 0; b < batches.size(); b++) {
+                Predictor.Prepared prepared = await(next);
+                if (b + 1 < batches.size()) {
+                    List<Path> following = paths(batches.get(b + 1));
+                    next = decode.submit(() -> predictor.prepare(following));
                 }
-                if (progress != null) {
-                    progress.stepBy(batch.size());
-                    progress.setExtraMessage(summary.counts());
+                List<Predictor.Outcome> outcomes = predictor.infer(prepared);
+                List<InputFiles.Input> batch = batches.get(b);
+                writes.add(output.submit(() -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        writer.write(batch.get(i), outcomes.get(i));
+                        summary.add(outcomes.get(i));
+                    }
+                    if (progress != null) {
+                        progress.stepBy(batch.size());
+                        progress.setExtraMessage(summary.counts());
+                    }
+                }));
+                while (writes.size() > 2) {
+                    await(writes.removeFirst());
                 }
             }
+            while (!writes.isEmpty()) {
+                await(writes.removeFirst());
+            }
+        } finally {
+            decode.shutdownNow();
+            output.shutdownNow();
         }
+        summary.wallSeconds = (System.nanoTime() - start) / 1e9;
         return summary;
+    }
+
+    private static List<Path> paths(List<InputFiles.Input> batch) {
+        List<Path> paths = new ArrayList<>();
+        batch.forEach(input -> paths.add(input.path()));
+        return paths;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The task's result; its exception is rethrown as it was thrown. */
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdclipException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new AdclipException(String.valueOf(e.getCause().getMessage()), e.getCause());
+        }
     }
 
     /** Counts for the one-line summary. */
@@ -132,6 +202,7 @@ final class PredictCommand implements Callable<Integer> {
         int ng;
         int failed;
         double millis;
+        double wallSeconds;
 
         void add(Predictor.Outcome outcome) {
             millis += outcome.millis();
@@ -150,8 +221,9 @@ final class PredictCommand implements Callable<Integer> {
 
         String line(Path out) {
             int total = ok + ng + failed;
-            return String.format(Locale.ROOT, "%d image%s: %s; %.2f s/image; results in %s", total,
-                    total == 1 ? "" : "s", counts(), millis / 1000 / Math.max(1, total), out.resolve("results.json"));
+            return String.format(Locale.ROOT, "%d image%s: %s; %.2f s/image; %.2f images/s; results in %s", total,
+                    total == 1 ? "" : "s", counts(), millis / 1000 / Math.max(1, total),
+                    total / Math.max(1e-9, wallSeconds), out.resolve("results.json"));
         }
     }
 }

@@ -37,6 +37,7 @@ public final class TinyStationModel implements AutoCloseable {
         ModelOptions model = new ModelOptions();
         model.weights = golden.resolve("tiny-clip.pt");
         model.cache = cache;
+        model.precision = "fp32"; // the station tests check the reference's scores (golden parity is fp32)
         DetectorSetup setup = DetectorSetup.create(model, options);
         double threshold = StationSetup.imageThreshold(setup, null);
         return new TinyStationModel(setup, StationSetup.inspector(setup, options, threshold, 40), bundle, threshold);
