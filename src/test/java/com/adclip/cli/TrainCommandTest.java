@@ -84,7 +84,7 @@ class TrainCommandTest {
         List<String> b = tiny(split, common);
         b.addAll(List.of("--epochs", "2"));
         assertEquals(0, run(b).exitCode());
-        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--weights",
+        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--precision", "fp32", "--weights",
                 golden.resolve("tiny-clip.pt").toString(), "--cache", tmp.resolve("cache").toString());
         assertEquals(0, resumed.exitCode(), resumed.toString());
         try (NDManager manager = NDManager.newBaseManager()) {

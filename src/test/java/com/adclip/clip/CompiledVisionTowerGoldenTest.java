@@ -80,6 +80,43 @@ class CompiledVisionTowerGoldenTest {
     }
 
     @Test
+    void everyCallGivesTheSameFeatures() {
+        // libtorch profiles the first runs of a graph and then runs an optimised one: both must agree
+        float[] first = null;
+        for (int i = 0; i < 8; i++) {
+            try (NDManager scope = manager.newSubManager()) {
+                VisionFeatures f = model.encodeVision(copy(scope, "pixels"), new VisionRequest(5, List.of(2, 3, 4, 6)));
+                float[] now = f.patches().get(3).tokens().toFloatArray();
+                if (first == null) {
+                    first = now;
+                } else {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(first, now, 1e-6f, "call " + (i + 1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void callsInsideATrainingStepGiveTheSameFeatures() {
+        // training fills its feature cache while autograd records (a GradientCollector is open)
+        float[] outside;
+        try (NDManager scope = manager.newSubManager()) {
+            outside = model.encodeVision(copy(scope, "pixels"), new VisionRequest(5, List.of(2, 6))).global()
+                    .toFloatArray();
+        }
+        try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            for (int i = 0; i < 6; i++) {
+                try (NDManager scope = manager.newSubManager()) {
+                    VisionFeatures f = model.encodeVision(copy(scope, "pixels"), new VisionRequest(5, List.of(2, 6)));
+                    assertFalse(f.global().hasGradient());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(outside, f.global().toFloatArray(), 1e-6f,
+                            "call " + (i + 1) + " inside a gradient collector");
+                }
+            }
+        }
+    }
+
+    @Test
     void inferenceFreesWhatItCreatesAndRecordsNoGradient() {
         int before = manager.getManagedArrays().size();
         for (int i = 0; i < 5; i++) {
