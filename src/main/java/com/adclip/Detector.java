@@ -1,11 +1,14 @@
 package com.adclip;
 
 import ai.djl.ndarray.NDArray;
+import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.ConfigOverrides;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.clip.ClipModel;
+import com.adclip.clip.Precision;
 import com.adclip.image.DecodeBudget;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.image.PreprocessConfig;
@@ -157,6 +160,22 @@ public final class Detector implements AutoCloseable {
         return tileBatch;
     }
 
+    /** The image tower's precision. */
+    public Precision precision() {
+        return parts.clip().precision();
+    }
+
+    /**
+     * The parts an export needs: the CLIP model and the detector with its text features. They belong to this
+     * detector (closed with it) and must not be used while it inspects.
+     */
+    public ExportParts exportParts() {
+        return new ExportParts(parts.clip(), parts.detector());
+    }
+
+    /** See {@link #exportParts()}. */
+    public record ExportParts(ClipModel clip, AnomalyDetector detector) {}
+
     /** The hyper-parameters in use (image size, feature blocks, DPAM, sigma, prompts). */
     public DetectorConfig config() {
         return parts.detector().config();
@@ -265,6 +284,7 @@ public final class Detector implements AutoCloseable {
         private Boolean tileGlobal;
         private int tileBatch = DEFAULT_TILE_BATCH;
         private double maxDecodedMb = DecodeBudget.DEFAULT_MAX_MB;
+        private Precision precision = Precision.auto();
 
         private Builder() {}
 
@@ -438,6 +458,15 @@ public final class Detector implements AutoCloseable {
          * many MB (10^6 bytes) are refused before decoding (as {@code --max-decoded-mb}; default 160): decoders
          * produce every raw row even for a subsampled result, so this bounds an image's decoding time and memory.
          */
+        /**
+         * How the image tower runs (as {@code --precision}): {@code FP32} or {@code BF16} as one compiled graph,
+         * {@code EAGER} one op at a time; default {@link Precision#auto()} (bf16 on CPUs with native bf16).
+         */
+        public Builder precision(Precision value) {
+            this.precision = java.util.Objects.requireNonNull(value, "precision");
+            return this;
+        }
+
         public Builder maxDecodedMb(double maxDecodedMb) {
             if (!(maxDecodedMb > 0)) {
                 throw new IllegalArgumentException("maxDecodedMb must be positive");
@@ -458,7 +487,7 @@ public final class Detector implements AutoCloseable {
          */
         public Detector build() {
             DetectorAssembly parts = DetectorAssembly.create(bundle, checkpoint, new WeightsSource(weights, model,
-                    cache), overrides(), force);
+                    cache), overrides(), force, precision);
             try {
                 double image = threshold != null ? threshold : parts.thresholds().image();
                 double map = mapThreshold != null ? mapThreshold : parts.thresholds().pixel();

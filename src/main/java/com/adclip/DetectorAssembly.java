@@ -9,6 +9,7 @@ import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.anomaly.ReferenceCheckpoint;
 import com.adclip.clip.ClipModel;
+import com.adclip.clip.Precision;
 import com.adclip.tile.Tiling;
 import com.adclip.weights.ClipWeights;
 import com.adclip.weights.WeightsSource;
@@ -26,14 +27,14 @@ record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, 
         Tiling storedTiling) {
 
     static DetectorAssembly create(Path bundle, Path checkpoint, WeightsSource source, ConfigOverrides overrides,
-            boolean force) {
+            boolean force, Precision precision) {
         if ((bundle == null) == (checkpoint == null)) {
             throw AdclipException.usage("give exactly one of --bundle FILE or --checkpoint FILE", null);
         }
         NDManager manager = NDManager.newBaseManager();
         try {
-            return bundle != null ? fromBundle(bundle, source, overrides, force, manager)
-                    : fromCheckpoint(checkpoint, source, overrides, manager);
+            return bundle != null ? fromBundle(bundle, source, overrides, force, precision, manager)
+                    : fromCheckpoint(checkpoint, source, overrides, precision, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -41,7 +42,7 @@ record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, 
     }
 
     private static DetectorAssembly fromBundle(Path file, WeightsSource source, ConfigOverrides overrides,
-            boolean force, NDManager manager) {
+            boolean force, Precision precision, NDManager manager) {
         Bundle bundle = usage(() -> Bundle.load(file, manager));
         BundleManifest manifest = bundle.manifest();
         if (manifest.clip().model() == null && source.unspecified()) {
@@ -59,14 +60,14 @@ record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, 
         ClipWeights weights = WeightsSource.load(path, manager);
         DetectorConfig config = overrides.apply(manifest.detector().toConfig());
         overrides.requireAgreement(config.prompts(), file);
-        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, precision);
         PromptLearner learner = usage(() -> PromptLearner.fromTensors(config.prompts(), clip, bundle.prompts(), manager));
         Tiling tiling = usage(() -> Tiling.fromManifest(manifest.tiling()));
         return assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha, tiling);
     }
 
     private static DetectorAssembly fromCheckpoint(Path file, WeightsSource source, ConfigOverrides overrides,
-            NDManager manager) {
+            Precision precision, NDManager manager) {
         ReferenceCheckpoint checkpoint = usage(() -> ReferenceCheckpoint.read(file, manager));
         usage(() -> {
             checkpoint.requireAgreement(overrides.nCtx(), overrides.tNCtx(), overrides.depth());
@@ -74,7 +75,7 @@ record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, 
         });
         Path path = source.resolve(null);
         ClipWeights weights = WeightsSource.load(path, manager);
-        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, precision);
         DetectorConfig config = overrides.apply(DetectorConfig.defaultsFor(weights.config())
                 .withPrompts(checkpoint.config()));
         PromptLearner learner = usage(() -> checkpoint.toLearner(clip, manager, path.toString()));

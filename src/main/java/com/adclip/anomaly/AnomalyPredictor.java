@@ -109,6 +109,19 @@ public final class AnomalyPredictor {
         }
     }
 
+    /**
+     * Where the time of the last batch went, in milliseconds: decoding + preprocessing, the network (image
+     * tower, head, maps at S×S), post-processing (smoothing, map at image size, verdict, regions).
+     */
+    public record StageTimes(double prepareMs, double networkMs, double postMs) {}
+
+    private volatile StageTimes lastStages;
+
+    /** The stage times of the last whole-image batch, or null before the first. */
+    public StageTimes lastStageTimes() {
+        return lastStages;
+    }
+
     /** Runs one batch; the outcomes are in input order. */
     public List<Outcome> predict(List<Path> images) {
         if (perImage != null) {
@@ -132,7 +145,9 @@ public final class AnomalyPredictor {
         }
         double threshold = imageThreshold.getAsDouble();
         try (NDManager scope = manager.newSubManager()) {
+            long t0 = System.nanoTime();
             Detection detection = detector.detect(batch(scope, prepared));
+            long t1 = System.nanoTime();
             NDArray smoothed = post.smoothed(detection);
             double share = (System.nanoTime() - start) / 1e6 / images.size();
             for (int i = 0; i < prepared.size(); i++) {
@@ -143,6 +158,7 @@ public final class AnomalyPredictor {
                 outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share),
                         null));
             }
+            lastStages = new StageTimes((t0 - start) / 1e6, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         }
         return outcomes;
     }

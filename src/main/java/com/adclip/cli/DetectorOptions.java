@@ -24,7 +24,8 @@ final class DetectorOptions {
     /** A detector builder with these options and {@code model}'s weights. */
     com.adclip.Detector.Builder builder(ModelOptions model) {
         com.adclip.Detector.Builder builder = com.adclip.Detector.builder().bundle(bundle).checkpoint(checkpoint)
-                .weights(model.weights).model(model.model).cache(model.cache).force(force);
+                .weights(model.weights).model(model.model).cache(model.cache).force(force)
+                .precision(model.precision());
         HyperOptions h = hyper;
         if (h.imageSize != null) {
             builder.imageSize(h.imageSize);

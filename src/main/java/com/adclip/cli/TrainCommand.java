@@ -204,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("note: resuming with other CLIP weights than the run started "
                         + "with (" + weightsPath + "): the result will not equal an uninterrupted run");
             }
-            ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+            ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, modelOptions.precision());
             PromptLearner learner;
             DetectorConfig detector;
             if (resumed != null) {

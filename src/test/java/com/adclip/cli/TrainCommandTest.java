@@ -35,7 +35,8 @@ class TrainCommandTest {
     private List<String> tiny(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", golden.resolve("meta.json").toString(),
                 "--weights", golden.resolve("tiny-clip.pt").toString(), "--image-size", "48", "--features", "2,3,4,6",
-                "--dpam", "5", "--batch-size", "2", "--out", out.toString(), "--cache", tmp.resolve("cache").toString()));
+                "--dpam", "5", "--batch-size", "2", "--out", out.toString(), "--cache", tmp.resolve("cache").toString(),
+                "--precision", "fp32")); // golden parity is fp32
         args.addAll(List.of(extra));
         return args;
     }
@@ -85,7 +86,7 @@ class TrainCommandTest {
         b.addAll(List.of("--epochs", "2"));
         assertEquals(0, run(b).exitCode());
         Files.writeString(split.resolve("loss_curve4471.tmp"), "left by a killed run");
-        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--cache",
+        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--precision", "fp32", "--cache",
                 tmp.resolve("cache").toString()); // the weights file is found again from the checkpoint
         assertEquals(0, resumed.exitCode(), resumed.toString());
         assertTrue(!Files.exists(split.resolve("loss_curve4471.tmp")), resumed.toString());
