@@ -1,14 +1,20 @@
 package com.adclip;
 
 import ai.djl.ndarray.NDArray;
+import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.ConfigOverrides;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.clip.ClipModel;
+import com.adclip.clip.Precision;
 import com.adclip.image.DecodeBudget;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.image.PreprocessConfig;
+import com.adclip.tile.TileModel;
+import com.adclip.tile.TiledPredictor;
+import com.adclip.tile.Tiling;
 import com.adclip.weights.WeightsSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -42,26 +48,39 @@ import javax.imageio.ImageIO;
 public final class Detector implements AutoCloseable {
     /** The largest image accepted by default, in megapixels (as {@code adclip predict --max-megapixels}). */
     public static final double DEFAULT_MAX_MEGAPIXELS = 40;
+    /** Tiles run at once by default (as {@code --tile-batch}). */
+    public static final int DEFAULT_TILE_BATCH = 4;
 
     private final DetectorAssembly parts;
     private final ImagePreprocessor preprocessor;
     private final AnomalyPredictor predictor;
     private final double mapThreshold;
     private final String name;
+    private final Tiling tiling;
+    private final int tileBatch;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile double threshold;
 
     private Detector(DetectorAssembly parts, double threshold, double mapThreshold, double maxMegapixels,
-            double maxDecodedMb, String name) {
+            double maxDecodedMb, String name, Tiling tiling, int tileBatch) {
         this.parts = parts;
+        this.tiling = tiling;
+        this.tileBatch = tileBatch;
         this.threshold = requireFinite(threshold);
         this.mapThreshold = requireFinite(mapThreshold);
         this.name = name;
         DetectorConfig config = parts.detector().config();
         this.preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
         MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(config.sigma()), mapThreshold);
-        this.predictor = new AnomalyPredictor(parts.detector(), preprocessor, post, (long) (maxMegapixels * 1e6),
-                (long) (maxDecodedMb * 1e6), parts.manager(), this::threshold);
+        AnomalyPredictor whole = new AnomalyPredictor(parts.detector(), preprocessor, post,
+                (long) (maxMegapixels * 1e6), (long) (maxDecodedMb * 1e6), parts.manager(), this::threshold);
+        this.predictor = tiling == null ? whole : whole.withPerImage(tiled(post));
+    }
+
+    private AnomalyPredictor.PerImage tiled(MapPostProcessor post) {
+        TiledPredictor tiles = new TiledPredictor(TileModel.of(parts.detector()), tiling, post.smoothing(),
+                mapThreshold, tileBatch, parts.manager());
+        return (source, threshold) -> tiles.predict(source, threshold).prediction();
     }
 
     public static Builder builder() {
@@ -127,6 +146,35 @@ public final class Detector implements AutoCloseable {
     public double mapThreshold() {
         return mapThreshold;
     }
+
+    /**
+     * The tiling in use (see {@link Builder#tiling}), or null when images are inspected whole. Tiled images are
+     * decoded at full resolution.
+     */
+    public Tiling tiling() {
+        return tiling;
+    }
+
+    /** Most tiles run through the network at once. */
+    public int tileBatch() {
+        return tileBatch;
+    }
+
+    /** The image tower's precision. */
+    public Precision precision() {
+        return parts.clip().precision();
+    }
+
+    /**
+     * The parts an export needs: the CLIP model and the detector with its text features. They belong to this
+     * detector (closed with it) and must not be used while it inspects.
+     */
+    public ExportParts exportParts() {
+        return new ExportParts(parts.clip(), parts.detector());
+    }
+
+    /** See {@link #exportParts()}. */
+    public record ExportParts(ClipModel clip, AnomalyDetector detector) {}
 
     /** The hyper-parameters in use (image size, feature blocks, DPAM, sigma, prompts). */
     public DetectorConfig config() {
@@ -230,7 +278,13 @@ public final class Detector implements AutoCloseable {
         private Double threshold;
         private Double mapThreshold;
         private double maxMegapixels = DEFAULT_MAX_MEGAPIXELS;
+        private boolean tilingGiven;
+        private Tiling tiling;
+        private Tiling.Merge tileMerge;
+        private Boolean tileGlobal;
+        private int tileBatch = DEFAULT_TILE_BATCH;
         private double maxDecodedMb = DecodeBudget.DEFAULT_MAX_MB;
+        private Precision precision = Precision.auto();
 
         private Builder() {}
 
@@ -349,10 +403,70 @@ public final class Detector implements AutoCloseable {
         }
 
         /**
+         * Cut images into tiles, each inspected like a whole image, and stitch the maps (as {@code --tile},
+         * {@code --tiles auto}; see docs/tiling.md). {@code null} inspects whole images even when the bundle
+         * stores a tiling (as {@code --tiles none}). Default: the tiling the bundle stores, else whole images.
+         */
+        public Builder tiling(Tiling tiling) {
+            this.tilingGiven = true;
+            this.tiling = tiling;
+            return this;
+        }
+
+        /** How overlapping tile maps merge, over the tiling in use (as {@code --tile-merge}). */
+        public Builder tileMerge(Tiling.Merge merge) {
+            this.tileMerge = Objects.requireNonNull(merge, "merge");
+            return this;
+        }
+
+        /** Whether a whole-image pass is fused into the score, over the tiling in use (as {@code --tile-global}). */
+        public Builder tileGlobal(boolean global) {
+            this.tileGlobal = global;
+            return this;
+        }
+
+        /** Most tiles run at once; memory grows with it (as {@code --tile-batch}; default 4). */
+        public Builder tileBatch(int tileBatch) {
+            if (tileBatch < 1) {
+                throw AdclipException.usage("--tile-batch must be at least 1, got " + tileBatch, null);
+            }
+            this.tileBatch = tileBatch;
+            return this;
+        }
+
+        /** The tiling a detector gets from these options over the bundle's {@code stored} one (may be null). */
+        public Tiling tilingOver(Tiling stored) {
+            Tiling t = tilingGiven ? tiling : stored;
+            if (t == null) {
+                if (tileMerge != null || tileGlobal != null) {
+                    throw AdclipException.usage("--tile-merge and --tile-global need --tile SIZE or --tiles auto "
+                            + "(or a bundle with a tiling)", null);
+                }
+                return null;
+            }
+            if (tileMerge != null) {
+                t = t.withMerge(tileMerge);
+            }
+            if (tileGlobal != null) {
+                t = t.withGlobal(tileGlobal);
+            }
+            return t;
+        }
+
+        /**
          * Images whose raw decode (width × height × channels × bytes per sample, from the header) is more than this
          * many MB (10^6 bytes) are refused before decoding (as {@code --max-decoded-mb}; default 160): decoders
          * produce every raw row even for a subsampled result, so this bounds an image's decoding time and memory.
          */
+        /**
+         * How the image tower runs (as {@code --precision}): {@code FP32} or {@code BF16} as one compiled graph,
+         * {@code EAGER} one op at a time; default {@link Precision#auto()} (bf16 on CPUs with native bf16).
+         */
+        public Builder precision(Precision value) {
+            this.precision = java.util.Objects.requireNonNull(value, "precision");
+            return this;
+        }
+
         public Builder maxDecodedMb(double maxDecodedMb) {
             if (!(maxDecodedMb > 0)) {
                 throw new IllegalArgumentException("maxDecodedMb must be positive");
@@ -373,12 +487,13 @@ public final class Detector implements AutoCloseable {
          */
         public Detector build() {
             DetectorAssembly parts = DetectorAssembly.create(bundle, checkpoint, new WeightsSource(weights, model,
-                    cache), overrides(), force);
+                    cache), overrides(), force, precision);
             try {
                 double image = threshold != null ? threshold : parts.thresholds().image();
                 double map = mapThreshold != null ? mapThreshold : parts.thresholds().pixel();
                 Path source = bundle != null ? bundle : checkpoint;
-                return new Detector(parts, image, map, maxMegapixels, maxDecodedMb, source.getFileName().toString());
+                return new Detector(parts, image, map, maxMegapixels, maxDecodedMb, source.getFileName().toString(),
+                        tilingOver(parts.storedTiling()), tileBatch);
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

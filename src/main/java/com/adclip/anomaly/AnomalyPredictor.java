@@ -24,6 +24,17 @@ public final class AnomalyPredictor {
     private final long maxDecodedBytes;
     private final NDManager manager;
     private final DoubleSupplier imageThreshold;
+    private final PerImage perImage;
+
+    /**
+     * Answers one image held at full resolution (tiling: see {@code com.adclip.tile}) instead of the batched
+     * whole-image path.
+     */
+    @FunctionalInterface
+    public interface PerImage {
+        /** @param imageThreshold NG when the score is at or above it */
+        Prediction predict(ImagePreprocessor.Source source, double imageThreshold);
+    }
 
     /**
      * @param manager where each batch's scope is opened; nothing stays in it after a call
@@ -41,6 +52,12 @@ public final class AnomalyPredictor {
      */
     public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
             long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold) {
+        this(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold, null);
+    }
+
+    private AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
+            long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold,
+            PerImage perImage) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -52,6 +69,16 @@ public final class AnomalyPredictor {
         this.maxDecodedBytes = maxDecodedBytes;
         this.manager = manager;
         this.imageThreshold = imageThreshold;
+        this.perImage = perImage;
+    }
+
+    /**
+     * This predictor answering each image with {@code value} instead of the batched whole-image path. Images
+     * are still loaded here, with the same pixel and decode limits, but at full resolution (never subsampled).
+     */
+    public AnomalyPredictor withPerImage(PerImage value) {
+        return new AnomalyPredictor(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold,
+                value);
     }
 
     /**
@@ -82,8 +109,24 @@ public final class AnomalyPredictor {
         }
     }
 
+    /**
+     * Where the time of the last batch went, in milliseconds: decoding + preprocessing, the network (image
+     * tower, head, maps at S×S), post-processing (smoothing, map at image size, verdict, regions).
+     */
+    public record StageTimes(double prepareMs, double networkMs, double postMs) {}
+
+    private volatile StageTimes lastStages;
+
+    /** The stage times of the last whole-image batch, or null before the first. */
+    public StageTimes lastStageTimes() {
+        return lastStages;
+    }
+
     /** Runs one batch; the outcomes are in input order. */
     public List<Outcome> predict(List<Path> images) {
+        if (perImage != null) {
+            return predictEach(images);
+        }
         List<Outcome> outcomes = new ArrayList<>();
         List<Integer> good = new ArrayList<>();
         List<ImagePreprocessor.Prepared> prepared = new ArrayList<>();
@@ -102,7 +145,9 @@ public final class AnomalyPredictor {
         }
         double threshold = imageThreshold.getAsDouble();
         try (NDManager scope = manager.newSubManager()) {
+            long t0 = System.nanoTime();
             Detection detection = detector.detect(batch(scope, prepared));
+            long t1 = System.nanoTime();
             NDArray smoothed = post.smoothed(detection);
             double share = (System.nanoTime() - start) / 1e6 / images.size();
             for (int i = 0; i < prepared.size(); i++) {
@@ -113,6 +158,7 @@ public final class AnomalyPredictor {
                 outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share),
                         null));
             }
+            lastStages = new StageTimes((t0 - start) / 1e6, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         }
         return outcomes;
     }
@@ -125,5 +171,22 @@ public final class AnomalyPredictor {
             System.arraycopy(prepared.get(i).input().pixels(), 0, values, i * plane, plane);
         }
         return scope.create(values, new Shape(prepared.size(), 3, s, s));
+    }
+
+    private List<Outcome> predictEach(List<Path> images) {
+        double threshold = imageThreshold.getAsDouble();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Path image : images) {
+            long t0 = System.nanoTime();
+            try {
+                ImagePreprocessor.Source source = preprocessor.load(image, maxPixels, maxDecodedBytes);
+                Prediction prediction = perImage.predict(source, threshold);
+                double millis = (System.nanoTime() - t0) / 1e6;
+                outcomes.add(new Outcome(image, new Inspection(prediction, source.rgb(), millis), null));
+            } catch (AdclipException e) {
+                outcomes.add(new Outcome(image, null, e.getMessage()));
+            }
+        }
+        return outcomes;
     }
 }

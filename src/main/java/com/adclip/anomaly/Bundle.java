@@ -115,6 +115,25 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         }
     }
 
+    /** The same bundle under a product/model name ({@link BundleManifest#name}). */
+    public Bundle withName(String name) {
+        return new Bundle(manifest.withName(name), prompts, optimizer);
+    }
+
+    /** Reads only a bundle's manifest (e.g. for the station's header), without its tensors. */
+    public static BundleManifest readManifest(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new AdclipException("bundle not found: " + file);
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return readManifest(file, zip);
+        } catch (ZipException e) {
+            throw new AdclipException(file + " is not an .adclip bundle (not a zip archive: " + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new AdclipException("cannot read bundle " + file + ": " + FileErrors.reason(e), e);
+        }
+    }
+
     /** Reads a bundle; its tensors are created in {@code manager}. */
     public static Bundle load(Path file, NDManager manager) {
         if (!Files.isRegularFile(file)) {

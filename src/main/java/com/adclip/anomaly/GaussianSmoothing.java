@@ -74,6 +74,23 @@ public record GaussianSmoothing(double sigma, double truncate) {
     }
 
     /**
+     * The filter along one axis of {@code size} samples as a {@code size × size} matrix (row-major), borders
+     * folded in: {@code G · x} is one scipy {@code correlate1d} pass over a line x. The whole 2-D filter of a map
+     * M is then {@code G · M · Gᵀ}, which is how an exported graph applies it.
+     */
+    public double[] matrix(int size) {
+        double[] kernel = kernel();
+        long[] index = reflectedIndex(size, radius());
+        double[] g = new double[size * size];
+        for (int i = 0; i < size; i++) {
+            for (int t = 0; t < kernel.length; t++) {
+                g[i * size + (int) index[i + t]] += kernel[t];
+            }
+        }
+        return g;
+    }
+
+    /**
      * Smooths each image of {@code map} ({@code [B, H, W]} or {@code [H, W]}, float32). The result has the
      * same shape and type and belongs to the input's manager; the input is left unchanged.
      */

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import java.awt.image.DataBufferInt;
 import javax.imageio.IIOImage;
@@ -39,7 +38,7 @@ import javax.imageio.stream.ImageOutputStream;
  * ({@code uint8(0.5 * image + 0.5 * colour)}). Images are handled with java.awt; run headless on servers.
  */
 public final class MapExport {
-    /** The colour of region boxes and their score labels: white, which JET never produces. */
+    /** The colour of region boxes and their number labels: white, which JET never produces. */
     public static final Color BOX_COLOR = Color.WHITE;
     /** Region boxes are drawn this many pixels wide, inside the region's bounding box. */
     public static final int BOX_LINE = 2;
@@ -125,7 +124,8 @@ public final class MapExport {
     /**
      * The heat-map overlay: each pixel is {@code uint8(0.5 * image + 0.5 * jet(map))}, the map normalised by
      * {@code (min, max)} as the reference does; then each region's box ({@link #BOX_LINE} pixels wide, in
-     * {@link #BOX_COLOR}) and its max score with two decimals.
+     * {@link #BOX_COLOR}) and its number: 1, 2, 3 in the order of {@code regions}, in a font scaled to the image
+     * ({@link #labelFontSize}).
      *
      * @param image the original image (any type; read as sRGB)
      * @param map row-major scores of the same size as the image (see {@link MapResize})
@@ -148,6 +148,11 @@ public final class MapExport {
         System.arraycopy(rgb, 0, ((DataBufferInt) out.getRaster().getDataBuffer()).getData(), 0, rgb.length);
         drawBoxes(out, regions);
         return out;
+    }
+
+    /** The overlay's colour of a map value: OpenCV's JET of {@code value} normalised by {@code (min, max)}, as RGB. */
+    public static int jetRgb(float value, float min, float max) {
+        return JetColormap.rgb(JetColormap.index(value, min, max));
     }
 
     /** Writes an image as PNG. */
@@ -182,25 +187,38 @@ public final class MapExport {
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
-            int fontSize = Math.max(10, Math.min(out.getWidth(), out.getHeight()) / 40);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, fontSize));
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, labelFontSize(out.getWidth(), out.getHeight())));
             FontMetrics metrics = g.getFontMetrics();
-            for (Region r : regions) {
+            List<String> labels = regionLabels(regions.size());
+            for (int i = 0; i < regions.size(); i++) {
+                Region r = regions.get(i);
                 g.setColor(BOX_COLOR);
                 g.fillRect(r.x(), r.y(), r.width(), Math.min(BOX_LINE, r.height()));
                 g.fillRect(r.x(), r.y() + r.height() - BOX_LINE, r.width(), Math.min(BOX_LINE, r.height()));
                 g.fillRect(r.x(), r.y(), Math.min(BOX_LINE, r.width()), r.height());
                 g.fillRect(r.x() + r.width() - BOX_LINE, r.y(), Math.min(BOX_LINE, r.width()), r.height());
-                drawLabel(g, metrics, r);
+                drawLabel(g, metrics, r, labels.get(i));
             }
         } finally {
             g.dispose();
         }
     }
 
-    /** The score above the box's top-left corner, or just inside it when the box touches the top edge. */
-    private static void drawLabel(Graphics2D g, FontMetrics metrics, Region r) {
-        String label = String.format(Locale.ROOT, "%.2f", r.maxScore());
+    /**
+     * The labels of {@code count} regions: 1, 2, 3... An operator reads "region 2", not a map value, and a digit
+     * covers little of a small image.
+     */
+    public static List<String> regionLabels(int count) {
+        return java.util.stream.IntStream.rangeClosed(1, count).mapToObj(Integer::toString).toList();
+    }
+
+    /** The labels' font size in pixels: 1/24 of the image's shorter side, between 8 and 40. */
+    public static int labelFontSize(int width, int height) {
+        return Math.max(8, Math.min(40, Math.round(Math.min(width, height) / 24f)));
+    }
+
+    /** The label above the box's top-left corner, or just inside it when the box touches the top edge. */
+    private static void drawLabel(Graphics2D g, FontMetrics metrics, Region r, String label) {
         int textHeight = metrics.getAscent() + metrics.getDescent();
         int top = r.y() >= textHeight ? r.y() - textHeight : r.y() + BOX_LINE;
         int left = r.y() >= textHeight ? r.x() : r.x() + BOX_LINE;

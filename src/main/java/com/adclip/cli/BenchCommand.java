@@ -76,6 +76,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String sourceSize;
 
+    @Option(names = "--precision", paramLabel = "MODE", defaultValue = "auto",
+            description = "Image tower precision: auto, fp32, bf16 or eager (see predict --help; default: "
+                    + "${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--threads", paramLabel = "T",
             description = "libtorch intra-op threads (default: libtorch's choice, one per core).")
     Integer threads;
@@ -84,6 +89,22 @@ final class BenchCommand implements Callable<Integer> {
             description = "Time the whole predict path instead: read image → detector (random prompts) → smoothing, "
                     + "verdict, regions → .npy, overlay and mask written.")
     boolean endToEnd;
+
+    @Option(names = "--tiled",
+            description = "Time tiled prediction instead: each --source-size image cut as --tile/--tile-stride (or "
+                    + "--tiles auto) and through the detector, next to one whole-image pass; reports the tile count "
+                    + "and the overhead over tiles x a single pass.")
+    boolean tiled;
+
+    @Option(names = "--tile", paramLabel = "SIZE", description = "With --tiled: tile side (default: --tiles auto).")
+    Integer tile;
+
+    @Option(names = "--tile-stride", paramLabel = "S", description = "With --tiled: stride (default: SIZE).")
+    Integer tileStride;
+
+    @Option(names = "--tile-batch", paramLabel = "N", defaultValue = "4",
+            description = "With --tiled: tiles per forward pass (default: ${DEFAULT-VALUE}).")
+    int tileBatch;
 
     @Option(names = "--train",
             description = "Time training epochs instead (first and later), on --images synthetic images, half of "
@@ -101,6 +122,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "8",
             description = "With --train: images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--accuracy",
+            description = "Check the accuracy guard instead: --precision (bf16 when auto or fp32) against fp32 on "
+                    + "--images synthetic product images (random prompts): image score |Δ|, Pearson of the anomaly "
+                    + "maps, verdict flips, worst and median.")
+    boolean accuracy;
 
     @Option(names = "--metrics",
             description = "Time the streaming pixel metrics instead: --maps synthetic maps of --image-size² pixels "
@@ -121,6 +148,7 @@ final class BenchCommand implements Callable<Integer> {
             return benchMetrics();
         }
         if (threads != null) {
+            ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch: JniUtils needs the native library
             JniUtils.setNumThreads(threads);
         }
         Path dir = Files.createTempDirectory("adclip-bench");
@@ -132,7 +160,12 @@ final class BenchCommand implements Callable<Integer> {
             detector = detector.withPrompts(new PromptConfig(p.nCtx(), p.tNCtx(),
                     Math.min(p.depth(), clipWeights.config().text().layers()), p.classWord()));
             detector.checkAgainst(clipWeights.config());
-            ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager);
+            ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager, precision());
+            if (accuracy) {
+                printAccuracy(clipWeights, detector, dir, manager);
+                clip.close();
+                return 0;
+            }
             if (train) {
                 List<Path> files = syntheticImages(dir, images);
                 printTrain(TrainBench.run(clip, detector, files, batchSize, epochs, !noCache, manager), detector);
@@ -142,6 +175,11 @@ final class BenchCommand implements Callable<Integer> {
             List<Path> files = syntheticImages(dir, warmup + images);
             ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(size));
             VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
+            if (tiled) {
+                printTiled(runTiled(manager, clip, preprocessor, detector, files), detector);
+                clip.close();
+                return 0;
+            }
             Timings timings = endToEnd ? runEndToEnd(manager, clip, preprocessor, detector, files, dir)
                     : run(manager, clip, preprocessor, request, files);
             print(clipWeights, detector, timings);
@@ -172,7 +210,11 @@ final class BenchCommand implements Callable<Integer> {
         return ClipWeights.random(spec.config(), manager, 0);
     }
 
-    private record Timings(double[] preprocess, double[] encoder) {
+    private record Timings(double[] preprocess, double[] encoder, double[][] stages) {
+        Timings(double[] preprocess, double[] encoder) {
+            this(preprocess, encoder, null);
+        }
+
         double mean(double[] values) {
             double sum = 0;
             for (double v : values) {
@@ -207,6 +249,7 @@ final class BenchCommand implements Callable<Integer> {
             DetectorConfig detector, List<Path> files, Path dir) {
         double[] total = new double[images];
         double[] writing = new double[images];
+        double[][] stages = new double[3][images]; // prepare, network, post
         try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
                 AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
             BundleManifest.Thresholds thresholds = BundleManifest.Thresholds.defaults(detector);
@@ -227,10 +270,67 @@ final class BenchCommand implements Callable<Integer> {
                 if (i >= warmup) {
                     total[i - warmup] = (System.nanoTime() - t0) / 1e9;
                     writing[i - warmup] = (System.nanoTime() - t1) / 1e9;
+                    AnomalyPredictor.StageTimes st = predictor.lastStageTimes();
+                    stages[0][i - warmup] = st.prepareMs() / 1e3;
+                    stages[1][i - warmup] = st.networkMs() / 1e3;
+                    stages[2][i - warmup] = st.postMs() / 1e3;
                 }
             }
         }
-        return new Timings(writing, total);
+        return new Timings(writing, total, stages);
+    }
+
+    /** Mean seconds per image tiled and whole, and the tile count (of the last image). */
+    private record TiledTimings(double tiledSeconds, double wholeSeconds, int tiles) {}
+
+    private TiledTimings runTiled(NDManager manager, ClipModel clip, ImagePreprocessor preprocessor,
+            DetectorConfig detector, List<Path> files) {
+        com.adclip.tile.Tiling tiling = tile == null ? com.adclip.tile.Tiling.auto()
+                : com.adclip.tile.Tiling.of(tile, tileStride != null ? tileStride : tile);
+        double tiledSum = 0;
+        double wholeSum = 0;
+        int tiles = 0;
+        try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
+                AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
+            com.adclip.tile.TileModel model = com.adclip.tile.TileModel.of(anomaly);
+            com.adclip.anomaly.GaussianSmoothing smoothing = MapPostProcessor.smoothing(detector.sigma());
+            com.adclip.tile.TiledPredictor tiledPredictor = new com.adclip.tile.TiledPredictor(model, tiling,
+                    smoothing, 1e9, tileBatch, manager);
+            com.adclip.tile.TiledPredictor wholePredictor = new com.adclip.tile.TiledPredictor(model,
+                    com.adclip.tile.Tiling.of(1 << 20, 1 << 20), smoothing, 1e9, 1, manager);
+            for (int i = 0; i < files.size(); i++) {
+                long t0 = System.nanoTime();
+                ImagePreprocessor.Source source = preprocessor.load(files.get(i), Long.MAX_VALUE);
+                tiles = tiledPredictor.predict(source, 0.5).grid().count();
+                long t1 = System.nanoTime();
+                wholePredictor.predict(preprocessor.load(files.get(i), Long.MAX_VALUE), 0.5);
+                long t2 = System.nanoTime();
+                if (i >= warmup) {
+                    tiledSum += (t1 - t0) / 1e9;
+                    wholeSum += (t2 - t1) / 1e9;
+                }
+            }
+        }
+        return new TiledTimings(tiledSum / images, wholeSum / images, tiles);
+    }
+
+    private void printTiled(TiledTimings t, DetectorConfig detector) throws IOException {
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
+        json.put("mode", "tiled");
+        json.put("image_size", detector.imageSize());
+        json.put("source_size", sourceSize);
+        json.put("tiling", tile == null ? "auto" : tile + "/" + (tileStride != null ? tileStride : tile));
+        json.put("tiles", t.tiles());
+        json.put("tile_batch", tileBatch);
+        json.put("images", images);
+        json.put("threads", JniUtils.getNumThreads());
+        json.put("seconds_per_image", round(t.tiledSeconds()));
+        json.put("whole_image_seconds", round(t.wholeSeconds()));
+        json.put("overhead_vs_tiles_x_whole", round(t.tiledSeconds() / (t.tiles() * t.wholeSeconds()) - 1));
+        json.put("cpu", cpuName());
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        spec.commandLine().getOut().flush();
     }
 
     private void print(ClipWeights clipWeights, DetectorConfig detector, Timings timings) throws IOException {
@@ -241,6 +341,7 @@ final class BenchCommand implements Callable<Integer> {
         json.put("dpam", detector.dpam());
         json.put("features", detector.featureBlocks().toString());
         json.put("mode", endToEnd ? "end-to-end" : "encoder");
+        json.put("precision", precision().label());
         json.put("images", images);
         json.put("source_size", sourceSize);
         json.put("threads", JniUtils.getNumThreads());
@@ -249,11 +350,16 @@ final class BenchCommand implements Callable<Integer> {
             json.put("preprocess_seconds", round(timings.mean(timings.preprocess())));
             json.put("encoder_seconds", round(timings.mean(timings.encoder())));
         } else {
+            json.put("decode_preprocess_seconds", round(timings.mean(timings.stages()[0])));
+            json.put("network_seconds", round(timings.mean(timings.stages()[1])));
+            json.put("post_seconds", round(timings.mean(timings.stages()[2])));
             json.put("write_seconds", round(timings.mean(timings.preprocess())));
         }
+        json.put("peak_rss_mb", round(peakRssBytes() / 1e6));
         json.put("seconds_per_image", round(endToEnd ? timings.mean(timings.encoder())
                 : timings.mean(timings.preprocess()) + timings.mean(timings.encoder())));
         json.put("cpu", cpuName());
+        json.put("cpu_flags", cpuFlags());
         json.put("java", System.getProperty("java.version"));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         spec.commandLine().getOut().flush();
@@ -279,10 +385,37 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private void printAccuracy(ClipWeights clipWeights, DetectorConfig detector, Path dir, NDManager manager)
+            throws IOException {
+        com.adclip.clip.Precision mode = precision();
+        if (mode == com.adclip.clip.Precision.FP32 || mode == com.adclip.clip.Precision.EAGER) {
+            mode = com.adclip.clip.Precision.BF16;
+        }
+        List<Path> files = AccuracyBench.syntheticImages(dir, images);
+        AccuracyBench.Result r = AccuracyBench.run(clipWeights, detector, mode, files, manager);
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
+        json.put("mode", "accuracy");
+        json.put("precision", mode.label());
+        json.put("against", "fp32");
+        json.put("image_size", detector.imageSize());
+        json.put("images", r.images());
+        json.put("worst_score_delta", r.worstScoreDelta());
+        json.put("median_score_delta", r.medianScoreDelta());
+        json.put("worst_map_pearson", r.worstPearson());
+        json.put("median_map_pearson", r.medianPearson());
+        json.put("verdict_flips", r.verdictFlips());
+        json.put("images_within_guard", r.passing());
+        json.put("cpu", cpuName());
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+        spec.commandLine().getOut().flush();
+    }
+
     private void printTrain(TrainBench.Result result, DetectorConfig detector) throws IOException {
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
         json.put("mode", noCache ? "train-no-cache" : "train-cached");
+        json.put("precision", precision().label());
         json.put("image_size", detector.imageSize());
         json.put("images", images);
         json.put("batch_size", batchSize);
@@ -308,6 +441,45 @@ final class BenchCommand implements Callable<Integer> {
 
     private static double round(double seconds) {
         return Math.round(seconds * 10000) / 10000.0;
+    }
+
+    private com.adclip.clip.Precision precision() {
+        try {
+            return com.adclip.clip.Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
+        }
+    }
+
+    /** The CPU flags that decide GEMM speed: AVX-512 (and its BF16/VNNI parts), AMX. */
+    static String cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return java.util.Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                            .filter(f -> f.startsWith("avx512") || f.startsWith("amx") || f.equals("avx2")
+                                    || f.equals("fma"))
+                            .sorted().distinct().collect(java.util.stream.Collectors.joining(" "));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "";
+    }
+
+    /** VmHWM of this process (Linux), else 0. */
+    static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
     }
 
     private static String cpuName() {

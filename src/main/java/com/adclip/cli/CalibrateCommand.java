@@ -124,15 +124,18 @@ final class CalibrateCommand implements Callable<Integer> {
 
     private void write(Detector detector, DetectorConfig config, BundleManifest.Thresholds thresholds) {
         try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
-            write(Bundle.load(detectorOptions.bundle, manager), config, thresholds);
+            write(Bundle.load(detectorOptions.bundle, manager), config, thresholds, detector.tiling());
         }
     }
 
-    private void write(Bundle input, DetectorConfig config, BundleManifest.Thresholds thresholds) {
+    private void write(Bundle input, DetectorConfig config, BundleManifest.Thresholds thresholds,
+            com.adclip.tile.Tiling tiling) {
         BundleManifest m = input.manifest();
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
                 thresholds, m.training(), java.time.Instant.now().toString(),
-                com.adclip.Version.software());
+                com.adclip.Version.software())
+                .withName(m.name())
+                .withTiling(tiling == null ? null : tiling.toManifest());
         new Bundle(manifest, input.prompts(), input.optimizer()).save(out);
     }
 

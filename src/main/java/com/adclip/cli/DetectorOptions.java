@@ -19,10 +19,13 @@ final class DetectorOptions {
 
     @Mixin HyperOptions hyper = new HyperOptions();
 
+    @Mixin TilingOptions tiling = new TilingOptions();
+
     /** A detector builder with these options and {@code model}'s weights. */
     com.adclip.Detector.Builder builder(ModelOptions model) {
         com.adclip.Detector.Builder builder = com.adclip.Detector.builder().bundle(bundle).checkpoint(checkpoint)
-                .weights(model.weights).model(model.model).cache(model.cache).force(force);
+                .weights(model.weights).model(model.model).cache(model.cache).force(force)
+                .precision(model.precision());
         HyperOptions h = hyper;
         if (h.imageSize != null) {
             builder.imageSize(h.imageSize);
@@ -48,6 +51,6 @@ final class DetectorOptions {
         if (h.depth != null) {
             builder.depth(h.depth);
         }
-        return builder;
+        return tiling.applyTo(builder);
     }
 }

@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             WatchCommand.class,
             WorkerCommand.class,
             BenchCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -39,6 +39,11 @@ final class StationSetup {
         }
 
         @Override
+        public boolean randomWeights() {
+            return detector.randomWeights();
+        }
+
+        @Override
         public double mapThreshold() {
             return detector.mapThreshold();
         }

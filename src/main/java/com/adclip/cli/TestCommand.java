@@ -4,7 +4,6 @@ import com.adclip.Detector;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
 import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.image.ImagePreprocessor;
@@ -16,6 +15,9 @@ import com.adclip.eval.PixelMetrics;
 import com.adclip.eval.PixelMetricsAccumulator;
 import com.adclip.report.EvaluationReport;
 import com.adclip.report.GalleryItem;
+import com.adclip.report.TrainingProvenance;
+import com.adclip.eval.TypeRecall;
+import com.adclip.anomaly.Bundle;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -81,9 +83,9 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
             + "(DIR/maps/).")
     boolean saveMaps;
 
-    @Option(names = "--gallery", paramLabel = "N", defaultValue = "6",
-            description = "Worst false negatives and false positives shown in the report, each (default: "
-                    + "${DEFAULT-VALUE}; 3 true positives are added).")
+    @Option(names = "--gallery", paramLabel = "N", defaultValue = "3",
+            description = "Worst missed defects and false alarms shown per class in the report, each (default: "
+                    + "${DEFAULT-VALUE}; one caught defect per class is added).")
     int gallerySize;
 
     @Option(names = "--strict", description = "Fail when any evaluated image was used in training (by content; "
@@ -169,12 +171,25 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
         }
         PixelMetrics pixels = pass.pooledPixels.result();
         if (pixels.maps() > 0 && !pixels.exact()) {
-            notes.add(String.format(Locale.ROOT, "pixel metrics from a binned histogram: AUROC within %.1e, AUPRO "
-                    + "spread %.1e", pixels.aurocErrorBound(), pixels.auproSpread()));
+            double points = 100 * Math.max(pixels.aurocErrorBound(), pixels.auproSpread());
+            notes.add(points < 0.05 ? "pixel metrics are computed from a fine histogram of map values; the error is "
+                    + "far below the 0.1 shown" : String.format(Locale.ROOT, "pixel metrics are computed from a "
+                    + "histogram of map values: exact to within %.2f percentage points", points));
         }
+        List<TypeRecall.Image> images = all.stream().map(s -> new TypeRecall.Image(s.name(), s.sample().className(),
+                s.sample().defectType(), s.sample().anomaly(), s.score())).toList();
         return new EvaluationReport(about(detector, dataset, t, pass), classes, mean, pooled, t, thresholdOrigin(detector),
                 detector.storedThresholds().pixel(), imageCurve, pass.pooledPixels.curve(2000), select(all, labels, false),
-                select(all, labels, true), gallery(all, t, detector, dataset, config), pass.failures, notes);
+                select(all, labels, true), gallery(all, t, detector, dataset, config), pass.failures, notes,
+                TypeRecall.of(images, t), provenance(), config.featureBlocks().size());
+    }
+
+    private TrainingProvenance provenance() {
+        if (detectorOptions.bundle == null) {
+            return TrainingProvenance.unavailable("training not recorded: the model is a reference checkpoint, "
+                    + "not a bundle (loss curve not available)");
+        }
+        return TrainingProvenance.of(Bundle.readManifest(detectorOptions.bundle), detectorOptions.bundle);
     }
 
     private static ClassMetrics metrics(List<EvaluationPass.Scored> list, double t, PixelMetrics pixel) {
@@ -232,27 +247,38 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
             about.put(EvaluationReport.TRAINING_OVERLAP, overlapWarning);
         }
         about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(detector)));
-        about.put("map threshold", String.format(Locale.ROOT, "%.4g (%s)", detector.storedThresholds().pixel(),
+        int layers = c.featureBlocks().size();
+        about.put("defect-map threshold", String.format(Locale.ROOT, "%.3g on a scale of 0 to %d (the sum of %d "
+                + "layers' defect probabilities; chosen by %s)", detector.storedThresholds().pixel(), layers, layers,
                 detector.storedThresholds().pixelStrategy()));
         about.put("software", com.adclip.Version.software());
-        about.put("created", Instant.now().toString());
+        about.put("created", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC).format(Instant.now()));
         return about;
     }
 
-    /** Worst false negatives (lowest defective scores), worst false positives (highest good), top true positives. */
+    /**
+     * Per class: the worst false negatives (lowest defective scores) and false positives (highest good scores),
+     * {@code --gallery} of each, and the class's best-scored true positive as an example of a detection.
+     */
     private List<GalleryItem> gallery(List<EvaluationPass.Scored> all, double t, Detector detector, Dataset dataset,
             DetectorConfig config) {
-        List<EvaluationPass.Scored> fn = all.stream().filter(s -> s.sample().anomaly() && s.score() < t)
-                .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score)).limit(gallerySize).toList();
-        List<EvaluationPass.Scored> fp = all.stream().filter(s -> !s.sample().anomaly() && s.score() >= t)
-                .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score).reversed()).limit(gallerySize).toList();
-        List<EvaluationPass.Scored> tp = all.stream().filter(s -> s.sample().anomaly() && s.score() >= t)
-                .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score).reversed())
-                .limit(gallerySize == 0 ? 0 : 3).toList();
+        Map<String, List<EvaluationPass.Scored>> byClass = new LinkedHashMap<>();
+        all.forEach(s -> byClass.computeIfAbsent(s.sample().className(), c -> new ArrayList<>()).add(s));
         List<GalleryItem> items = new ArrayList<>();
-        render("false negatives (defective, scored OK; lowest first)", fn, detector, config, items);
-        render("false positives (good, scored NG; highest first)", fp, detector, config, items);
-        render("true positives (defective, scored NG; highest first)", tp, detector, config, items);
+        byClass.forEach((name, list) -> {
+            List<EvaluationPass.Scored> fn = list.stream().filter(s -> s.sample().anomaly() && s.score() < t)
+                    .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score)).limit(gallerySize).toList();
+            List<EvaluationPass.Scored> fp = list.stream().filter(s -> !s.sample().anomaly() && s.score() >= t)
+                    .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score).reversed()).limit(gallerySize)
+                    .toList();
+            List<EvaluationPass.Scored> tp = list.stream().filter(s -> s.sample().anomaly() && s.score() >= t)
+                    .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score).reversed())
+                    .limit(gallerySize == 0 ? 0 : 1).toList();
+            render("missed defect (scored OK)", fn, detector, config, items);
+            render("false alarm (good part scored NG)", fp, detector, config, items);
+            render("caught defect (example)", tp, detector, config, items);
+        });
         return items;
     }
 
@@ -264,8 +290,6 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 continue;
             }
             Prediction p = o.prediction();
-            BufferedImage overlay = MapExport.overlay(o.picture(), p.map(), 0f, config.featureBlocks().size(),
-                    p.regions());
             BufferedImage truth = null;
             if (s.sample().mask().isPresent()) {
                 try {
@@ -275,7 +299,7 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 }
             }
             items.add(GalleryItem.of(kind, s.name(), s.sample().className(), s.score(), s.sample().anomaly(),
-                    o.picture(), overlay, truth));
+                    o.picture(), p.map(), p.mask(), config.featureBlocks().size(), truth));
         }
     }
 

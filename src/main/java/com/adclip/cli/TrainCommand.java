@@ -69,6 +69,10 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             description = "Dataset root or meta.json (see docs/datasets.md). Required unless --resume.")
     Path data;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Product or model name shown by serve and in reports (default: the data folder's name).")
+    String name;
+
     @Option(names = {"--out", "--save_path"}, paramLabel = "DIR", defaultValue = "adclip-train",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -177,6 +181,11 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
     /** The training images and test split, recorded in every bundle written. */
     private TrainingImages trainingImages;
 
+    @CommandLine.Mixin TilingOptions tilingOptions = new TilingOptions();
+
+    /** The tiling training runs on (the options over a resumed run's), null for whole images. */
+    private com.adclip.tile.Tiling tiling;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -193,6 +202,12 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--data PATH is required");
             }
             TrainConfig config = trainConfig();
+            tiling = tilingOptions.resolve(resumed == null ? null
+                    : com.adclip.tile.Tiling.fromManifest(resumed.manifest().tiling()));
+            if (tiling != null && (augment || syntheticAnomalies != null)) {
+                throw AdclipException.usage("--augment and --synthetic-anomalies do not work with tiles yet: leave "
+                        + "them out, or train on whole images", null);
+            }
             Dataset dataset = DatasetLoader.load(data);
             TestSplit carve = new TestSplit(testSplit != null ? testSplit : TestSplit.DEFAULT.fraction(),
                     splitSeed != null ? splitSeed : TestSplit.DEFAULT.seed());
@@ -221,7 +236,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 spec.commandLine().getErr().println("note: resuming with other CLIP weights than the run started "
                         + "with (" + weightsPath + "): the result will not equal an uninterrupted run");
             }
-            ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
+            ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, modelOptions.precision());
             PromptLearner learner;
             DetectorConfig detector;
             if (resumed != null) {
@@ -399,6 +414,18 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         return stored;
     }
 
+    /** {@code --name}, else the data folder's name (the folder holding it when --data is a meta.json). */
+    String modelName() {
+        if (name != null && !name.isBlank()) {
+            return name.strip();
+        }
+        Path folder = data.toAbsolutePath().normalize();
+        if (Files.isRegularFile(folder) && folder.getParent() != null) {
+            folder = folder.getParent();
+        }
+        return folder.getFileName() == null ? null : folder.getFileName().toString();
+    }
+
     /** On --resume, options not given again come from the checkpoint. */
     @SuppressWarnings("unchecked")
     private void applyStored(BundleManifest manifest) {
@@ -557,35 +584,50 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         int execute(List<Sample> trainSamples, List<Sample> valSamples, Bundle resumed, NDManager manager)
                 throws Exception {
             ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(detector.imageSize()));
-            List<TrainItem> train = new ArrayList<>(items(trainSamples, preprocessor, manager));
-            List<TrainItem> val = items(valSamples, preprocessor, manager);
-            reportUnlabelled(train);
-            realDefects = train.stream().filter(TrainItem::anomalous).count();
-            List<TrainItem> synthetic = syntheticItems(trainSamples, preprocessor, manager);
-            List<Sample> samplesForItems = new ArrayList<>(trainSamples);
-            for (TrainItem item : synthetic) {
-                train.add(item);
-                samplesForItems.add(new Sample(item.image(), java.util.Optional.of(
-                        new com.adclip.data.MaskSource.File(maskFileOf(item.image()))), "synthetic", "synthetic", true));
-            }
             FeatureCache.Precision precision = featureCacheDtype.equalsIgnoreCase("fp16") ? FeatureCache.Precision.FP16
                     : FeatureCache.Precision.FP32;
             Path cacheDir = featureCache.equalsIgnoreCase("disk") ? modelOptions.cache().dir().resolve("features") : null;
             VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
             String context = weightsSha + "|" + preprocessor.config();
             try (FeatureCache cache = new FeatureCache(clip, request, context, precision, cacheDir, manager)) {
-                Trainer.FeatureSource source = augment
-                        ? new AugmentedSource(cache, preprocessor, train, samplesForItems, config.seed(), augmentViews)
-                        : plainSource(cache, preprocessor);
+                List<TrainItem> train;
+                List<TrainItem> val;
+                Trainer.FeatureSource source;
+                if (tiling != null) {
+                    train = tileItems(trainSamples, "training", preprocessor, cache, manager);
+                    val = tileItems(valSamples, "validation", preprocessor, cache, manager);
+                    realDefects = trainSamples.stream().filter(Sample::anomaly).count();
+                    goodImages = trainSamples.size() - realDefects;
+                    source = plainSource(cache, preprocessor);
+                } else {
+                    train = new ArrayList<>(items(trainSamples, preprocessor, manager));
+                    val = items(valSamples, preprocessor, manager);
+                    reportUnlabelled(train);
+                    realDefects = train.stream().filter(TrainItem::anomalous).count();
+                    goodImages = train.size() - realDefects;
+                    List<TrainItem> synthetic = syntheticItems(trainSamples, preprocessor, manager);
+                    List<Sample> samplesForItems = new ArrayList<>(trainSamples);
+                    for (TrainItem item : synthetic) {
+                        train.add(item);
+                        samplesForItems.add(new Sample(item.image(), java.util.Optional.of(
+                                new com.adclip.data.MaskSource.File(maskFileOf(item.image()))), "synthetic",
+                                "synthetic", true));
+                    }
+                    source = augment
+                            ? new AugmentedSource(cache, preprocessor, train, samplesForItems, config.seed(),
+                                    augmentViews)
+                            : plainSource(cache, preprocessor);
+                }
+                validationImages = valSamples.size();
                 TrainingObjective objective = new TrainingObjective(clip, config.losses(), detector.imageSize(),
                         detector.temperature());
                 Trainer trainer = new Trainer(clip, learner, objective, config, train, val, source,
                         detector.featureBlocks().size(), detector.imageSize(), detector.temperature(),
                         new ConsoleTrainListener(err, dir, priorLog(resumed)));
                 Trainer.Start start = resumed == null ? Trainer.Start.fresh() : startFrom(resumed);
-                err.printf(Locale.ROOT, "training on %d images (%d defective), validating on %d; %d epochs, batch %d%n",
-                        train.size(), train.stream().filter(TrainItem::anomalous).count(), val.size(), config.epochs(),
-                        config.batchSize());
+                err.printf(Locale.ROOT, "training on %d %s (%d defective), validating on %d; %d epochs, batch %d%n",
+                        train.size(), tiling != null ? "tiles" : "images", train.stream().filter(TrainItem::anomalous)
+                                .count(), val.size(), config.epochs(), config.batchSize());
                 err.flush();
                 Trainer.Result result = runWithInterrupt(trainer, start, manager);
                 reportCache(cache, train.size() + val.size());
@@ -594,13 +636,44 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     err.flush();
                     return 130;
                 }
-                return finish(trainer, train, val, manager);
+                return finish(trainer, train, val, labels(val.isEmpty() ? trainSamples : valSamples), manager);
             } finally {
                 done.countDown();
             }
         }
 
+        /** The tiles of some images as items, their features cached; says what was left out and why. */
+        private List<TrainItem> tileItems(List<Sample> samples, String role, ImagePreprocessor preprocessor,
+                FeatureCache cache, NDManager manager) {
+            if (samples.isEmpty()) {
+                return List.of();
+            }
+            err.printf(Locale.ROOT, "cutting %d %s image(s) into tiles (%s) and encoding them%n", samples.size(), role,
+                    tiling.describe());
+            err.flush();
+            com.adclip.train.TileItems.Result tiles = com.adclip.train.TileItems.of(samples, tiling, preprocessor,
+                    cache, Long.MAX_VALUE, manager);
+            if (tiles.unlocated() > 0) {
+                err.println("note: " + tiles.unlocated() + " defective " + role + " image(s) have no mask or boxes: "
+                        + "which tile shows the defect is unknown, so they are left out");
+            }
+            if (tiles.uncertain() > 0) {
+                err.println("note: " + tiles.uncertain() + " " + role + " tile(s) hold part of a box, less than "
+                        + Math.round(100 * com.adclip.tile.TileLabels.BOX_SHARE) + "% of it: left out");
+            }
+            return tiles.items();
+        }
+
+        /** Each image's label, for thresholds on tiled runs (an image is as anomalous as its worst tile). */
+        private Map<Path, Boolean> labels(List<Sample> samples) {
+            Map<Path, Boolean> labels = new LinkedHashMap<>();
+            samples.forEach(sample -> labels.put(sample.image(), sample.anomaly()));
+            return labels;
+        }
+
         private long realDefects;
+        private long goodImages;
+        private int validationImages;
         private int syntheticCount;
 
         /** Synthetic defective images made from the good training images (none without the option). */
@@ -654,7 +727,9 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             return new Trainer.FeatureSource() {
                 @Override
                 public Trainer.Features of(TrainItem item, int epoch, NDManager scope) {
-                    NDArray packed = cache.get(item.contentHash(), () -> preprocessor.pixels(scope, item.image()), scope);
+                    NDArray packed = cache.get(item.cacheKey(), () -> item.tile() == null
+                            ? preprocessor.pixels(scope, item.image())
+                            : com.adclip.train.TileItems.pixels(item, preprocessor, Long.MAX_VALUE, scope), scope);
                     return new Trainer.Features(packed, item.mask());
                 }
 
@@ -708,6 +783,8 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 training.put("warning", com.adclip.report.EvaluationReport.RANDOM_WEIGHTS_WARNING);
             }
             training.put("real_defects_seen", realDefects);
+            training.put("good_images", goodImages);
+            training.put("validation_images", validationImages);
             training.put("synthetic_anomalies", syntheticCount);
             if (realDefects == 0) {
                 training.put("note", syntheticCount > 0
@@ -720,7 +797,10 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     modelOptions.registryName(weightsPath).orElse(null), ModelOptions.isRandom(weightsPath)
                             ? weightsPath.toString() : weightsPath.getFileName().toString(),
                     weightsSha);
-            return Bundle.create(clipRef, detector, thresholds, training, learner.parameters());
+            Bundle bundle = Bundle.create(clipRef, detector, thresholds, training, learner.parameters())
+                    .withName(modelName());
+            return tiling == null ? bundle
+                    : new Bundle(bundle.manifest().withTiling(tiling.toManifest()), bundle.prompts(), bundle.optimizer());
         }
 
         private Trainer.Start startFrom(Bundle resumed) {
@@ -745,16 +825,32 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         }
 
         /** Chooses the threshold on validation (else training) scores, writes model.adclip, prints a summary. */
-        private int finish(Trainer trainer, List<TrainItem> train, List<TrainItem> val, NDManager manager) {
+        private int finish(Trainer trainer, List<TrainItem> train, List<TrainItem> val, Map<Path, Boolean> labels,
+                NDManager manager) {
             restoreBest(val, manager);
             List<TrainItem> scored = val.isEmpty() ? train : val;
+            double[] scores = trainer.scores(scored, manager);
             boolean[] defective = new boolean[scored.size()];
-            boolean anyDefect = false;
-            boolean anyGood = false;
             for (int i = 0; i < defective.length; i++) {
                 defective[i] = scored.get(i).anomalous();
-                anyDefect |= defective[i];
-                anyGood |= !defective[i];
+            }
+            if (tiling != null) { // per image: the largest tile score, as tiled prediction scores it
+                java.util.Map<Path, Double> worst = new LinkedHashMap<>();
+                for (int i = 0; i < scores.length; i++) {
+                    worst.merge(scored.get(i).image(), scores[i], Math::max);
+                }
+                scores = worst.values().stream().mapToDouble(Double::doubleValue).toArray();
+                defective = new boolean[scores.length];
+                int i = 0;
+                for (Path image : worst.keySet()) {
+                    defective[i++] = labels.get(image);
+                }
+            }
+            boolean anyDefect = false;
+            boolean anyGood = false;
+            for (boolean d : defective) {
+                anyDefect |= d;
+                anyGood |= !d;
             }
             ThresholdStrategy strategy = anyDefect && anyGood ? ThresholdStrategy.parse("f1")
                     : ThresholdStrategy.parse("good-only:" + goodThreshold);
@@ -762,7 +858,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             BundleManifest.Thresholds thresholds = defaults;
             ThresholdStrategy.Choice choice = null;
             if (anyGood) {
-                choice = strategy.choose(trainer.scores(scored, manager), defective);
+                choice = strategy.choose(scores, defective);
                 thresholds = new BundleManifest.Thresholds(choice.threshold(), choice.strategy(), defaults.pixel(),
                         defaults.pixelStrategy(), (val.isEmpty() ? "training" : "validation") + " images of " + data);
             }

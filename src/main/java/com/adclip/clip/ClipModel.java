@@ -2,7 +2,9 @@ package com.adclip.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A frozen CLIP ViT: the image tower (with AnomalyCLIP's DPAM) and the text tower, built from named weights.
@@ -16,9 +18,14 @@ public final class ClipModel implements AutoCloseable {
     private final NDManager manager;
     private final VisionTransformer vision;
     private final TextTransformer text;
+    private final ClipParameters params;
+    private final Precision precision;
+    private final Map<CompiledVisionTower.Key, CompiledVisionTower> compiled = new HashMap<>();
 
-    private ClipModel(ClipConfig config, ClipParameters params, NDManager parent) {
+    private ClipModel(ClipConfig config, ClipParameters params, NDManager parent, Precision precision) {
         this.config = config;
+        this.params = params;
+        this.precision = precision;
         this.manager = parent.newSubManager();
         this.vision = new VisionTransformer(config.vision(), params, manager);
         this.text = new TextTransformer(config.text(), params, manager);
@@ -29,7 +36,20 @@ public final class ClipModel implements AutoCloseable {
      * mask, resized positional embeddings) live in a sub-manager of {@code parent}, freed by {@link #close}.
      */
     public static ClipModel create(ClipConfig config, ClipParameters params, NDManager parent) {
-        return new ClipModel(config, params, parent);
+        return new ClipModel(config, params, parent, Precision.EAGER);
+    }
+
+    /**
+     * Builds the model whose image tower runs in {@code precision}. For any mode but {@link Precision#EAGER}
+     * the tower is compiled into one TorchScript graph per input size on first use (a few seconds for ViT-L).
+     */
+    public static ClipModel create(ClipConfig config, ClipParameters params, NDManager parent, Precision precision) {
+        return new ClipModel(config, params, parent, precision);
+    }
+
+    /** How the image tower runs. */
+    public Precision precision() {
+        return precision;
     }
 
     public ClipConfig config() {
@@ -38,7 +58,42 @@ public final class ClipModel implements AutoCloseable {
 
     /** Image tower on normalised pixels [B, 3, S, S] (S any multiple of the patch size). */
     public VisionFeatures encodeVision(NDArray pixels, VisionRequest request) {
-        return vision.forward(pixels, request);
+        if (precision == Precision.EAGER) {
+            return vision.forward(pixels, request);
+        }
+        return compiledTower(vision.gridFor(pixels.getShape()), request).forward(pixels);
+    }
+
+    /**
+     * Writes the image tower for {@code imageSize} into a TorchScript archive being built: its weights as tensor
+     * attributes and, as the archive's source, class {@code className} whose method {@code towerMethod} maps
+     * pixels [B, 3, S, S] to the tuple (global feature [B, E], patch features [B, 1+G², E] of each requested
+     * block). {@code extraAttributes} (tensors the caller adds) and {@code extraSource} (further methods,
+     * indented two spaces, e.g. a {@code forward} that continues after the tower) complete the class.
+     * {@code fusedAttention} false writes attention as matmul/softmax/matmul, for PyTorch before 2.0.
+     */
+    public void writeTowerGraph(com.adclip.torchscript.TorchScriptWriter writer, String className, String towerMethod,
+            int imageSize, VisionRequest request, Precision precision, boolean fusedAttention,
+            List<String> extraAttributes, String extraSource) throws java.io.IOException {
+        if (precision == Precision.EAGER) {
+            throw new IllegalArgumentException("a graph is fp32 or bf16, not eager");
+        }
+        int grid = vision.gridFor(new ai.djl.ndarray.types.Shape(1, 3, imageSize, imageSize));
+        writer.source(TowerSource.generate(config.vision(), request, precision, className, towerMethod,
+                fusedAttention, extraAttributes, extraSource));
+        CompiledVisionTower.writeWeights(writer, config.vision(), params, vision.positionalFor(grid), precision);
+    }
+
+    /** The compiled tower for this grid and request, built once (callers of other grids wait meanwhile). */
+    private synchronized CompiledVisionTower compiledTower(int grid, VisionRequest request) {
+        CompiledVisionTower.Key key = new CompiledVisionTower.Key(grid, request);
+        CompiledVisionTower tower = compiled.get(key);
+        if (tower == null) {
+            tower = CompiledVisionTower.build(config.vision(), params, vision.positionalFor(grid), request, grid,
+                    precision);
+            compiled.put(key, tower);
+        }
+        return tower;
     }
 
     /** Ordinary CLIP {@code encode_image}: [B, 3, S, S] → [B, E]. */
@@ -71,6 +126,10 @@ public final class ClipModel implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            compiled.values().forEach(CompiledVisionTower::close);
+            compiled.clear();
+        }
         manager.close();
     }
 }

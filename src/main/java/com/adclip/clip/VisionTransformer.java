@@ -106,7 +106,7 @@ final class VisionTransformer {
         return Ops.layerNorm(tokens, lnPostWeight, lnPostBias).matMul(proj);
     }
 
-    private int gridFor(Shape pixels) {
+    int gridFor(Shape pixels) {
         if (pixels.dimension() != 4 || pixels.get(1) != 3 || pixels.get(2) != pixels.get(3)) {
             throw new IllegalArgumentException("expected pixels [B, 3, S, S], got " + pixels);
         }
@@ -131,7 +131,7 @@ final class VisionTransformer {
     }
 
     /** Positional embeddings for a G×G grid: the trained G0×G0 ones bilinearly resized (class one kept). */
-    private NDArray positionalFor(int grid) {
+    NDArray positionalFor(int grid) {
         if (grid == config.grid()) {
             return positionalEmbedding;
         }

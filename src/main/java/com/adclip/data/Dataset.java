@@ -116,8 +116,10 @@ public record Dataset(Path root, Layout layout, Map<String, List<Sample>> train,
 
     /** One line: layout, root and counts per split. */
     public String summary() {
-        return String.format(Locale.ROOT, "%s at %s: %d classes, %d train / %d test / %d val images",
-                layout.description(), root, classes().size(), samples("train").size(), samples("test").size(),
+        int n = classes().size();
+        return String.format(Locale.ROOT, "%s at %s: %d %s, %d train / %d test / %d val images",
+                layout.description(), root, n, n == 1 ? "class" : "classes", samples("train").size(),
+                samples("test").size(),
                 samples("val").size());
     }
 }

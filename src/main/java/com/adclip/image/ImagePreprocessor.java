@@ -110,6 +110,107 @@ public final class ImagePreprocessor {
         return new Prepared(input, toBufferedImage(rgb));
     }
 
+    /**
+     * Loads an image once, at full resolution, to preprocess it whole or region by region (tiling). Images
+     * with more than {@code maxPixels} pixels are refused from their header, before decoding.
+     *
+     * @throws AdclipException if the file cannot be read or decoded
+     */
+    public Source load(Path image, long maxPixels) {
+        return new Source(ImageLoader.load(image, maxPixels));
+    }
+
+    /**
+     * As {@link #load(Path, long)}, also refusing an image whose raw decode is more than {@code maxDecodedBytes}
+     * ({@link DecodeBudget}) before decoding it.
+     */
+    public Source load(Path image, long maxPixels, long maxDecodedBytes) {
+        return new Source(ImageLoader.load(image, maxPixels, maxDecodedBytes, Integer.MAX_VALUE));
+    }
+
+    /** An in-memory picture as a {@link Source}: its sRGB values ({@code getRGB}), as an RGB image. */
+    public Source source(BufferedImage picture) {
+        int w = picture.getWidth();
+        int h = picture.getHeight();
+        int[] argb = picture.getRGB(0, 0, w, h, null, 0, w);
+        byte[] data = new byte[argb.length * 3];
+        for (int i = 0; i < argb.length; i++) {
+            data[3 * i] = (byte) (argb[i] >> 16);
+            data[3 * i + 1] = (byte) (argb[i] >> 8);
+            data[3 * i + 2] = (byte) argb[i];
+        }
+        return new Source(new PillowImage(Mode.RGB, w, h, data, null));
+    }
+
+    /**
+     * An image held at full resolution in its own mode. {@link #whole()} is exactly what {@link #prepare}
+     * feeds the model; {@link #region} preprocesses a rectangle of it the same way, as if it were a whole
+     * image of its own (crop, then resize to S×S, convert to RGB, normalise).
+     */
+    public final class Source {
+        private final PillowImage image;
+
+        private Source(PillowImage image) {
+            this.image = image;
+        }
+
+        public int width() {
+            return image.width();
+        }
+
+        public int height() {
+            return image.height();
+        }
+
+        /** The whole image as model input, identical to {@link #prepare}'s. */
+        public Preprocessed whole() {
+            return new Preprocessed(normalise(fit(image, Filter.BICUBIC).toRgb().data()), config.size(),
+                    image.width(), image.height());
+        }
+
+        /**
+         * The rectangle {@code [x, x + w) × [y, y + h)} as model input. A rectangle inside the image is cropped
+         * in the image's own mode and preprocessed exactly like a whole image. Parts beyond the right or bottom
+         * edge (tiling pads there, as anomalib does) are filled with the normalisation mean rounded to bytes,
+         * which is about 0 once normalised: anomalib pads its normalised tensors with 0. Such a rectangle is
+         * converted to RGB before the fill and the resize.
+         */
+        public Preprocessed region(int x, int y, int w, int h) {
+            if (x < 0 || y < 0 || w <= 0 || h <= 0 || x >= image.width() || y >= image.height()) {
+                throw new IllegalArgumentException("region " + w + "x" + h + " at (" + x + ", " + y
+                        + ") does not start inside the " + image.width() + "x" + image.height() + " image");
+            }
+            PillowImage crop = image.crop(x, y, w, h);
+            int insideW = Math.min(w, image.width() - x);
+            int insideH = Math.min(h, image.height() - y);
+            PillowImage rgb = insideW == w && insideH == h
+                    ? fit(crop, Filter.BICUBIC).toRgb()
+                    : fit(fillOutside(crop.toRgb(), insideW, insideH), Filter.BICUBIC);
+            return new Preprocessed(normalise(rgb.data()), config.size(), w, h);
+        }
+
+        /** The image converted to RGB as Pillow would, for overlays. */
+        public BufferedImage rgb() {
+            return toBufferedImage(image.toRgb());
+        }
+    }
+
+    /** An RGB image whose pixels at column ≥ insideW or row ≥ insideH become the mean colour. */
+    private PillowImage fillOutside(PillowImage rgb, int insideW, int insideH) {
+        float[] mean = config.mean();
+        byte[] fill = new byte[3];
+        for (int c = 0; c < 3; c++) {
+            fill[c] = (byte) Math.round(mean[c] * 255f);
+        }
+        byte[] data = rgb.data();
+        for (int y = 0; y < rgb.height(); y++) {
+            for (int x = y < insideH ? insideW : 0; x < rgb.width(); x++) {
+                System.arraycopy(fill, 0, data, 3 * (y * rgb.width() + x), 3);
+            }
+        }
+        return rgb;
+    }
+
     private static BufferedImage toBufferedImage(PillowImage rgb) {
         BufferedImage image = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
         byte[] data = rgb.data();

@@ -5,6 +5,7 @@ import com.adclip.eval.BinaryCounts;
 import com.adclip.eval.ClassMetrics;
 import com.adclip.eval.CurvePoints;
 import com.adclip.eval.MetricValue;
+import com.adclip.eval.TypeRecall;
 import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -38,14 +39,18 @@ import org.apache.commons.text.StringEscapeUtils;
  * @param gallery worst false negatives, worst false positives, some true positives
  * @param failures images that could not be evaluated, with why
  * @param notes remarks printed under the table (e.g. skipped images)
+ * @param types recall per class and defect type, with the escapes of each
+ * @param training how the model was trained (shown in report.html)
+ * @param mapMax the largest map value (the number of feature layers): the top of the heat maps' colour scale
  */
 public record EvaluationReport(Map<String, String> about, Map<String, ClassMetrics> classes, ClassMetrics mean,
         ClassMetrics pooled, double threshold, String thresholdOrigin, double pixelThreshold, CurvePoints imageCurve,
         CurvePoints pixelCurve, double[] goodScores, double[] defectScores, List<GalleryItem> gallery,
-        List<String> failures, List<String> notes) {
+        List<String> failures, List<String> notes, List<TypeRecall> types, TrainingProvenance training,
+        float mapMax) {
 
     /** The rule every at-threshold number uses, in words. */
-    public static final String RULE = "NG when score >= threshold (BinaryCounts.Rule.SCORE_AT_LEAST)";
+    public static final String RULE = "NG when score >= threshold";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String[][] COLUMNS = {{"image_auroc", "image AUROC"}, {"image_ap", "AP"},
@@ -193,8 +198,8 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
     /** The lines printed under the table: threshold, rule, mAP, notes. */
     public List<String> summaryLines() {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "threshold %s (%s); P, R, F1: %s", number(threshold), thresholdOrigin,
-                RULE));
+        lines.add(String.format(Locale.ROOT, "threshold %s (%s); P, R and F1 count a part as NG when its score >= "
+                + "threshold", number(threshold), thresholdOrigin));
         lines.add("mAP (mean over classes of image AP): " + percent(mean.get("image_ap")));
         lines.addAll(notes);
         if (!failures.isEmpty()) {
@@ -208,7 +213,45 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
     }
 
     static String number(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /**
+     * The sentence a quality manager reads first: at threshold T, X % of defective parts escape (scored OK) and
+     * Y % of good parts are rejected (scored NG), with the counts behind each share.
+     */
+    static String plainSummary(String className, BinaryCounts c, double threshold) {
+        long defective = c.truePositives() + c.falseNegatives();
+        long good = c.trueNegatives() + c.falsePositives();
+        String escape = defective == 0 ? "no defective part was tested, so escapes are unknown"
+                : String.format(Locale.ROOT, "%s of defective parts escape (%d of %d)",
+                        share(c.falseNegatives(), defective), c.falseNegatives(), defective);
+        String reject = good == 0 ? "no good part was tested, so false rejects are unknown"
+                : String.format(Locale.ROOT, "%s of good parts are rejected (%d of %d)",
+                        share(c.falsePositives(), good), c.falsePositives(), good);
+        return String.format(Locale.ROOT, "%s: at threshold %s, %s; %s.", className, number(threshold), escape, reject);
+    }
+
+    private static String share(long part, long whole) {
+        return String.format(Locale.ROOT, "%.1f %%", 100.0 * part / whole);
+    }
+
+    /** The per-class sentences, then all parts together when there are several classes. */
+    public List<String> plainSummaries() {
+        List<String> out = new ArrayList<>();
+        classes.forEach((name, m) -> out.add(plainSummary(name, m.counts(), threshold)));
+        if (classes.size() > 1) {
+            out.add(plainSummary("all classes", pooled.counts(), threshold));
+        }
+        return out;
+    }
+
+    /** What the map threshold means, with its unit: the map is a sum of per-layer defect probabilities. */
+    String pixelThresholdText() {
+        int layers = Math.round(mapMax);
+        return String.format(Locale.ROOT, "%s on the defect map's scale of 0 to %d (the sum of %d layers' defect "
+                + "probabilities): pixels above it form the predicted defect areas", number(pixelThreshold), layers,
+                layers);
     }
 
     private static String pad(String s, int width, boolean right) {
@@ -221,6 +264,7 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
     /** {@code report.md}: what produced it, the table, the reasons for missing numbers, confusion matrices. */
     public String markdown() {
         StringBuilder md = new StringBuilder("# AD-CLIP evaluation\n\n");
+        plainSummaries().forEach(line -> md.append("**").append(line).append("**\n\n"));
         about.forEach((k, v) -> md.append("- **").append(k).append("**: ").append(v).append('\n'));
         md.append("\nValues in percent. ").append(RULE).append(".\n\n");
         md.append(table()).append('\n');
@@ -240,6 +284,14 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
             md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d |%n", name, c.trueNegatives(),
                     c.falsePositives(), c.falseNegatives(), c.truePositives()));
         });
+        if (!types.isEmpty()) {
+            md.append("\n## Recall per defect type\n\n| class | defect type | defective | caught | recall | escaped |\n"
+                    + "|:--|:--|--:|--:|--:|:--|\n");
+            for (TypeRecall r : types) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s |%n", r.className(), r.defectType(),
+                        r.defective(), r.caught(), share(r.caught(), r.defective()), escapesText(r)));
+            }
+        }
         if (!failures.isEmpty()) {
             md.append("\n## Images left out\n\n");
             failures.forEach(f -> md.append("- ").append(f).append('\n'));
@@ -264,13 +316,13 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
 
     // ---- report.html
 
-    /** {@code report.html}: one self-contained page. */
     /** The {@code about} key of "N of M test images were used in training...", shown as a banner in the page. */
     public static final String TRAINING_OVERLAP = "training overlap";
 
     /** Shown at the top of every output made with {@code --weights random:NAME}. */
     public static final String RANDOM_WEIGHTS_WARNING = "random weights: numbers are meaningless";
 
+    /** {@code report.html}: one self-contained page. */
     public String html() {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>AD-CLIP evaluation</title>\n")
@@ -278,8 +330,11 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
                 .append("table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:4px 8px}")
                 .append("th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}")
                 .append("tr.sum td{font-weight:bold;background:#fafafa}.na{color:#999}\n")
-                .append(".plots img{margin:4px;border:1px solid #ddd}.card{display:inline-block;vertical-align:top;")
-                .append("margin:6px;padding:6px;border:1px solid #ddd;border-radius:4px}.card img{margin:2px}")
+                .append(".plots img{margin:4px;border:1px solid #ddd}")
+                .append(".summary{font-size:125%;background:#eef4ff;border-left:6px solid #2a5db0;padding:10px 14px}")
+                .append(".summary li{margin:4px 0}.escapes{font-size:85%;color:#555}")
+                .append("table.gallery td{vertical-align:top;text-align:center}table.gallery img{display:block}table.gallery td img:not(.scale){border:1px solid #888}")
+                .append("table.gallery td.info{text-align:left;min-width:170px}")
                 .append(".small{font-size:85%;color:#555}\n</style></head><body>\n");
         h.append("<h1>AD-CLIP evaluation</h1>\n");
         if (about.containsKey("WARNING")) {
@@ -290,6 +345,9 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
             h.append("<p id=\"training-overlap\" style=\"background:#b36b00;color:#fff;font-size:120%;padding:8px\">")
                     .append(esc(about.get(TRAINING_OVERLAP))).append("</p>\n");
         }
+        h.append("<div class=\"summary\" id=\"summary\"><ul>\n");
+        plainSummaries().forEach(l -> h.append("<li>").append(esc(l)).append("</li>\n"));
+        h.append("</ul></div>\n");
         h.append("<table>\n");
         about.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v))
                 .append("</td></tr>\n"));
@@ -302,8 +360,10 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         summaryLines().forEach(l -> h.append("<li>").append(esc(l)).append("</li>\n"));
         reasons().forEach(r -> h.append("<li class=\"small\">").append(esc(r)).append("</li>\n"));
         h.append("</ul>\n");
+        typesHtml(h);
         confusion(h);
         plots(h);
+        trainingHtml(h);
         galleryHtml(h);
         if (!failures.isEmpty()) {
             h.append("<h2>Images left out</h2>\n<ul>\n");
@@ -312,6 +372,49 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         }
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    private void typesHtml(StringBuilder h) {
+        h.append("<h2>Recall per defect type</h2>\n");
+        if (types.isEmpty()) {
+            h.append("<p>No defective image was evaluated.</p>\n");
+            return;
+        }
+        h.append("<p class=\"small\">At threshold ").append(esc(number(threshold)))
+                .append(". Escaped = defective parts scored OK, lowest score first.</p>\n")
+                .append("<table id=\"types\"><tr><th>class</th><th>defect type</th><th>defective</th><th>caught</th>"
+                        + "<th>recall</th><th>escaped</th></tr>\n");
+        for (TypeRecall r : types) {
+            h.append("<tr><td>").append(esc(r.className())).append("</td><td>").append(esc(r.defectType()))
+                    .append("</td><td class=\"n\">").append(r.defective()).append("</td><td class=\"n\">")
+                    .append(r.caught()).append("</td><td class=\"n\">").append(esc(share(r.caught(), r.defective())))
+                    .append("</td><td class=\"escapes\">").append(esc(escapesText(r))).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    static String escapesText(TypeRecall r) {
+        if (r.escapes().isEmpty()) {
+            return "none";
+        }
+        List<String> out = new ArrayList<>();
+        r.escapes().forEach(e -> out.add(e.image() + " (" + number(e.score()) + ")"));
+        return String.join(", ", out);
+    }
+
+    private void trainingHtml(StringBuilder h) {
+        h.append("<h2>How the model was trained</h2>\n");
+        if (!training.facts().isEmpty()) {
+            h.append("<table id=\"training\">\n");
+            training.facts().forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v))
+                    .append("</td></tr>\n"));
+            h.append("</table>\n");
+        }
+        if (!training.epochs().isEmpty()) {
+            img(h, ReportCharts.png(ReportCharts.lossCurve("Loss per epoch", training.epochs())), "training loss curve");
+        } else {
+            h.append("<p class=\"small\" id=\"no-loss-curve\">").append(esc(training.lossNote())).append("</p>\n");
+        }
     }
 
     private void metricsTable(StringBuilder h) {
@@ -372,7 +475,7 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
                 "histogram of image scores");
         if (pixelCurve != null && pixelCurve.positives() > 0 && pixelCurve.negatives() > 0) {
             int at = pixelCurve.indexAt(Math.nextUp((float) pixelThreshold));
-            String label = "map threshold " + number(pixelThreshold);
+            String label = "defect-map threshold " + number(pixelThreshold) + " of " + Math.round(mapMax);
             img(h, ReportCharts.png(ReportCharts.roc("Pixel ROC (AUROC " + percent(pooled.get("pixel_auroc")) + "%)",
                     pixelCurve, at, label)), "pixel ROC curve");
             img(h, ReportCharts.png(ReportCharts.precisionRecall("Pixel precision-recall (AP "
@@ -384,30 +487,52 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
     }
 
     private void galleryHtml(StringBuilder h) {
-        h.append("<h2>Gallery</h2>\n<p class=\"small\">Each card: the image, and the anomaly map over it (JET, "
-                + "blue = low) with the ground-truth outline in green and the predicted regions boxed in white.</p>\n");
+        h.append("<h2>Gallery</h2>\n<p class=\"small\">Per class, the worst misses and false alarms. Panels: the "
+                + "image; the ground truth (white = defect); the heat map over the image (colour scale beside it: "
+                + "0 to ").append(Math.round(mapMax)).append(", the sum of ").append(Math.round(mapMax))
+                .append(" layers' defect probabilities); the predicted mask (map above ").append(esc(number(pixelThreshold)))
+                .append("); the outline overlay (prediction in red, ground truth in green).</p>\n");
         if (gallery.isEmpty()) {
             h.append("<p>No images to show.</p>\n");
+            return;
         }
-        String kind = null;
-        for (GalleryItem g : gallery) {
-            if (!g.kind().equals(kind)) {
-                if (kind != null) {
-                    h.append("</div>\n");
+        String scale = Base64.getEncoder().encodeToString(ReportCharts.png(ReportCharts.colourScale(0f, mapMax,
+                scaleHeight(), "defect map")));
+        Map<String, List<GalleryItem>> byClass = new LinkedHashMap<>();
+        gallery.forEach(g -> byClass.computeIfAbsent(g.className(), c -> new ArrayList<>()).add(g));
+        byClass.forEach((name, items) -> {
+            h.append("<h3>").append(esc(name)).append("</h3>\n<table class=\"gallery\"><tr><th>image</th>"
+                    + "<th>ground truth</th><th>heat map</th><th>scale</th><th>predicted mask</th><th>outline</th>"
+                    + "<th>case</th></tr>\n");
+            for (GalleryItem g : items) {
+                h.append("<tr class=\"card\">");
+                cell(h, ReportCharts.png(g.picture()), g.image());
+                if (g.truth() != null) {
+                    cell(h, ReportCharts.png(g.truth()), g.image() + " ground truth");
+                } else {
+                    h.append("<td class=\"small\">").append("no mask").append("</td>");
                 }
-                kind = g.kind();
-                h.append("<h3>").append(esc(kind)).append("</h3>\n<div>\n");
+                cell(h, ReportCharts.png(g.heat()), g.image() + " heat map");
+                h.append("<td><img class=\"scale\" alt=\"colour scale\" src=\"data:image/png;base64,").append(scale)
+                        .append("\"></td>");
+                cell(h, ReportCharts.png(g.predicted()), g.image() + " predicted mask");
+                cell(h, ReportCharts.png(g.outline()), g.image() + " outline overlay");
+                h.append("<td class=\"info small\"><b>").append(esc(g.kind())).append("</b><br>")
+                        .append(esc(g.image())).append("<br>").append(g.anomalous() ? "defective" : "good")
+                        .append(", score ").append(esc(number(g.score()))).append("</td></tr>\n");
             }
-            h.append("<div class=\"card\">");
-            img(h, ReportCharts.png(g.picture()), g.image());
-            img(h, ReportCharts.png(g.overlay()), g.image() + " anomaly overlay");
-            h.append("<div class=\"small\">").append(esc(g.image())).append(" (").append(esc(g.className()))
-                    .append(", ").append(g.anomalous() ? "defective" : "good").append(")<br>score ")
-                    .append(String.format(Locale.ROOT, "%.4f", g.score())).append("</div></div>\n");
-        }
-        if (kind != null) {
-            h.append("</div>\n");
-        }
+            h.append("</table>\n");
+        });
+    }
+
+    private int scaleHeight() {
+        return gallery.stream().mapToInt(g -> g.heat().getHeight()).max().orElse(GalleryItem.THUMBNAIL);
+    }
+
+    private static void cell(StringBuilder h, byte[] png, String alt) {
+        h.append("<td>");
+        img(h, png, alt);
+        h.append("</td>");
     }
 
     private static void img(StringBuilder h, byte[] png, String alt) {

@@ -1,17 +1,23 @@
 package com.adclip.report;
 
 import com.adclip.eval.CurvePoints;
+import com.adclip.train.EpochRecord;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -124,6 +130,7 @@ public final class ReportCharts {
         JFreeChart chart = ChartFactory.createHistogram(title, "image score", "images", data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = style(chart);
+        plot.getRangeAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // counts: 0, 1, 2, not 0.5
         XYBarRenderer renderer = (XYBarRenderer) plot.getRenderer();
         renderer.setBarPainter(new StandardXYBarPainter());
         renderer.setShadowVisible(false);
@@ -136,12 +143,90 @@ public final class ReportCharts {
         }
         ValueMarker marker = new ValueMarker(threshold, Color.BLACK, new BasicStroke(2f, BasicStroke.CAP_BUTT,
                 BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        marker.setLabel(String.format(Locale.ROOT, "threshold %.4g", threshold));
+        marker.setLabel(String.format(Locale.ROOT, "threshold %.3g", threshold));
         marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         marker.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
         marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
         plot.addDomainMarker(marker);
         return chart;
+    }
+
+    /**
+     * Training and validation loss per epoch (from the run's {@code train_log.csv}); epochs on an integer axis.
+     */
+    public static JFreeChart lossCurve(String title, List<EpochRecord> epochs) {
+        XYSeries train = new XYSeries("training loss", false, true);
+        XYSeries validation = new XYSeries("validation loss", false, true);
+        for (EpochRecord e : epochs) {
+            if (Double.isFinite(e.loss())) {
+                train.add(e.epoch(), e.loss());
+            }
+            if (Double.isFinite(e.validationLoss())) {
+                validation.add(e.epoch(), e.validationLoss());
+            }
+        }
+        XYSeriesCollection data = new XYSeriesCollection(train);
+        if (validation.getItemCount() > 0) {
+            data.addSeries(validation);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "epoch", "loss", data, PlotOrientation.VERTICAL, true,
+                false, false);
+        XYPlot plot = style(chart);
+        plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        renderer.setSeriesPaint(0, CURVE);
+        renderer.setSeriesStroke(0, new BasicStroke(2.2f));
+        renderer.setSeriesPaint(1, POINT);
+        renderer.setSeriesStroke(1, new BasicStroke(2.2f));
+        plot.setRenderer(renderer);
+        return chart;
+    }
+
+    /**
+     * A vertical colour scale for heat maps: JET from {@code min} (bottom, dark blue) to {@code max} (top, dark
+     * red), with the two ends and the middle labelled, and {@code unit} written along it.
+     */
+    public static BufferedImage colourScale(float min, float max, int height, String unit) {
+        int bar = 14;
+        int width = 64;
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            int top = 7;
+            int bottom = height - 7;
+            for (int y = top; y <= bottom; y++) {
+                float v = min + (max - min) * (bottom - y) / (float) (bottom - top);
+                g.setColor(new Color(com.adclip.anomaly.MapExport.jetRgb(v, min, max)));
+                g.drawLine(2, y, 2 + bar, y);
+            }
+            g.setColor(Color.DARK_GRAY);
+            g.drawRect(2, top, bar, bottom - top);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            FontMetrics m = g.getFontMetrics();
+            String[] labels = {tick(max), tick((min + max) / 2), tick(min)};
+            int[] ys = {top + m.getAscent() / 2, (top + bottom) / 2 + m.getAscent() / 2 - 1, bottom + m.getAscent() / 2 - 1};
+            for (int i = 0; i < labels.length; i++) {
+                g.drawLine(2 + bar, ys[i] - m.getAscent() / 2, 2 + bar + 3, ys[i] - m.getAscent() / 2);
+                g.drawString(labels[i], 2 + bar + 5, Math.min(height - 1, Math.max(m.getAscent(), ys[i])));
+            }
+            if (unit != null && !unit.isEmpty()) {
+                java.awt.geom.AffineTransform saved = g.getTransform();
+                g.rotate(-Math.PI / 2);
+                g.drawString(unit, -(height + m.stringWidth(unit)) / 2, width - 4);
+                g.setTransform(saved);
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private static String tick(float v) {
+        return v == Math.rint(v) ? Integer.toString((int) v) : String.format(Locale.ROOT, "%.2g", v);
     }
 
     private static XYPlot style(JFreeChart chart) {

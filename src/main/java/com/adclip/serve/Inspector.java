@@ -29,6 +29,11 @@ public interface Inspector {
     /** A short name of the model for responses (e.g. the bundle's file name). */
     String model();
 
+    /** Whether the CLIP weights are random (numbers without meaning; the page shows a warning). */
+    default boolean randomWeights() {
+        return false;
+    }
+
     /** The map threshold regions are cut at. */
     double mapThreshold();
 

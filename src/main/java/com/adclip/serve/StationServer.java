@@ -451,7 +451,32 @@ public final class StationServer implements AutoCloseable {
         out.put("max_decoded_bytes", config.maxDecodedBytes());
         out.put("watch", watch != null);
         out.put("started", started.toString());
+        out.set("model_info", modelInfo());
         ctx.json(out);
+    }
+
+    /**
+     * What the page's header shows: the product/model name ({@code train --name}), when it was trained, the CLIP
+     * model, and whether the weights are random. Read from the bundle's manifest; nulls when unknown (a
+     * checkpoint, or a bundle written before the name existed).
+     */
+    private ObjectNode modelInfo() {
+        ObjectNode info = JSON.createObjectNode();
+        com.adclip.anomaly.BundleManifest manifest = null;
+        if (config.bundle() != null) {
+            try {
+                manifest = com.adclip.anomaly.Bundle.readManifest(config.bundle());
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read the manifest of {}: {}", config.bundle(), e.getMessage());
+            }
+        }
+        info.put("name", manifest == null ? null : manifest.name());
+        info.put("file", inspector.model());
+        info.put("trained", manifest == null ? null : manifest.created());
+        info.put("clip", manifest == null ? null : manifest.clip().model() != null ? manifest.clip().model()
+                : manifest.clip().weightsFile());
+        info.put("random_weights", inspector.randomWeights());
+        return info;
     }
 
     private void inspect(Context ctx) throws IOException, InterruptedException {

@@ -58,7 +58,8 @@ public final class FeatureCache implements AutoCloseable {
             NDManager parent) {
         this.clip = clip;
         this.request = request;
-        this.contextKey = contextKey + "|" + request + "|" + precision;
+        // the tower's precision made the features: entries of another mode are never reused
+        this.contextKey = contextKey + "|" + request + "|" + precision + "|tower=" + clip.precision().label();
         this.precision = precision;
         this.directory = directory;
         this.manager = parent.newSubManager();

@@ -2,6 +2,7 @@ package com.adclip.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -236,7 +237,35 @@ class MapExportTest {
                 labelled |= (out.getRGB(x, y) & WHITE) == WHITE;
             }
         }
-        assertTrue(labelled, "a score label is drawn above the box");
+        assertTrue(labelled, "a number label is drawn above the box");
+    }
+
+    @Test
+    void regionsAreLabelledOneTwoThreeNotByTheirMapValue() {
+        assertEquals(List.of("1", "2", "3"), MapExport.regionLabels(3));
+        assertEquals(List.of(), MapExport.regionLabels(0));
+        int w = 240;
+        int h = 240;
+        BufferedImage image = filled(w, h, 0);
+        float[] map = new float[w * h];
+        Region a = new Region(1, 40, 60, 50, 40, 2000, 3.87f, 2f);
+        Region b = new Region(2, 140, 150, 60, 50, 3000, 1.25f, 1f);
+        BufferedImage first = MapExport.overlay(image, map, 0f, 4f, List.of(a, b));
+        BufferedImage otherScores = MapExport.overlay(image, map, 0f, 4f, List.of(
+                new Region(1, 40, 60, 50, 40, 2000, 0.12f, 0.1f), new Region(2, 140, 150, 60, 50, 3000, 9.5f, 9f)));
+        assertArrayEquals(first.getRGB(0, 0, w, h, null, 0, w), otherScores.getRGB(0, 0, w, h, null, 0, w),
+                "the labels do not depend on the regions' map values");
+        BufferedImage swapped = MapExport.overlay(image, map, 0f, 4f, List.of(b, a));
+        assertFalse(java.util.Arrays.equals(first.getRGB(0, 0, w, h, null, 0, w),
+                swapped.getRGB(0, 0, w, h, null, 0, w)), "the labels follow the regions' order (1 then 2)");
+    }
+
+    @Test
+    void labelsAreScaledToTheImage() {
+        assertEquals(8, MapExport.labelFontSize(48, 48), "small images: a small label");
+        assertEquals(10, MapExport.labelFontSize(320, 240));
+        assertEquals(30, MapExport.labelFontSize(1024, 720));
+        assertEquals(40, MapExport.labelFontSize(5000, 4000), "capped");
     }
 
     @Test

@@ -35,6 +35,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void threadsAreSetOnceLibtorchIsLoaded() throws IOException {
+        // Without the fix this failed with UnsatisfiedLinkError when no earlier test of the JVM had loaded
+        // libtorch. 2 threads: the setting is process-wide, and this machine's core count keeps later tests' speed.
+        JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "1",
+                "--warmup", "0", "--source-size", "64x48", "--threads", "2"));
+        assertEquals(2, line.get("threads").asInt(), line.toString());
+    }
+
+    @Test
+    void tiledModeReportsTheTileCountNextToAWholeImagePass() throws IOException {
+        // 200 x 150 in 64-px tiles, stride 64: W' = ceil(136/64)*64 + 64 = 256 -> 4, H' = 192 -> 3
+        JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "1",
+                "--warmup", "0", "--source-size", "200x150", "--tiled", "--tile", "64"));
+        assertEquals("tiled", line.get("mode").asText());
+        assertEquals(12, line.get("tiles").asInt(), line.toString());
+        assertTrue(line.get("seconds_per_image").asDouble() > 0, line.toString());
+        assertTrue(line.get("whole_image_seconds").asDouble() > 0, line.toString());
+        assertTrue(line.has("overhead_vs_tiles_x_whole"), line.toString());
+    }
+
+    @Test
     void trainModesWithAndWithoutTheCache() throws IOException {
         JsonNode cached = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--train", "--images", "4",
                 "--batch-size", "2", "--epochs", "2", "--source-size", "64x48"));

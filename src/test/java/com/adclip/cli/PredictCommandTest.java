@@ -40,7 +40,7 @@ class PredictCommandTest {
         return new ArrayList<>(List.of("predict", "--weights", golden.resolve("tiny-clip.pt").toString(),
                 "--checkpoint", golden.resolve("prompt-learner.pth").toString(), "--image-size", "48", "--features",
                 "2,3,4,6", "--dpam", "5", "--sigma", "4", "--out", out.toString(), "--cache",
-                out.resolveSibling("cache").toString()));
+                out.resolveSibling("cache").toString(), "--precision", "fp32")); // golden parity is fp32
     }
 
     private static JsonNode results(Path out) throws IOException {

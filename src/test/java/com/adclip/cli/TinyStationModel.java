@@ -38,6 +38,7 @@ public final class TinyStationModel implements AutoCloseable {
         ModelOptions model = new ModelOptions();
         model.weights = golden.resolve("tiny-clip.pt");
         model.cache = cache;
+        model.precision = "fp32"; // the station tests check the reference's scores (golden parity is fp32)
         Detector detector = options.builder(model).build();
         double threshold = StationSetup.imageThreshold(detector, null);
         return new TinyStationModel(detector, StationSetup.inspector(detector, threshold), bundle, threshold);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.anomaly.Bundle;
+import com.adclip.anomaly.BundleManifest;
 import com.adclip.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +35,8 @@ class TrainCommandTest {
     private List<String> tiny(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", golden.resolve("meta.json").toString(),
                 "--weights", golden.resolve("tiny-clip.pt").toString(), "--image-size", "48", "--features", "2,3,4,6",
-                "--dpam", "5", "--batch-size", "2", "--out", out.toString(), "--cache", tmp.resolve("cache").toString()));
+                "--dpam", "5", "--batch-size", "2", "--out", out.toString(), "--cache", tmp.resolve("cache").toString(),
+                "--precision", "fp32")); // golden parity is fp32
         args.addAll(List.of(extra));
         return args;
     }
@@ -84,7 +86,7 @@ class TrainCommandTest {
         b.addAll(List.of("--epochs", "2"));
         assertEquals(0, run(b).exitCode());
         Files.writeString(split.resolve("loss_curve4471.tmp"), "left by a killed run");
-        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--cache",
+        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--precision", "fp32", "--cache",
                 tmp.resolve("cache").toString()); // the weights file is found again from the checkpoint
         assertEquals(0, resumed.exitCode(), resumed.toString());
         assertTrue(!Files.exists(split.resolve("loss_curve4471.tmp")), resumed.toString());
@@ -138,6 +140,26 @@ class TrainCommandTest {
                     assertArrayEquals(t.toFloatArray(), y.prompts().get(name).toFloatArray(), 0f, name));
             assertEquals(x.manifest().thresholds(), y.manifest().thresholds());
         }
+    }
+
+    @Test
+    void theBundleIsNamedByNameElseByTheDataFolder() throws IOException {
+        Path out = tmp.resolve("named");
+        CliRun run = run(tiny(out, "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--epochs", "1", "--name",
+                "Bracket line 3"));
+        assertEquals(0, run.exitCode(), run.toString());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            BundleManifest manifest = Bundle.load(out.resolve("model.adclip"), manager).manifest();
+            assertEquals("Bracket line 3", manifest.name());
+            assertTrue(manifest.training().get("good_images") instanceof Number, manifest.training().toString());
+        }
+        TrainCommand command = new TrainCommand();
+        command.data = golden.resolve("meta.json");
+        assertEquals(golden.getFileName().toString(), command.modelName(), "a meta.json names its folder");
+        command.data = golden;
+        assertEquals(golden.getFileName().toString(), command.modelName());
+        command.name = " ";
+        assertEquals(golden.getFileName().toString(), command.modelName(), "a blank --name is no name");
     }
 
     @Test

@@ -1,9 +1,12 @@
 package com.adclip.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ai.djl.ndarray.NDManager;
+import com.adclip.anomaly.Bundle;
 import com.adclip.cli.TinyStationModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
@@ -11,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +40,7 @@ class StationBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String KEY = "browser-key";
+    private static final String PRODUCT = "Bracket line 3";
 
     @TempDir static Path tmp;
     private static TinyStationModel model;
@@ -54,6 +59,9 @@ class StationBrowserTest {
             Assumptions.abort(message);
         }
         model = TinyStationModel.load(tmp);
+        try (NDManager manager = NDManager.newBaseManager()) { // as train --name "Bracket line 3" writes it
+            Bundle.load(model.bundle(), manager).withName(PRODUCT).save(model.bundle());
+        }
         StationServer.Config config = StationServer.Config.defaults(tmp.resolve("history.db"), model.threshold())
                 .withAddress("127.0.0.1", 0).withApiKey(KEY).withBundle(model.bundle());
         server = new StationServer(config, model.inspector()).start();
@@ -95,6 +103,75 @@ class StationBrowserTest {
         return file;
     }
 
+    /** Before any upload: no picture (nor its alt text), the header names the product, the threshold is short. */
+    private static void emptyPageAndHeader(String shot) throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        assertEquals("none", js.executeScript("return getComputedStyle(document.getElementById('stage')).display"),
+                "the hidden stage is not displayed, so the broken image's alt text cannot show");
+        assertFalse(driver.findElement(By.id("view")).isDisplayed());
+        assertTrue(driver.findElement(By.id("hint")).isDisplayed(), "the drop hint shows instead");
+        String meta = driver.findElement(By.id("model-meta")).getText();
+        assertTrue(meta.contains("trained "), "training date in the header: " + meta);
+        assertTrue(meta.contains("CLIP tiny-clip.pt"), "CLIP model in the header: " + meta);
+        assertTrue(meta.contains("tiny.adclip"), "bundle file in the header: " + meta);
+        assertFalse(driver.findElement(By.id("random-banner")).isDisplayed(), "real weights: no warning banner");
+        double t = model.threshold();
+        String shown = driver.findElement(By.id("slider-value")).getText();
+        assertEquals(String.format(Locale.ROOT, "%.3g", t), shown, "3 significant digits of " + t);
+        double step = Double.parseDouble(driver.findElement(By.id("slider")).getDomProperty("step"));
+        assertTrue(step <= t / 10 && step >= t / 1000, "slider step " + step + " moves by the third digit of " + t);
+        screenshot(shot);
+    }
+
+    @Test
+    void randomWeightsShowABanner() throws Exception {
+        Inspector random = new Inspector() {
+            @Override
+            public Inspection inspect(Path image) {
+                return model.inspector().inspect(image);
+            }
+
+            @Override
+            public String model() {
+                return "random.adclip";
+            }
+
+            @Override
+            public boolean randomWeights() {
+                return true;
+            }
+
+            @Override
+            public double mapThreshold() {
+                return model.inspector().mapThreshold();
+            }
+
+            @Override
+            public double mapMax() {
+                return model.inspector().mapMax();
+            }
+        };
+        StationServer other = new StationServer(StationServer.Config.defaults(tmp.resolve("random.db"),
+                model.threshold()).withAddress("127.0.0.1", 0), random).start();
+        try {
+            assertTrue(other.awaitReady(Duration.ofSeconds(60)));
+            JsonNode info = Http.json(new Http(other.port(), null).get("/api/v1/info"));
+            assertTrue(info.path("model_info").path("random_weights").asBoolean(), info.toString());
+            driver.manage().window().setSize(new Dimension(1024, 768));
+            driver.get("http://127.0.0.1:" + other.port() + "/");
+            WebElement banner = waiting().until(d -> {
+                WebElement b = d.findElement(By.id("random-banner"));
+                return b.isDisplayed() ? b : null;
+            });
+            assertTrue(banner.getText().contains("Random CLIP weights"), banner.getText());
+            assertEquals("random.adclip", driver.findElement(By.id("model")).getText(), "no name: the file name");
+            screenshot("station-random-1024x768.png");
+        } finally {
+            other.stop();
+            driver.manage().window().setSize(new Dimension(1920, 1080));
+        }
+    }
+
     @Test
     void uploadShowsTheVerdictTheOverlayAndTheHistory() throws Exception {
         driver.get("http://127.0.0.1:" + server.port() + "/");
@@ -104,7 +181,9 @@ class StationBrowserTest {
         });
         dialog.findElement(By.id("key-input")).sendKeys(KEY);
         dialog.findElement(By.tagName("button")).click();
-        waiting().until(d -> d.findElement(By.id("model")).getText().equals("tiny.adclip"));
+        waiting().until(d -> d.findElement(By.id("model")).getText().equals(PRODUCT));
+        driver.manage().window().setSize(new Dimension(1920, 1080));
+        emptyPageAndHeader("station-empty-1920x1080.png");
 
         Path image = TinyStationModel.image(2);
         driver.findElement(By.id("file")).sendKeys(image.toString());
@@ -134,6 +213,7 @@ class StationBrowserTest {
         driver.manage().window().setSize(new Dimension(1024, 768));
         Thread.sleep(300);
         Path tablet = screenshot("station-1024x768.png");
+        assertTrue(driver.findElement(By.id("model")).isDisplayed(), "the product name is still in the header");
         assertTrue(Files.size(desktop) > 10_000 && Files.size(tablet) > 10_000);
     }
 }

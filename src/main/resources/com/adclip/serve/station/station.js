@@ -13,6 +13,31 @@ const state = {
 
 function message(text) { $('message').textContent = text || ''; }
 
+// a threshold or score with 3 significant digits: 0.18789103627204895 -> "0.188"
+function sig3(v) { return Number(v).toPrecision(3); }
+
+// the slider's step: 1/100 of the threshold's order of magnitude, so it moves by the threshold's 3rd digit
+function sliderStep(t) {
+  const magnitude = Math.pow(10, Math.floor(Math.log10(Math.max(Math.abs(Number(t)), 1e-4))));
+  return Math.min(0.01, Math.max(1e-5, magnitude / 100));
+}
+
+function showModel(info) {
+  const m = info.model_info || {};
+  $('model').textContent = m.name || info.model;
+  $('model').title = m.file || info.model;
+  const meta = [];
+  if (m.name && m.file) meta.push(m.file);
+  if (m.trained) {
+    const when = new Date(m.trained);
+    meta.push('trained ' + (isNaN(when) ? m.trained : when.toLocaleString(undefined,
+        { dateStyle: 'medium', timeStyle: 'short' })));
+  }
+  if (m.clip) meta.push('CLIP ' + m.clip);
+  $('model-meta').textContent = meta.join(' · ');
+  $('random-banner').hidden = !m.random_weights;
+}
+
 function askKey() {
   return new Promise((resolve) => {
     const dialog = $('key-dialog');
@@ -47,7 +72,8 @@ async function loadInfo() {
   const response = await api('/api/v1/info');
   if (!response.ok) { message('Cannot reach the station: ' + await errorText(response)); return; }
   state.info = await response.json();
-  $('model').textContent = state.info.model;
+  showModel(state.info);
+  $('slider').step = sliderStep(state.info.threshold);
   $('key-button').hidden = !state.info.api_key_required;
   $('save-threshold').disabled = !state.info.threshold_saving;
   $('save-threshold').title = state.info.threshold_saving ? '' : 'Needs the station started with --api-key and a bundle';
@@ -70,7 +96,7 @@ async function pollReady() {
 function setThreshold(t) {
   state.threshold = Math.min(1, Math.max(0, Number(t)));
   $('slider').value = state.threshold;
-  $('slider-value').textContent = state.threshold.toFixed(2);
+  $('slider-value').textContent = sig3(state.threshold);
   render();
 }
 
@@ -87,8 +113,8 @@ function render() {
   const ng = r.score >= state.threshold;
   verdict.className = 'verdict ' + (ng ? 'NG' : 'OK');
   verdict.textContent = ng ? 'NG' : 'OK';
-  $('score').textContent = 'score ' + r.score.toFixed(3);
-  $('threshold-line').textContent = (ng ? '≥ ' : '< ') + state.threshold.toFixed(2)
+  $('score').textContent = 'score ' + sig3(r.score);
+  $('threshold-line').textContent = (ng ? '≥ ' : '< ') + sig3(state.threshold)
       + (state.info && Math.abs(state.threshold - state.info.threshold) > 1e-9 ? ' (session)' : '');
   $('bar-fill').style.width = (r.score * 100) + '%';
   $('bar-fill').style.background = ng ? 'var(--ng)' : 'var(--ok)';
@@ -123,14 +149,16 @@ function drawBoxes() {
   canvas.width = view.clientWidth; canvas.height = view.clientHeight;
   const g = canvas.getContext('2d');
   g.clearRect(0, 0, canvas.width, canvas.height);
-  if (!r || !r.regions || !r.width) return;
+  // the heat-map overlay has the boxes and their numbers burned in; the plain picture gets them here
+  if (!r || !r.regions || !r.width || $('view').dataset.heat === 'on') return;
   const sx = canvas.width / r.width, sy = canvas.height / r.height;
-  g.lineWidth = 3; g.strokeStyle = '#00e5ff'; g.font = 'bold 14px sans-serif'; g.fillStyle = '#00e5ff';
-  for (const region of r.regions) {
+  const size = Math.round(Math.max(12, Math.min(28, Math.min(canvas.width, canvas.height) / 24)));
+  g.lineWidth = 3; g.strokeStyle = '#00e5ff'; g.font = 'bold ' + size + 'px sans-serif'; g.fillStyle = '#00e5ff';
+  r.regions.forEach((region, i) => {
     const [x, y, w, h] = region.box;
     g.strokeRect(x * sx, y * sy, w * sx, h * sy);
-    g.fillText(region.max_score.toFixed(2), x * sx + 3, Math.max(14, y * sy - 4));
-  }
+    g.fillText(String(i + 1), x * sx + 3, Math.max(size, y * sy - 4));
+  });
 }
 
 async function inspect(file) {
@@ -175,7 +203,7 @@ async function loadHistory() {
     img.alt = item.verdict;
     div.appendChild(img);
     const label = document.createElement('div');
-    label.textContent = item.verdict + ' ' + item.score.toFixed(2);
+    label.textContent = item.verdict + ' ' + sig3(item.score);
     div.appendChild(label);
     strip.appendChild(div);
   }
@@ -236,7 +264,7 @@ function wire() {
     loadHistory();
   });
   $('save-threshold').addEventListener('click', async () => {
-    if (!confirm('Save threshold ' + state.threshold.toFixed(2) + ' into the bundle? The old bundle is kept as .bak.')) return;
+    if (!confirm('Save threshold ' + sig3(state.threshold) + ' into the bundle? The old bundle is kept as .bak.')) return;
     const response = await api('/api/v1/threshold', {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ threshold: state.threshold }),
@@ -244,7 +272,7 @@ function wire() {
     if (!response.ok) { message('Not saved: ' + await errorText(response)); return; }
     const body = await response.json();
     state.info.threshold = body.threshold;
-    message('Saved ' + body.threshold.toFixed(2) + ' into ' + body.bundle + ' (previous kept as ' + body.backup + ')');
+    message('Saved ' + sig3(body.threshold) + ' into ' + body.bundle + ' (previous kept as ' + body.backup + ')');
     render();
   });
 }

@@ -1,0 +1,7 @@
+/**
+ * Writes TorchScript archives (the zip that {@code torch.jit.save} writes and libtorch's {@code torch::jit::load}
+ * reads): TorchScript source, a pickled module object with its tensors, and the raw tensor storages. Our own
+ * graphs (the fast vision tower, exported detectors) are built this way, so that libtorch compiles and runs them
+ * as one graph while Java only ever hands it float32 tensors.
+ */
+package com.adclip.torchscript;
