@@ -46,6 +46,13 @@ record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, 
         Bundle bundle = usage(() -> Bundle.load(file, manager));
         BundleManifest manifest = bundle.manifest();
         if (manifest.clip().model() == null && source.unspecified()) {
+            java.util.Optional<String> random = com.adclip.weights.ModelRegistry.names().stream()
+                    .map(n -> WeightsSource.RANDOM_PREFIX + n)
+                    .filter(r -> com.adclip.Sha256.of(r).equals(manifest.clip().weightsSha256())).findFirst();
+            if (random.isPresent()) {
+                throw AdclipException.usage(file + " was trained on random weights (a smoke test): pass --weights "
+                        + random.get() + " to run it", null);
+            }
             throw AdclipException.usage(file + " was trained with CLIP weights " + manifest.clip().weightsFile()
                     + " (sha256 " + manifest.clip().weightsSha256() + "), not a registry model: pass them with "
                     + "--weights PATH", null);

@@ -60,6 +60,10 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--strict", description = "Fail when any image used was a training image (by content). "
+            + "Without it that is a warning: the threshold would be tuned on scores the model has seen.")
+    boolean strict;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -74,7 +78,7 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         ThresholdStrategy image = ThresholdStrategy.parse(strategy);
         ThresholdStrategy pixel = ThresholdStrategy.parse(pixelStrategy == null ? strategy : pixelStrategy);
-        Dataset dataset = TestCommand.loadSplit(data, split, spec);
+        Dataset dataset = EvaluationData.load(data, split, detectorOptions.bundle, strict, spec).dataset();
         try (Detector detector = detectorOptions.builder(modelOptions).build()) {
             DetectorConfig config = detector.config();
             EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,

@@ -5,6 +5,7 @@ import com.adclip.data.Dataset;
 import com.adclip.data.DatasetInspection;
 import com.adclip.data.DatasetLoader;
 import com.adclip.data.MetaJson;
+import com.adclip.data.TestSplit;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,13 @@ final class DatasetCommand implements Runnable {
                 description = "Files listed per kind of problem (default: ${DEFAULT-VALUE}; 0 = all).")
         int limit;
 
+        @Option(names = "--test-split", paramLabel = "F", description = "As train's --test-split: the share "
+                + "carved out for test when the data has no test split (default 0.2; 0 = none).")
+        double testSplit = TestSplit.DEFAULT.fraction();
+
+        @Option(names = "--split-seed", paramLabel = "N", description = "As train's --split-seed (default 0).")
+        long splitSeed = TestSplit.DEFAULT.seed();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -72,6 +80,8 @@ final class DatasetCommand implements Runnable {
                         + c.defective() + " defective); defect types: " + counts(c.defectTypes(), "none")
                         + "; splits: " + counts(c.splits(), "none"));
             }
+            out.println("split that train and test will use:");
+            new TestSplit(testSplit, splitSeed).describe(dataset).forEach(line -> out.println("  " + line));
             List<DatasetInspection.Problem> problems = report.problems();
             out.println(problems.isEmpty() ? "problems: none" : "problems: " + problems.size());
             for (DatasetInspection.Kind kind : DatasetInspection.Kind.values()) {

@@ -45,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Random weights: a smoke test of the pipeline; every number is meaningless.")
     boolean randomWeights;
 
+    @Option(names = "--force", description = "Start over in an --out folder used before (default: reuse its "
+            + "complete dataset and trained model).")
+    boolean force;
+
     @Option(names = "--cache", paramLabel = "DIR", description = "Model cache (default as for fetch-model).")
     Path cache;
 
@@ -91,15 +95,32 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(out.resolve("RANDOM-WEIGHTS.txt"),
                     "random weights: numbers are meaningless (adclip demo --random-weights is a smoke test)\n");
         }
-        step(err, 2, "generating a product dataset in " + data);
-        run("synth", "--out", data.toString(), "--classes", Integer.toString(classes), "--size",
-                Integer.toString(synthSize), "--seed", Long.toString(seed));
-        step(err, 3, "training few-shot (10 defective + 10 good images per class) into " + run);
-        List<String> train = new ArrayList<>(List.of("train", "--data", data.resolve("meta.json").toString(),
-                "--out", run.toString(), "--weights", weightsArg, "--recipe", "anomalyclip", "--epochs",
-                Integer.toString(epochs), "--image-size", Integer.toString(size), "--seed", Long.toString(seed)));
-        addModelOptions(train);
-        run(train);
+        if (force) {
+            for (Path dir : List.of(data, run, eval)) {
+                deleteTree(dir);
+            }
+        }
+        if (Files.isRegularFile(data.resolve("meta.json"))) {
+            step(err, 2, "reusing the dataset in " + data + " (--force makes a new one)");
+        } else {
+            if (Files.isDirectory(data) && !isEmpty(data)) {
+                throw AdclipException.usage(data + " holds an incomplete dataset from an interrupted demo; run "
+                        + "again with --force to start over", null);
+            }
+            step(err, 2, "generating a product dataset in " + data);
+            run("synth", "--out", data.toString(), "--classes", Integer.toString(classes), "--size",
+                    Integer.toString(synthSize), "--seed", Long.toString(seed));
+        }
+        if (Files.isRegularFile(run.resolve("model.adclip"))) {
+            step(err, 3, "reusing the trained model " + run.resolve("model.adclip") + " (--force trains again)");
+        } else {
+            step(err, 3, "training few-shot (10 defective + 10 good images per class) into " + run);
+            List<String> train = new ArrayList<>(List.of("train", "--data", data.resolve("meta.json").toString(),
+                    "--out", run.toString(), "--weights", weightsArg, "--recipe", "anomalyclip", "--epochs",
+                    Integer.toString(epochs), "--image-size", Integer.toString(size), "--seed", Long.toString(seed)));
+            addModelOptions(train);
+            run(train);
+        }
         step(err, 4, "testing on the held-out images into " + eval);
         List<String> test = new ArrayList<>(List.of("test", "--bundle", run.resolve("model.adclip").toString(),
                 "--weights", weightsArg, "--data", data.resolve("meta.json").toString(), "--out", eval.toString(),
@@ -109,6 +130,24 @@ final class DemoCommand implements Callable<Integer> {
         double minutes = (System.nanoTime() - start) / 60e9;
         summary(err, eval, minutes);
         return 0;
+    }
+
+    private static boolean isEmpty(Path dir) throws java.io.IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /** Removes a folder the demo wrote (data, run or eval inside --out). */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private void step(PrintWriter err, int number, String what) {
@@ -154,7 +193,8 @@ final class DemoCommand implements Callable<Integer> {
             ConsoleDownloadListener listener = new ConsoleDownloadListener(spec.name(), err, System.console() != null);
             return new Downloader().fetch(modelCache.request(spec, source), listener).toString();
         } catch (AdclipException e) {
-            throw AdclipException.usage(e.getMessage() + ". Or run the demo with --weights PATH.", e);
+            throw AdclipException.usage(e.getMessage() + ". Or run the demo with --weights PATH, or with "
+                    + "--random-weights as a smoke test (its numbers are meaningless).", e);
         }
     }
 

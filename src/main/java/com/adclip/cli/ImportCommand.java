@@ -26,7 +26,12 @@ import picocli.CommandLine.Option;
         })
 final class ImportCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
-    @Mixin DetectorOptions detectorOptions;
+    @Option(names = {"--checkpoint", "--checkpoint_path"}, paramLabel = "FILE", required = true,
+            description = "The reference AnomalyCLIP checkpoint (epoch_N.pth), e.g. one of those `adclip models` "
+                    + "lists.")
+    Path checkpoint;
+
+    @Mixin HyperOptions hyper = new HyperOptions();
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "The bundle to write (NAME.adclip).")
     Path out;
@@ -39,12 +44,9 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (detectorOptions.checkpoint == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint FILE is required");
-        }
-        if (detectorOptions.bundle != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "import reads a --checkpoint, not a --bundle");
-        }
+        DetectorOptions detectorOptions = new DetectorOptions();
+        detectorOptions.checkpoint = checkpoint;
+        detectorOptions.hyper = hyper;
         try (Detector detector = detectorOptions.builder(modelOptions).build()) {
             BundleManifest.Thresholds defaults = detector.storedThresholds();
             BundleManifest.Thresholds thresholds = threshold == null ? defaults
@@ -55,8 +57,11 @@ final class ImportCommand implements Callable<Integer> {
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("source", "reference checkpoint");
             training.put("checkpoint", detectorOptions.checkpoint.toAbsolutePath().normalize().toString());
-            training.put("checkpoint_sha256", FileHashes.hash(detectorOptions.checkpoint));
+            String sha = FileHashes.hash(detectorOptions.checkpoint);
+            training.put("checkpoint_sha256", sha);
             Bundle.create(clip, detector.config(), thresholds, training, detector.prompts()).save(out);
+            spec.commandLine().getErr().println("checkpoint sha256 " + sha + " (recorded in the bundle)");
+            spec.commandLine().getErr().flush();
             spec.commandLine().getOut().println(out);
             spec.commandLine().getOut().flush();
         }

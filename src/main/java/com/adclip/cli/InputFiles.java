@@ -47,17 +47,26 @@ final class InputFiles {
      * like a bad file, rather than the end of the run).
      */
     static List<Input> expand(List<String> arguments) {
+        return expand(arguments, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #expand(List)}; files found in folders or by globs whose name is not an image's (notes.txt, a
+     * sidecar .json) are left out and added to {@code skipped}. A file named on its own is always an input.
+     */
+    static List<Input> expand(List<String> arguments, List<Path> skipped) {
         List<Path[]> found = new ArrayList<>(); // {file, root it was found under}
         Map<Path, Input> unlisted = new LinkedHashMap<>();
         for (String argument : arguments) {
             Path path = Paths.get(argument);
             if (Files.isDirectory(path)) {
-                walk(path, unlisted).forEach(file -> found.add(new Path[] {file, path}));
+                images(walk(path, unlisted), skipped).forEach(file -> found.add(new Path[] {file, path}));
             } else if (Files.exists(path)) {
                 found.add(new Path[] {path, path.toAbsolutePath().getParent()});
             } else if (isGlob(argument)) {
-                List<Path> matches = glob(argument, unlisted);
-                if (matches.isEmpty() && unlisted.isEmpty()) {
+                List<Path> all = glob(argument, unlisted);
+                List<Path> matches = images(all, skipped);
+                if (all.isEmpty() && unlisted.isEmpty()) {
                     throw AdclipException.usage("no file matches " + argument, null);
                 }
                 matches.forEach(file -> found.add(new Path[] {file, globRoot(argument)}));
@@ -66,11 +75,20 @@ final class InputFiles {
             }
         }
         if (found.isEmpty() && unlisted.isEmpty()) {
-            throw AdclipException.usage("no input files in " + String.join(" ", arguments), null);
+            throw AdclipException.usage("no image files in " + String.join(" ", arguments) + (skipped.isEmpty() ? ""
+                    : " (" + skipped.size() + " other file(s), e.g. " + skipped.get(0).getFileName() + ")"), null);
         }
         List<Input> inputs = new ArrayList<>(name(dedupe(found)));
         inputs.addAll(unlisted.values());
         return inputs;
+    }
+
+    private static List<Path> images(List<Path> files, List<Path> skipped) {
+        List<Path> out = new ArrayList<>();
+        for (Path file : files) {
+            (com.adclip.data.ImageFiles.hasImageExtension(file) ? out : skipped).add(file);
+        }
+        return out;
     }
 
     private static List<Path[]> dedupe(List<Path[]> found) {

@@ -49,7 +49,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (used by tests as well as {@link #main}). */
     public static int run(String... args) {
-        return configured().execute(args);
+        return execute(configured(), args);
     }
 
     /** Like {@link #run(String...)}, writing to {@code out} and {@code err} instead of stdout and stderr. */
@@ -57,13 +57,44 @@ public final class Main implements Runnable {
         CommandLine commandLine = configured();
         commandLine.setOut(out);
         commandLine.setErr(err);
+        return execute(commandLine, args);
+    }
+
+    /** Reads {@code --config FILE} before parsing (its values are defaults), then runs. */
+    private static int execute(CommandLine commandLine, String[] args) {
+        try {
+            ConfigFile.install(commandLine, args);
+        } catch (AdclipException e) {
+            commandLine.getErr().println("adclip: error: " + e.getMessage());
+            commandLine.getErr().flush();
+            return e.exitCode();
+        }
         return commandLine.execute(args);
+    }
+
+    /** Runs the command, then writes the configuration it ran with to its output folder (if it has one). */
+    private static int runAndRecord(CommandLine.ParseResult parsed) {
+        int code = new CommandLine.RunLast().execute(parsed);
+        CommandLine.ParseResult last = parsed;
+        boolean help = parsed.isUsageHelpRequested() || parsed.isVersionHelpRequested();
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+            help |= last.isUsageHelpRequested() || last.isVersionHelpRequested();
+        }
+        if (!help && last.commandSpec().userObject() instanceof ConfigFile.Repeatable run) {
+            java.nio.file.Path dir = run.outputFolder();
+            if (dir != null && java.nio.file.Files.isDirectory(dir)) {
+                ConfigFile.write(last.commandSpec(), dir);
+            }
+        }
+        return code;
     }
 
     private static CommandLine configured() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler(Main::handleFailure);
         commandLine.setParameterExceptionHandler(Main::handleBadUsage);
+        commandLine.setExecutionStrategy(Main::runAndRecord);
         versionEverywhere(commandLine);
         return commandLine;
     }

@@ -45,8 +45,19 @@ final class ModelOptions {
 
     /** The weights file to use; {@code preferredModel} (e.g. from a bundle) is used when neither option is set. */
     Path resolve(String preferredModel) {
-        return source().resolve(preferredModel);
+        WeightsSource source = source();
+        if (preferredModel == null && mixee != null) {
+            source.onlyCachedInsteadOfDefault().ifPresent(only -> {
+                mixee.commandLine().getErr().println("using " + only.name() + ", the only CLIP model in the cache ("
+                        + DEFAULT_MODEL + " is the default; --model NAME chooses)");
+                mixee.commandLine().getErr().flush();
+            });
+        }
+        return source.resolve(preferredModel);
     }
+
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
 
     /** The image tower precision; {@code auto} resolved for this CPU. */
     com.adclip.clip.Precision precision() {

@@ -29,7 +29,14 @@ import picocli.CommandLine.Parameters;
             "Writes DIR/results.json (and results.csv with --format csv) and, per image, <name>.npy (the map at "
                     + "the image's size), <name>_overlay.png and <name>_mask.png. Exits 1 if any input failed."
         })
-final class PredictCommand implements Callable<Integer> {
+final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
+    @Mixin ConfigFile.Option configOption;
+
+    @Override
+    public Path outputFolder() {
+        return out;
+    }
+
     /** 40 megapixels: larger images are refused before decoding. */
     static final double DEFAULT_MAX_MEGAPIXELS = 40;
 
@@ -79,7 +86,12 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        List<InputFiles.Input> files = InputFiles.expand(inputs);
+        List<Path> skipped = new ArrayList<>();
+        List<InputFiles.Input> files = InputFiles.expand(inputs, skipped);
+        if (!skipped.isEmpty()) {
+            spec.commandLine().getErr().println("skipped " + skipped.size() + " file(s) that are not images by their "
+                    + "extension, e.g. " + skipped.get(0));
+        }
         try (Detector detector = detector()) {
             ResultWriter writer = new ResultWriter(out, !noImages, format.equals("csv"), detector.config());
             Summary summary = run(detector, files, writer);

@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
             "Binds to 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C: requests in flight finish first."
         })
 final class ServeCommand implements Callable<Integer> {
+    @Mixin ConfigFile.Option configOption;
+
     @Mixin DetectorOptions detectorOptions;
     @Mixin ModelOptions modelOptions;
 

@@ -48,7 +48,14 @@ import picocli.CommandLine.Option;
                     + "self-contained page with curves, score histograms, confusion matrix and a gallery). Exits 1 "
                     + "if an image could not be evaluated."
         })
-final class TestCommand implements Callable<Integer> {
+final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
+    @Mixin ConfigFile.Option configOption;
+
+    @Override
+    public Path outputFolder() {
+        return out;
+    }
+
     @Mixin DetectorOptions detectorOptions;
     @Mixin ModelOptions modelOptions;
 
@@ -81,6 +88,12 @@ final class TestCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; one caught defect per class is added).")
     int gallerySize;
 
+    @Option(names = "--strict", description = "Fail when any evaluated image was used in training (by content; "
+            + "bundles from adclip train record their training images). Without it that is a warning.")
+    boolean strict;
+
+    private String overlapWarning;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -92,7 +105,9 @@ final class TestCommand implements Callable<Integer> {
         if (gallerySize < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gallery must be 0 or more");
         }
-        Dataset dataset = loadSplit(data, split, spec);
+        EvaluationData evaluated = EvaluationData.load(data, split, detectorOptions.bundle, strict, spec);
+        Dataset dataset = evaluated.dataset();
+        overlapWarning = evaluated.overlapWarning();
         try (Detector detector = detectorOptions.builder(modelOptions).build()) {
             DetectorConfig config = detector.config();
             double t = threshold != null ? threshold : detector.storedThresholds().image();
@@ -148,6 +163,9 @@ final class TestCommand implements Callable<Integer> {
         boolean twoLabels = pooled.good() > 0 && pooled.defective() > 0;
         CurvePoints imageCurve = twoLabels ? CurvePoints.compute(labels, scores) : null;
         List<String> notes = new ArrayList<>();
+        if (overlapWarning != null) {
+            notes.add("warning: " + overlapWarning);
+        }
         if (pass.withoutPixelTruth > 0) {
             notes.add(pass.withoutPixelTruth + " defective image(s) without a mask are left out of the pixel metrics");
         }
@@ -225,6 +243,9 @@ final class TestCommand implements Callable<Integer> {
                 c.imageSize(), c.featureBlocks(), c.dpam(), c.sigma()));
         about.put("data", dataset.summary());
         about.put("split", split + " (" + pass.all().size() + " images evaluated)");
+        if (overlapWarning != null) {
+            about.put(EvaluationReport.TRAINING_OVERLAP, overlapWarning);
+        }
         about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(detector)));
         int layers = c.featureBlocks().size();
         about.put("defect-map threshold", String.format(Locale.ROOT, "%.3g on a scale of 0 to %d (the sum of %d "

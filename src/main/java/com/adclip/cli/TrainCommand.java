@@ -15,6 +15,8 @@ import com.adclip.image.PreprocessConfig;
 import com.adclip.clip.VisionRequest;
 import com.adclip.data.Dataset;
 import com.adclip.data.DatasetLoader;
+import com.adclip.data.TestSplit;
+import com.adclip.data.TrainingImages;
 import com.adclip.data.Sample;
 import com.adclip.eval.ThresholdStrategy;
 import com.adclip.train.EpochRecord;
@@ -53,7 +55,14 @@ import picocli.CommandLine.Option;
                     + "OUT/best.adclip with validation, OUT/epoch_N.adclip with --save-every, OUT/train_log.csv and "
                     + "OUT/loss_curve.png. Ctrl-C finishes the current step, saves last.adclip and exits."
         })
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
+    @Mixin ConfigFile.Option configOption;
+
+    @Override
+    public Path outputFolder() {
+        return resume != null ? resume : out;
+    }
+
     static final String RECIPE_ANOMALYCLIP = "anomalyclip";
 
     @Option(names = {"--data", "--train_data_path"}, paramLabel = "PATH",
@@ -124,6 +133,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hold out a stratified fraction of the training images for validation, e.g. 0.2.")
     Double valSplit;
 
+    @Option(names = "--test-split", paramLabel = "F",
+            description = "When the data has no test split of its own (a plain folder), carve one out before "
+                    + "training: F of the good images and of each defect type (default 0.2; 0 = train on all).")
+    Double testSplit;
+
+    @Option(names = "--split-seed", paramLabel = "N",
+            description = "Seed that chooses the carved test images (default 0); recorded in the bundle.")
+    Long splitSeed;
+
     @Option(names = "--feature-cache", paramLabel = "memory|disk", defaultValue = "memory",
             description = "Where frozen-encoder features live (default: ${DEFAULT-VALUE}); disk keeps them for the "
                     + "next run too.")
@@ -160,6 +178,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "seen a defect yet; combine with --synthetic-anomalies).")
     boolean ignoreDefects;
 
+    /** The training images and test split, recorded in every bundle written. */
+    private TrainingImages trainingImages;
+
     @CommandLine.Mixin TilingOptions tilingOptions = new TilingOptions();
 
     /** The tiling training runs on (the options over a resumed run's), null for whole images. */
@@ -188,6 +209,16 @@ final class TrainCommand implements Callable<Integer> {
                         + "them out, or train on whole images", null);
             }
             Dataset dataset = DatasetLoader.load(data);
+            TestSplit carve = new TestSplit(testSplit != null ? testSplit : TestSplit.DEFAULT.fraction(),
+                    splitSeed != null ? splitSeed : TestSplit.DEFAULT.seed());
+            boolean carved = carve.carves() && !TestSplit.sharedClasses(dataset).isEmpty();
+            if (carved) {
+                dataset = carve.apply(dataset);
+                spec.commandLine().getErr().printf(Locale.ROOT, "test split: %d image(s) held out for adclip test "
+                        + "(%.0f %% of each class's good images and of each defect type, seed %d; "
+                        + "--test-split 0 trains on all)%n", dataset.samples("test").size(), 100 * carve.fraction(),
+                        carve.seed());
+            }
             if (valSplit != null) {
                 dataset = dataset.withValidationSplit(valSplit, config.seed());
             }
@@ -196,6 +227,7 @@ final class TrainCommand implements Callable<Integer> {
                 trainSamples = trainSamples.stream().filter(sample -> !sample.anomaly()).toList();
             }
             List<Sample> valSamples = dataset.samples("val");
+            trainingImages = TrainingImages.of(dataset, carved ? carve : null, trainSamples);
             Stream.concat(trainSamples.stream(), valSamples.stream()).forEach(Sample::requireMaskFits);
             Path weightsPath = resumed != null ? resumeWeights(resumed.manifest()) : modelOptions.resolve(null);
             ClipWeights weights = ModelOptions.load(weightsPath, manager);
@@ -369,6 +401,8 @@ final class TrainCommand implements Callable<Integer> {
         stored.put("save_every", config.saveEvery());
         stored.put("patience", config.patience());
         stored.put("val_split", valSplit);
+        stored.put("test_split", testSplit);
+        stored.put("split_seed", splitSeed);
         stored.put("recipe", recipe);
         stored.put("good_threshold", goodThreshold);
         stored.put("feature_cache", featureCache);
@@ -423,6 +457,12 @@ final class TrainCommand implements Callable<Integer> {
         patience = patience != null ? patience : ((Number) o.get("patience")).intValue();
         valSplit = valSplit != null ? valSplit : o.get("val_split") == null ? null : ((Number) o.get("val_split"))
                 .doubleValue();
+        if (testSplit == null) { // a run started before test splits were carved trained on every image
+            testSplit = !o.containsKey("test_split") ? Double.valueOf(0) : o.get("test_split") == null ? null
+                    : Double.valueOf(((Number) o.get("test_split")).doubleValue());
+        }
+        splitSeed = splitSeed != null || o.get("split_seed") == null ? splitSeed
+                : Long.valueOf(((Number) o.get("split_seed")).longValue());
         goodThreshold = (String) o.getOrDefault("good_threshold", goodThreshold);
         featureCache = (String) o.getOrDefault("feature_cache", featureCache);
         featureCacheDtype = (String) o.getOrDefault("feature_cache_dtype", featureCacheDtype);
@@ -751,9 +791,11 @@ final class TrainCommand implements Callable<Integer> {
                         ? "trained with synthetic anomalies only: this model never saw a real defect"
                         : "trained on good images only: this model never saw a defect");
             }
+            training.put(TrainingImages.KEY, trainingImages.toMap());
             training.put("state", state);
             BundleManifest.ClipReference clipRef = new BundleManifest.ClipReference(
-                    modelOptions.registryName(weightsPath).orElse(null), weightsPath.getFileName().toString(),
+                    modelOptions.registryName(weightsPath).orElse(null), ModelOptions.isRandom(weightsPath)
+                            ? weightsPath.toString() : weightsPath.getFileName().toString(),
                     weightsSha);
             Bundle bundle = Bundle.create(clipRef, detector, thresholds, training, learner.parameters())
                     .withName(modelName());

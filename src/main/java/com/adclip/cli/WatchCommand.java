@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
                     + "makes restarts safe: no file is skipped or done twice. Stop with Ctrl-C."
         })
 final class WatchCommand implements Callable<Integer> {
+    @Mixin ConfigFile.Option configOption;
+
     @Mixin DetectorOptions detectorOptions;
     @Mixin ModelOptions modelOptions;
 

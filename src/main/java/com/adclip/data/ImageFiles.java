@@ -10,12 +10,17 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** Listing image files and folders the way every folder layout does. */
-final class ImageFiles {
+public final class ImageFiles {
 
     /** Image file extensions we read (lower case). */
     static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "gif");
 
     private ImageFiles() {}
+
+    /** Whether the file's name ends in an image extension we read (png, jpg, jpeg, bmp, tif, tiff, webp, gif). */
+    public static boolean hasImageExtension(Path file) {
+        return EXTENSIONS.contains(extension(file));
+    }
 
     static String extension(Path file) {
         String name = file.getFileName().toString();

@@ -316,6 +316,9 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
 
     // ---- report.html
 
+    /** The {@code about} key of "N of M test images were used in training...", shown as a banner in the page. */
+    public static final String TRAINING_OVERLAP = "training overlap";
+
     /** Shown at the top of every output made with {@code --weights random:NAME}. */
     public static final String RANDOM_WEIGHTS_WARNING = "random weights: numbers are meaningless";
 
@@ -337,6 +340,10 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         if (about.containsKey("WARNING")) {
             h.append("<p style=\"background:#b00020;color:#fff;font-size:140%;padding:10px\">")
                     .append(esc(about.get("WARNING"))).append("</p>\n");
+        }
+        if (about.containsKey(TRAINING_OVERLAP)) {
+            h.append("<p id=\"training-overlap\" style=\"background:#b36b00;color:#fff;font-size:120%;padding:8px\">")
+                    .append(esc(about.get(TRAINING_OVERLAP))).append("</p>\n");
         }
         h.append("<div class=\"summary\" id=\"summary\"><ul>\n");
         plainSummaries().forEach(l -> h.append("<li>").append(esc(l)).append("</li>\n"));

@@ -5,6 +5,7 @@ import com.adclip.AdclipException;
 import com.adclip.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,15 +45,45 @@ public record WeightsSource(Path weights, String model, Path cacheDir) {
             }
             return weights;
         }
+        if (model == null && preferredModel == null) {
+            Optional<ModelSpec> only = onlyCachedInsteadOfDefault();
+            if (only.isPresent()) {
+                return cache().pathOf(only.get());
+            }
+        }
         String name = model != null ? model : Optional.ofNullable(preferredModel).orElse(DEFAULT_MODEL);
         ModelSpec spec = ModelRegistry.lookup(name).orElseThrow(() -> AdclipException.usage(
                 "unknown model '" + name + "'; known models: " + String.join(", ", ModelRegistry.names()), null));
         Path path = cache().pathOf(spec);
         if (!Files.isRegularFile(path)) {
+            List<String> cached = cachedModels();
             throw AdclipException.usage(spec.name() + " is not in the model cache (" + path + "); run `adclip "
-                    + "fetch-model " + spec.name() + "` or pass --weights PATH", null);
+                    + "fetch-model " + spec.name() + "` or pass --weights PATH" + (cached.isEmpty() ? ""
+                    : "; cached: " + String.join(", ", cached) + " (choose one with --model NAME)"), null);
         }
         return path;
+    }
+
+    /**
+     * When nothing names a model and the default is not cached but exactly one registry model is, that one
+     * (a user who fetched ViT-B/16 means it).
+     */
+    public Optional<ModelSpec> onlyCachedInsteadOfDefault() {
+        if (weights != null || model != null) {
+            return Optional.empty();
+        }
+        ModelCache c = cache();
+        if (Files.isRegularFile(c.pathOf(ModelRegistry.find(DEFAULT_MODEL)))) {
+            return Optional.empty();
+        }
+        List<ModelSpec> cached = ModelRegistry.all().stream().filter(m -> Files.isRegularFile(c.pathOf(m))).toList();
+        return cached.size() == 1 ? Optional.of(cached.get(0)) : Optional.empty();
+    }
+
+    private List<String> cachedModels() {
+        ModelCache c = cache();
+        return ModelRegistry.all().stream().filter(m -> Files.isRegularFile(c.pathOf(m))).map(ModelSpec::name)
+                .toList();
     }
 
     /** Whether neither weights nor a model were given (the default or a bundle's model is used). */

@@ -58,16 +58,18 @@ class DatasetCommandTest {
         assertEquals(List.of(
                 "dataset: plain folder at " + root,
                 "ds: 5 images (2 good, 3 defective); defect types: scratch 3; splits: train 5, test 5",
+                "split that train and test will use:",
+                "  ds: train 3, test 2 (test carved out: 20 % of the good images and of each defect type, seed 0)",
                 "problems: 4",
                 "  defective images with no mask (image-level label only): 1",
                 "    scratch/c.png",
                 "  masks whose size differs from their image: 1",
                 "    scratch/d_mask.png: mask 4x6, image 8x6 (" + root.resolve("scratch/d.png") + ")",
                 "  duplicate images (same content): 1",
-                "    good/b.png: same content as " + root.resolve("good/a.png")), lines.subList(0, 9));
-        assertEquals("  unreadable files: 1", lines.get(9));
-        assertTrue(lines.get(10).startsWith("    scratch/e.png: cannot read "), lines.get(10));
-        assertEquals(11, lines.size(), out.toString());
+                "    good/b.png: same content as " + root.resolve("good/a.png")), lines.subList(0, 11));
+        assertEquals("  unreadable files: 1", lines.get(11));
+        assertTrue(lines.get(12).startsWith("    scratch/e.png: cannot read "), lines.get(12));
+        assertEquals(13, lines.size(), out.toString());
         assertEquals("", err.toString());
     }
 
@@ -91,7 +93,8 @@ class DatasetCommandTest {
         Path golden = com.adclip.testing.Fixtures.goldenV1();
         assertEquals(0, run("dataset", "inspect", "--decode", golden.resolve("meta.json").toString()));
         assertTrue(out.toString().contains("v1: 4 images (1 good, 3 defective); defect types: defect 3; "
-                + "splits: train 2, test 4\nproblems: none"), out.toString());
+                + "splits: train 2, test 4\nsplit that train and test will use:\n  v1: train 2, test 4 (from the "
+                + "dataset's own splits)\nproblems: none"), out.toString());
     }
 
     @Test

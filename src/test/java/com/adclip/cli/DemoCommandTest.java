@@ -1,5 +1,6 @@
 package com.adclip.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +39,26 @@ class DemoCommandTest {
         assertTrue(Files.exists(out.resolve("run/model.adclip")));
         assertTrue(run.out().contains("report: " + report.toAbsolutePath()), run.out());
         assertTrue(run.out().contains("./adclip train --data my-parts/"), run.out());
+
+        // the same --out again reuses the complete dataset and model; --force starts over
+        byte[] model = Files.readAllBytes(out.resolve("run/model.adclip"));
+        CliRun again = CliRun.of(args(golden, out));
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("reusing the dataset in") && again.err().contains("reusing the trained model"),
+                again.toString());
+        assertArrayEquals(model, Files.readAllBytes(out.resolve("run/model.adclip")));
+        List<String> force = new ArrayList<>(List.of(args(golden, out)));
+        force.add("--force");
+        CliRun forced = CliRun.of(force.toArray(String[]::new));
+        assertEquals(0, forced.exitCode(), forced.toString());
+        assertTrue(forced.err().contains("generating a product dataset"), forced.toString());
+    }
+
+    private String[] args(Path golden, Path out) {
+        return new String[] {"demo", "--weights", golden.resolve("tiny-clip.pt").toString(), "--image-size", "48",
+            "--features", "2,3,4,6", "--dpam", "5", "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2",
+            "--classes", "2", "--epochs", "2", "--synth-size", "64", "--out", out.toString(), "--cache",
+            tmp.resolve("cache").toString()};
     }
 
     @Test
@@ -52,5 +75,6 @@ class DemoCommandTest {
         assertTrue(err.contains(tmp.resolve("cache").resolve("ViT-B-16.pt").toString()), err);
         assertTrue(err.contains("http://127.0.0.1:" + closedPort), err);
         assertTrue(err.contains("--weights"), err);
+        assertTrue(err.contains("--random-weights as a smoke test"), err);
     }
 }
