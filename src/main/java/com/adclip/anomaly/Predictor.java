@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
 import com.adclip.clip.ImagePreprocessor;
+import com.adclip.clip.VisionFeatures;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ public final class Predictor {
     private final PostProcessor post;
     private final long maxPixels;
     private final NDManager manager;
+    private final MapFusion fusion;
+    private final PostProcessor promptPost;
 
     /**
      * @param manager where each batch's scope is opened; nothing stays in it after a call
@@ -36,6 +39,34 @@ public final class Predictor {
         this.post = post;
         this.maxPixels = maxPixels;
         this.manager = manager;
+        this.fusion = null;
+        this.promptPost = null;
+    }
+
+    private Predictor(Predictor base, MapFusion fusion, PostProcessor fusedPost, PostProcessor promptPost) {
+        this.detector = base.detector;
+        this.preprocessor = base.preprocessor;
+        this.post = fusedPost;
+        this.maxPixels = base.maxPixels;
+        this.manager = base.manager;
+        this.fusion = fusion;
+        this.promptPost = promptPost;
+    }
+
+    /**
+     * The same predictor with {@code fusion} (a reference bank) fused into every detection, post-processed with
+     * {@code fusedPost} (thresholds of the fused space).
+     *
+     * @param promptOnly whether each outcome also carries the prompt-only prediction (post-processed as this
+     *     predictor's), for side-by-side metrics
+     */
+    public Predictor fused(MapFusion fusion, PostProcessor fusedPost, boolean promptOnly) {
+        return new Predictor(this, fusion, fusedPost, promptOnly ? post : null);
+    }
+
+    /** Whether a fusion (a reference bank) is applied. */
+    public boolean isFused() {
+        return fusion != null;
     }
 
     /**
@@ -46,8 +77,14 @@ public final class Predictor {
      * @param picture the image as loaded, for overlays (null when failed)
      * @param error why the image failed, else null
      * @param millis this image's share of the wall time, preprocessing included
+     * @param promptOnly with a fusion asked to keep it, the prompt-only prediction; else null
      */
-    public record Outcome(Path image, Prediction prediction, BufferedImage picture, String error, double millis) {
+    public record Outcome(Path image, Prediction prediction, BufferedImage picture, String error, double millis,
+            Prediction promptOnly) {
+        public Outcome(Path image, Prediction prediction, BufferedImage picture, String error, double millis) {
+            this(image, prediction, picture, error, millis, null);
+        }
+
         public boolean failed() {
             return error != null;
         }
@@ -73,15 +110,22 @@ public final class Predictor {
             return outcomes;
         }
         try (NDManager scope = manager.newSubManager()) {
-            Detection detection = detector.detect(batch(scope, prepared));
+            NDArray pixels = batch(scope, prepared);
+            VisionFeatures features = detector.encode(pixels);
+            Detection prompt = detector.detect(features);
+            Detection detection = fusion == null ? prompt : fusion.fuse(prompt, features, detector.config().imageSize());
             NDArray smoothed = post.smoothed(detection);
+            NDArray promptSmoothed = promptPost == null ? null : promptPost.smoothed(prompt);
             double share = (System.nanoTime() - start) / 1e6 / images.size();
             for (int i = 0; i < prepared.size(); i++) {
                 ImagePreprocessor.Preprocessed input = prepared.get(i).input();
                 Prediction prediction = post.apply(detection, smoothed, i, input.originalWidth(),
                         input.originalHeight());
+                Prediction promptOnly = promptPost == null ? null : promptPost.apply(prompt, promptSmoothed, i,
+                        input.originalWidth(), input.originalHeight());
                 int at = good.get(i);
-                outcomes.set(at, new Outcome(images.get(at), prediction, prepared.get(i).rgb(), null, share));
+                outcomes.set(at, new Outcome(images.get(at), prediction, prepared.get(i).rgb(), null, share,
+                        promptOnly));
             }
         }
         return outcomes;

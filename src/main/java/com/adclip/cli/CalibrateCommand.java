@@ -75,6 +75,11 @@ final class CalibrateCommand implements Callable<Integer> {
         ThresholdStrategy pixel = ThresholdStrategy.parse(pixelStrategy == null ? strategy : pixelStrategy);
         Dataset dataset = TestCommand.loadSplit(data, split, spec);
         try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
+            String referenceLine = setup.referenceLine();
+            if (referenceLine != null) {
+                spec.commandLine().getErr().println(referenceLine + (setup.bank != null
+                        ? "; calibrating the fused thresholds" : "; calibrating the prompt-only thresholds"));
+            }
             DetectorConfig config = setup.detector.config();
             ImagePreprocessor preprocessor = setup.preprocessor();
             Predictor predictor = setup.predictor(preprocessor, setup.thresholds.image(), setup.thresholds.pixel(),
@@ -124,10 +129,15 @@ final class CalibrateCommand implements Callable<Integer> {
         Bundle input = Bundle.load(detectorOptions.bundle, setup.manager);
         BundleManifest m = input.manifest();
         String version = CalibrateCommand.class.getPackage().getImplementationVersion();
+        // with the bank in use the thresholds are the fused ones and go to the bank's section; the prompt-only
+        // ones stay as they were (and the other way round with --no-reference)
+        boolean fused = setup.bank != null;
+        BundleManifest.Reference reference = m.reference() == null || !fused ? m.reference()
+                : m.reference().withThresholds(thresholds);
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
-                thresholds, m.training(), java.time.Instant.now().toString(),
-                "adclip " + (version == null ? "development build" : version));
-        new Bundle(manifest, input.prompts(), input.optimizer()).save(out);
+                fused ? m.thresholds() : thresholds, m.training(), java.time.Instant.now().toString(),
+                "adclip " + (version == null ? "development build" : version), reference);
+        new Bundle(manifest, input.prompts(), input.optimizer(), input.reference()).save(out);
     }
 
     private void report(ThresholdStrategy.Choice image, ThresholdStrategy.Choice pixel, String pixelNote, String source,

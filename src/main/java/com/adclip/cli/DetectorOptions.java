@@ -17,5 +17,10 @@ final class DetectorOptions {
             description = "Use a bundle with CLIP weights other than those its manifest names.")
     boolean force;
 
+    @Option(names = "--no-reference",
+            description = "Ignore the bundle's bank of good reference images: prompt maps and scores only, with the "
+                    + "bundle's prompt-only thresholds.")
+    boolean noReference;
+
     @Mixin HyperOptions hyper = new HyperOptions();
 }

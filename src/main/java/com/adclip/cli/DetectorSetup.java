@@ -11,10 +11,12 @@ import com.adclip.clip.PreprocessConfig;
 import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.GaussianSmoothing;
 import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.anomaly.ReferenceCheckpoint;
 import com.adclip.clip.ClipModel;
+import com.adclip.reference.ReferenceBank;
 import com.adclip.weights.ClipWeights;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,9 +32,17 @@ final class DetectorSetup implements AutoCloseable {
     final ClipModel clip;
     final PromptLearner learner;
     final AnomalyDetector detector;
-    final BundleManifest.Thresholds thresholds;
+    BundleManifest.Thresholds thresholds;
     final Path weightsPath;
     final String weightsSha256;
+    /** The bundle the detector came from, or null for a checkpoint. */
+    Bundle bundle;
+    /** The bundle's reference bank when it is used (it has one and --no-reference was not given), else null. */
+    ReferenceBank bank;
+    /** The prompt-only thresholds (the manifest's); {@link #thresholds} are the bank's when the bank is used. */
+    BundleManifest.Thresholds promptThresholds;
+    /** Whether the bundle has a bank that --no-reference turned off. */
+    boolean referenceOff;
 
     private DetectorSetup(NDManager manager, ClipWeights weights, ClipModel clip, PromptLearner learner,
             AnomalyDetector detector, BundleManifest.Thresholds thresholds, Path weightsPath, String sha) {
@@ -42,6 +52,7 @@ final class DetectorSetup implements AutoCloseable {
         this.learner = learner;
         this.detector = detector;
         this.thresholds = thresholds;
+        this.promptThresholds = thresholds;
         this.weightsPath = weightsPath;
         this.weightsSha256 = sha;
     }
@@ -79,7 +90,40 @@ final class DetectorSetup implements AutoCloseable {
         requirePromptAgreement(options, config.prompts(), options.bundle);
         ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
         PromptLearner learner = usage(() -> PromptLearner.fromTensors(config.prompts(), clip, bundle.prompts(), manager));
-        return assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha);
+        DetectorSetup setup = assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha);
+        setup.bundle = bundle;
+        if (bundle.hasReference() && options.noReference) {
+            setup.referenceOff = true;
+        } else if (bundle.hasReference()) {
+            ReferenceBank bank = usage(() -> ReferenceBank.fromBundle(bundle, manager));
+            usage(() -> {
+                bank.checkAgainst(config);
+                return null;
+            });
+            setup.useBank(bank);
+        }
+        return setup;
+    }
+
+    /** Fuses {@code bank} into this detector's predictions from now on; its thresholds become the verdict's. */
+    void useBank(ReferenceBank value) {
+        bank = value;
+        thresholds = value.thresholds();
+    }
+
+    /** One line on the bank for the command's output, or null when the bundle has none. */
+    String referenceLine() {
+        if (referenceOff) {
+            return "reference bank: off (--no-reference); prompt maps and scores only";
+        }
+        if (bank == null) {
+            return null;
+        }
+        BundleManifest.Reference r = bank.section();
+        long rows = r.layers().get(0).kept();
+        return String.format(java.util.Locale.ROOT,
+                "reference bank: %d good image%s, %d rows per block, fused with the prompt maps (lambda %s, q %.4g)",
+                r.images().size(), r.images().size() == 1 ? "" : "s", rows, r.lambda(), r.normalizer());
     }
 
     private static DetectorSetup fromCheckpoint(ModelOptions model, DetectorOptions options, NDManager manager) {
@@ -171,7 +215,25 @@ final class DetectorSetup implements AutoCloseable {
             double maxMegapixels) {
         PostProcessor post = new PostProcessor(PostProcessor.smoothing(detector.config().sigma()), imageThreshold,
                 mapThreshold);
-        return new Predictor(detector, preprocessor, post, (long) (maxMegapixels * 1e6), manager);
+        return predictor(preprocessor, imageThreshold, mapThreshold, maxMegapixels, false);
+    }
+
+    /**
+     * As {@link #predictor(ImagePreprocessor, double, double, double)}; with a bank the thresholds are the fused
+     * ones, and {@code promptOnly} asks each outcome to carry the prompt-only prediction too (with the prompt-only
+     * thresholds).
+     */
+    Predictor predictor(ImagePreprocessor preprocessor, double imageThreshold, double mapThreshold,
+            double maxMegapixels, boolean promptOnly) {
+        GaussianSmoothing smoothing = PostProcessor.smoothing(detector.config().sigma());
+        long maxPixels = (long) (maxMegapixels * 1e6);
+        if (bank == null) {
+            PostProcessor post = new PostProcessor(smoothing, imageThreshold, mapThreshold);
+            return new Predictor(detector, preprocessor, post, maxPixels, manager);
+        }
+        PostProcessor prompt = new PostProcessor(smoothing, promptThresholds.image(), promptThresholds.pixel());
+        PostProcessor fused = new PostProcessor(smoothing, imageThreshold, mapThreshold);
+        return new Predictor(detector, preprocessor, prompt, maxPixels, manager).fused(bank, fused, promptOnly);
     }
 
     /** Learned tensors for a bundle written from this setup. */

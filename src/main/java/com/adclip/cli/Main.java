@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
             CalibrateCommand.class,
             PredictCommand.class,
             ImportCommand.class,
+            ReferenceCommand.class,
             ServeCommand.class,
             WatchCommand.class,
             BenchCommand.class,

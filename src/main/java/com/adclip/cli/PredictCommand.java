@@ -74,6 +74,10 @@ final class PredictCommand implements Callable<Integer> {
         List<InputFiles.Input> files = InputFiles.expand(inputs);
         try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
             Predictor predictor = predictor(setup);
+            String reference = setup.referenceLine();
+            if (reference != null) {
+                spec.commandLine().getErr().println(reference);
+            }
             ResultWriter writer = new ResultWriter(out, !noImages, format.equals("csv"), setup.detector.config());
             Summary summary = run(predictor, files, writer);
             writer.finish();
