@@ -39,6 +39,10 @@ final class EvaluationPass {
     final Map<String, PixelMetricsAccumulator> classPixels = new LinkedHashMap<>();
     final PixelMetricsAccumulator pooledPixels = new PixelMetricsAccumulator();
     final List<String> failures = new ArrayList<>();
+    /** With a reference bank and prompt-only outcomes: the prompt-only scores, in pass order. */
+    final List<Scored> promptScored = new ArrayList<>();
+    /** With a reference bank and prompt-only outcomes: the prompt-only maps' pooled pixel metrics. */
+    PixelMetricsAccumulator promptPixels;
     int withoutPixelTruth;
     int pixelMaps;
 
@@ -105,6 +109,13 @@ final class EvaluationPass {
             }
             pooledPixels.add(p.grid(), mask, p.gridSize(), p.gridSize());
             pixelMaps++;
+            Prediction prompt = outcome.promptOnly();
+            if (prompt != null) {
+                if (promptPixels == null) {
+                    promptPixels = new PixelMetricsAccumulator();
+                }
+                promptPixels.add(prompt.grid(), mask, prompt.gridSize(), prompt.gridSize());
+            }
             if (perClass) {
                 classPixels.computeIfAbsent(sample.className(), c -> new PixelMetricsAccumulator(CLASS_CAPACITY))
                         .add(p.grid(), mask, p.gridSize(), p.gridSize());
@@ -113,6 +124,9 @@ final class EvaluationPass {
             withoutPixelTruth++;
         }
         scored.computeIfAbsent(sample.className(), c -> new ArrayList<>()).add(new Scored(sample, name, p.score()));
+        if (outcome.promptOnly() != null) {
+            promptScored.add(new Scored(sample, name, outcome.promptOnly().score()));
+        }
         if (sink != null) {
             String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
             sink.accept(sample, new InputFiles.Input(sample.image(), name, stem), outcome);

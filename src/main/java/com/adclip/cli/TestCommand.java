@@ -95,7 +95,11 @@ final class TestCommand implements Callable<Integer> {
             double t = threshold != null ? threshold : setup.thresholds.image();
             ImagePreprocessor preprocessor = setup.preprocessor();
             Predictor predictor = setup.predictor(preprocessor, t, setup.thresholds.pixel(),
-                    PredictCommand.DEFAULT_MAX_MEGAPIXELS);
+                    PredictCommand.DEFAULT_MAX_MEGAPIXELS, setup.bank != null);
+            String reference = setup.referenceLine();
+            if (reference != null) {
+                spec.commandLine().getErr().println(reference);
+            }
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
             EvaluationPass pass = EvaluationPass.run(predictor, preprocessor, setup.manager, dataset, split, batchSize,
@@ -112,6 +116,11 @@ final class TestCommand implements Callable<Integer> {
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(report.table());
             report.summaryLines().forEach(stdout::println);
+            if (!report.comparison().isEmpty()) {
+                stdout.println("prompt only and fused with the reference bank (all images, each at its own "
+                        + "thresholds):");
+                stdout.print(report.comparisonTable());
+            }
             stdout.println("report: " + out.resolve("report.html"));
             stdout.flush();
             return pass.failures.isEmpty() ? 0 : AdclipException.FAILURE;
@@ -157,7 +166,21 @@ final class TestCommand implements Callable<Integer> {
         }
         return new EvaluationReport(about(setup, dataset, t, pass), classes, mean, pooled, t, thresholdOrigin(setup),
                 setup.thresholds.pixel(), imageCurve, pass.pooledPixels.curve(2000), select(all, labels, false),
-                select(all, labels, true), gallery(all, t, predictor, dataset, config), pass.failures, notes);
+                select(all, labels, true), gallery(all, t, predictor, dataset, config), pass.failures, notes,
+                comparison(setup, pass, pooled));
+    }
+
+    /** With a bank: pooled prompt-only metrics (at the prompt-only thresholds) beside the fused ones. */
+    private static Map<String, ClassMetrics> comparison(DetectorSetup setup, EvaluationPass pass, ClassMetrics fused) {
+        Map<String, ClassMetrics> side = new LinkedHashMap<>();
+        if (setup.bank == null || pass.promptScored.isEmpty()) {
+            return side;
+        }
+        PixelMetrics pixels = pass.promptPixels == null ? null : pass.promptPixels.result();
+        side.put("prompt only", metrics(pass.promptScored, setup.promptThresholds.image(), pixels));
+        int k = setup.bank.size();
+        side.put("fused, " + k + " reference image" + (k == 1 ? "" : "s"), fused);
+        return side;
     }
 
     private static ClassMetrics metrics(List<EvaluationPass.Scored> list, double t, PixelMetrics pixel) {
@@ -211,6 +234,10 @@ final class TestCommand implements Callable<Integer> {
                 c.imageSize(), c.featureBlocks(), c.dpam(), c.sigma()));
         about.put("data", dataset.summary());
         about.put("split", split + " (" + pass.all().size() + " images evaluated)");
+        String reference = setup.referenceLine();
+        if (reference != null) {
+            about.put("reference images", reference);
+        }
         about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(setup)));
         about.put("map threshold", String.format(Locale.ROOT, "%.4g (%s)", setup.thresholds.pixel(),
                 setup.thresholds.pixelStrategy()));

@@ -94,6 +94,38 @@ class ReferenceCommandTest {
         assertArrayEquals(prompt, off, 0);
     }
 
+    private static JsonNode testRun(Path bundle, String name, String... extra) throws IOException {
+        Path out = tmp.resolve(name);
+        List<String> args = fixture.base("test", bundle);
+        args.addAll(List.of("--data", fixture.golden.resolve("meta.json").toString(), "--out", out.toString(),
+                "--gallery", "0"));
+        args.addAll(List.of(extra));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.toString());
+        return new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    }
+
+    @Test
+    void testReportsPromptOnlyAndFusedMetricsSideBySide() throws IOException {
+        JsonNode plain = testRun(fixture.bundle, "test-plain");
+        assertFalse(plain.has("comparison"), plain.toString());
+        JsonNode fused = testRun(withBank, "test-fused");
+        JsonNode side = fused.get("comparison");
+        assertEquals(2, side.size(), side.toString());
+        JsonNode prompt = side.get("prompt only");
+        JsonNode bank = side.get("fused, 2 reference images");
+        for (String metric : List.of("image_auroc", "image_ap", "pixel_auroc", "pixel_aupro", "precision")) {
+            assertEquals(plain.get("pooled").get(metric).asDouble(), prompt.get(metric).asDouble(), 1e-12, metric);
+            assertEquals(fused.get("pooled").get(metric).asDouble(), bank.get(metric).asDouble(), 1e-12, metric);
+        }
+        assertTrue(fused.get("about").get("reference images").asText().startsWith("reference bank: 2"));
+        String html = Files.readString(tmp.resolve("test-fused/report.html"));
+        assertTrue(html.contains("Prompt only and fused with the reference bank"));
+        // the pixel maps changed: the bank's map is added
+        assertTrue(Math.abs(plain.get("pooled").get("pixel_auroc").asDouble()
+                - fused.get("pooled").get("pixel_auroc").asDouble()) > 1e-6, fused.toString());
+    }
+
     @Test
     void addingAnImageAlreadyInTheBankSkipsItWithAReason() {
         Path again = tmp.resolve("again.adclip");
