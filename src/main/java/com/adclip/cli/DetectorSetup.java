@@ -12,6 +12,7 @@ import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.GaussianSmoothing;
+import com.adclip.anomaly.MapFusion;
 import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.anomaly.ReferenceCheckpoint;
@@ -38,7 +39,7 @@ final class DetectorSetup implements AutoCloseable {
     /** The bundle the detector came from, or null for a checkpoint. */
     Bundle bundle;
     /** The bundle's reference bank when it is used (it has one and --no-reference was not given), else null. */
-    ReferenceBank bank;
+    volatile ReferenceBank bank;
     /** The prompt-only thresholds (the manifest's); {@link #thresholds} are the bank's when the bank is used. */
     BundleManifest.Thresholds promptThresholds;
     /** Whether the bundle has a bank that --no-reference turned off. */
@@ -233,7 +234,9 @@ final class DetectorSetup implements AutoCloseable {
         }
         PostProcessor prompt = new PostProcessor(smoothing, promptThresholds.image(), promptThresholds.pixel());
         PostProcessor fused = new PostProcessor(smoothing, imageThreshold, mapThreshold);
-        return new Predictor(detector, preprocessor, prompt, maxPixels, manager).fused(bank, fused, promptOnly);
+        // the bank is read at each batch, so that a station can swap in a bigger one (under the predictor's lock)
+        MapFusion current = (detection, features, size) -> bank.fuse(detection, features, size);
+        return new Predictor(detector, preprocessor, prompt, maxPixels, manager).fused(current, fused, promptOnly);
     }
 
     /** Learned tensors for a bundle written from this setup. */

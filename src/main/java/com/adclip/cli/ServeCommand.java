@@ -85,7 +85,14 @@ final class ServeCommand implements Callable<Integer> {
                     .withQueue(queue, Duration.ofMillis((long) (timeout * 1000)))
                     .withBundle(detectorOptions.bundle)
                     .withWatchResults(watchResults);
-            StationServer server = new StationServer(config, inspector).start();
+            String reference = setup.referenceLine();
+            if (reference != null) {
+                err.println("adclip " + "serve" + ": " + reference + "");
+                err.flush();
+            }
+            StationReferences references = setup.bank == null || detectorOptions.bundle == null ? null
+                    : new StationReferences(setup, detectorOptions.bundle, inspector.lock(), maxMegapixels);
+            StationServer server = new StationServer(config, inspector, references).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 server.stop();

@@ -75,6 +75,11 @@ final class WatchCommand implements Callable<Integer> {
         try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
             double image = StationSetup.imageThreshold(setup, threshold);
             PredictorInspector inspector = StationSetup.inspector(setup, detectorOptions, image, maxMegapixels);
+            String reference = setup.referenceLine();
+            if (reference != null) {
+                err.println("adclip " + "watch" + ": " + reference + "");
+                err.flush();
+            }
             FolderWatcher.Config config = new FolderWatcher.Config(in, ok, ng, error != null ? error : in.resolve("error"),
                     results, copy, Duration.ofMillis(pollMs));
             try (FolderWatcher watcher = new FolderWatcher(config, inspector, image)) {

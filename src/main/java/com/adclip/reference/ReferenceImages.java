@@ -38,11 +38,19 @@ public final class ReferenceImages {
     public static List<Skipped> encode(BankBuilder builder, AnomalyDetector detector, ImagePreprocessor preprocessor,
             List<Path> images, java.util.Set<String> known, int batchSize, long maxPixels, NDManager manager,
             Consumer<Integer> progress) {
+        return encode(builder, detector, preprocessor, images, image -> image.getFileName().toString(), known,
+                batchSize, maxPixels, manager, progress);
+    }
+
+    /** As above, with the name recorded for each image given by {@code naming} (default: the file name). */
+    public static List<Skipped> encode(BankBuilder builder, AnomalyDetector detector, ImagePreprocessor preprocessor,
+            List<Path> images, java.util.function.Function<Path, String> naming, java.util.Set<String> known,
+            int batchSize, long maxPixels, NDManager manager, Consumer<Integer> progress) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size differs from the detector's image size");
         }
         List<Skipped> skipped = new ArrayList<>();
-        List<Path> names = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
         List<float[]> pixels = new ArrayList<>();
         int done = 0;
@@ -64,7 +72,7 @@ public final class ReferenceImages {
                 skipped.add(new Skipped(image, e.getMessage()));
                 continue;
             }
-            names.add(image);
+            names.add(naming.apply(image));
             hashes.add(sha);
             if (pixels.size() == batchSize) {
                 done += flush(builder, detector, names, hashes, pixels, manager);
@@ -78,7 +86,7 @@ public final class ReferenceImages {
         return skipped;
     }
 
-    private static int flush(BankBuilder builder, AnomalyDetector detector, List<Path> names, List<String> hashes,
+    private static int flush(BankBuilder builder, AnomalyDetector detector, List<String> names, List<String> hashes,
             List<float[]> pixels, NDManager manager) {
         int size = detector.config().imageSize();
         int plane = 3 * size * size;
@@ -91,7 +99,7 @@ public final class ReferenceImages {
             NDArray batch = scope.create(values, new Shape(count, 3, size, size)); // [B, 3, S, S]
             VisionFeatures features = detector.encode(batch);
             for (int i = 0; i < count; i++) {
-                builder.add(names.get(i).getFileName().toString(), hashes.get(i), features, i);
+                builder.add(names.get(i), hashes.get(i), features, i);
             }
         }
         names.clear();

@@ -23,9 +23,22 @@ public final class PredictorInspector implements Inspector {
         this.mapMax = mapMax;
     }
 
+    /** The lock held while the model runs: whoever changes the model under it (a new reference bank) takes it too. */
+    public Object lock() {
+        return predictor;
+    }
+
+    @Override
+    public boolean fused() {
+        return predictor.isFused();
+    }
+
     @Override
     public Inspection inspect(Path image) {
-        Predictor.Outcome outcome = predictor.predict(List.of(image)).get(0);
+        Predictor.Outcome outcome;
+        synchronized (predictor) {
+            outcome = predictor.predict(List.of(image)).get(0);
+        }
         if (outcome.failed()) {
             throw new ImageRejectedException(outcome.error());
         }
