@@ -94,10 +94,9 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
     /** A bundle of the current format, stamped with the time and this software's version. */
     public static Bundle create(BundleManifest.ClipReference clip, DetectorConfig detector,
             BundleManifest.Thresholds thresholds, Map<String, Object> training, Map<String, NDArray> prompts) {
-        String version = Bundle.class.getPackage().getImplementationVersion();
-        BundleManifest manifest = new BundleManifest(FORMAT_VERSION, clip, BundleManifest.Detector.of(detector),
+                BundleManifest manifest = new BundleManifest(FORMAT_VERSION, clip, BundleManifest.Detector.of(detector),
                 thresholds, training, java.time.Instant.now().toString(),
-                "adclip " + (version == null ? "development build" : version));
+                com.adclip.Version.software());
         return new Bundle(manifest, prompts);
     }
 

@@ -1,5 +1,6 @@
 package com.adclip.anomaly;
 
+import com.adclip.Verdict;
 import java.util.List;
 
 /**

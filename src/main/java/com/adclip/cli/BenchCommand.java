@@ -4,15 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import com.adclip.anomaly.AnomalyDetector;
+import com.adclip.bench.TrainBench;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.PostProcessor;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
 import com.adclip.clip.VisionRequest;
 import com.adclip.weights.ClipWeights;
 import com.adclip.weights.ModelRegistry;
@@ -209,14 +210,15 @@ final class BenchCommand implements Callable<Integer> {
         try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
                 AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
             BundleManifest.Thresholds thresholds = BundleManifest.Thresholds.defaults(detector);
-            PostProcessor post = new PostProcessor(PostProcessor.smoothing(detector.sigma()), thresholds.image(),
+            MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(detector.sigma()),
                     thresholds.pixel());
-            Predictor predictor = new Predictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager);
+            AnomalyPredictor predictor = new AnomalyPredictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager,
+                    thresholds::image);
             ResultWriter writer = new ResultWriter(dir.resolve("out"), true, false, detector);
             for (int i = 0; i < files.size(); i++) {
                 long t0 = System.nanoTime();
                 Path file = files.get(i);
-                Predictor.Outcome outcome = predictor.predict(List.of(file)).get(0);
+                AnomalyPredictor.Outcome outcome = predictor.predict(List.of(file)).get(0);
                 if (outcome.failed()) {
                     throw new IllegalStateException("bench image failed: " + outcome.error());
                 }
@@ -259,7 +261,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private int benchMetrics() throws IOException {
         int side = imageSize != null ? imageSize : DetectorConfig.DEFAULT_IMAGE_SIZE;
-        com.adclip.eval.PixelMetricsBenchmark.Report report = com.adclip.eval.PixelMetricsBenchmark.run(maps, side, side,
+        com.adclip.bench.PixelMetricsBenchmark.Report report = com.adclip.bench.PixelMetricsBenchmark.run(maps, side, side,
                 42, com.adclip.eval.PixelMetricsAccumulator.DEFAULT_CAPACITY);
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("mode", "pixel-metrics");

@@ -1,11 +1,12 @@
 package com.adclip.cli;
 
+import com.adclip.Detector;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.eval.CurvePoints;
 import com.adclip.eval.ThresholdStrategy;
@@ -74,17 +75,14 @@ final class CalibrateCommand implements Callable<Integer> {
         ThresholdStrategy image = ThresholdStrategy.parse(strategy);
         ThresholdStrategy pixel = ThresholdStrategy.parse(pixelStrategy == null ? strategy : pixelStrategy);
         Dataset dataset = TestCommand.loadSplit(data, split, spec);
-        try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
-            String referenceLine = setup.referenceLine();
+        try (Detector detector = detectorOptions.builder(modelOptions).build()) {
+            String referenceLine = ReferenceText.line(detector);
             if (referenceLine != null) {
-                spec.commandLine().getErr().println(referenceLine + (setup.bank != null
+                spec.commandLine().getErr().println(referenceLine + (detector.referenceBank() != null
                         ? "; calibrating the fused thresholds" : "; calibrating the prompt-only thresholds"));
             }
-            DetectorConfig config = setup.detector.config();
-            ImagePreprocessor preprocessor = setup.preprocessor();
-            Predictor predictor = setup.predictor(preprocessor, setup.thresholds.image(), setup.thresholds.pixel(),
-                    PredictCommand.DEFAULT_MAX_MEGAPIXELS);
-            EvaluationPass pass = EvaluationPass.run(predictor, preprocessor, setup.manager, dataset, split, batchSize,
+            DetectorConfig config = detector.config();
+            EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
                     false, null);
             List<EvaluationPass.Scored> all = pass.all();
             if (all.isEmpty()) {
@@ -102,41 +100,45 @@ final class CalibrateCommand implements Callable<Integer> {
             ThresholdStrategy.Choice pixelChoice = null;
             String pixelNote;
             if (pixels == null || (pixel.needsDefects() && pixels.positives() == 0)) {
-                pixelNote = "no image with a defect mask: kept the map threshold " + setup.thresholds.pixel();
+                pixelNote = "no image with a defect mask: kept the map threshold " + detector.storedThresholds().pixel();
             } else {
                 try {
                     pixelChoice = pixel.choose(pixels);
                     pixelNote = null;
                 } catch (AdclipException e) {
                     pixelNote = "map threshold: " + e.getMessage() + "; kept the map threshold "
-                            + setup.thresholds.pixel();
+                            + detector.storedThresholds().pixel();
                 }
             }
             String source = split + " split of " + dataset.root() + " (" + all.size() + " images)";
-            BundleManifest.Thresholds old = setup.thresholds;
+            BundleManifest.Thresholds old = detector.storedThresholds();
             // DefectRegions marks map > threshold; the strategy's cut is value >= t, so store the float below t.
             BundleManifest.Thresholds thresholds = new BundleManifest.Thresholds(imageChoice.threshold(),
                     imageChoice.strategy(),
                     pixelChoice == null ? old.pixel() : Math.nextDown((float) pixelChoice.threshold()),
                     pixelChoice == null ? old.pixelStrategy() : "pixel " + pixelChoice.strategy(), source);
-            write(setup, config, thresholds);
+            write(detector.referenceBank() != null, config, thresholds);
             report(imageChoice, pixelChoice, pixelNote, source, pass);
             return pass.failures.isEmpty() ? 0 : AdclipException.FAILURE;
         }
     }
 
-    private void write(DetectorSetup setup, DetectorConfig config, BundleManifest.Thresholds thresholds) {
-        Bundle input = Bundle.load(detectorOptions.bundle, setup.manager);
+    /** @param fused whether the thresholds are of fused scores (a reference bank in use) */
+    private void write(boolean fused, DetectorConfig config, BundleManifest.Thresholds thresholds) {
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            write(Bundle.load(detectorOptions.bundle, manager), fused, config, thresholds);
+        }
+    }
+
+    private void write(Bundle input, boolean fused, DetectorConfig config, BundleManifest.Thresholds thresholds) {
         BundleManifest m = input.manifest();
-        String version = CalibrateCommand.class.getPackage().getImplementationVersion();
         // with the bank in use the thresholds are the fused ones and go to the bank's section; the prompt-only
-        // ones stay as they were (and the other way round with --no-reference)
-        boolean fused = setup.bank != null;
+        // ones stay as they were (and the other way round with --no-reference); the bank itself is kept
         BundleManifest.Reference reference = m.reference() == null || !fused ? m.reference()
                 : m.reference().withThresholds(thresholds);
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
                 fused ? m.thresholds() : thresholds, m.training(), java.time.Instant.now().toString(),
-                "adclip " + (version == null ? "development build" : version), reference);
+                com.adclip.Version.software(), reference);
         new Bundle(manifest, input.prompts(), input.optimizer(), input.reference()).save(out);
     }
 

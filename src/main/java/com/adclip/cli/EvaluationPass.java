@@ -1,11 +1,12 @@
 package com.adclip.cli;
 
+import com.adclip.Detector;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.data.Sample;
 import com.adclip.eval.PixelMetricsAccumulator;
@@ -32,7 +33,7 @@ final class EvaluationPass {
 
     /** What to do with each successful prediction besides scoring it (e.g. save its maps). */
     interface Sink {
-        void accept(Sample sample, InputFiles.Input input, Predictor.Outcome outcome);
+        void accept(Sample sample, InputFiles.Input input, AnomalyPredictor.Outcome outcome);
     }
 
     final Map<String, List<Scored>> scored = new LinkedHashMap<>();
@@ -46,15 +47,13 @@ final class EvaluationPass {
     int withoutPixelTruth;
     int pixelMaps;
 
-    private final Predictor predictor;
+    private final Detector detector;
     private final ImagePreprocessor preprocessor;
-    private final NDManager manager;
     private final boolean perClass;
 
-    private EvaluationPass(Predictor predictor, ImagePreprocessor preprocessor, NDManager manager, boolean perClass) {
-        this.predictor = predictor;
-        this.preprocessor = preprocessor;
-        this.manager = manager;
+    private EvaluationPass(Detector detector, boolean perClass) {
+        this.detector = detector;
+        this.preprocessor = detector.preprocessor();
         this.perClass = perClass;
     }
 
@@ -64,16 +63,25 @@ final class EvaluationPass {
      * @param perClass whether to keep per-class pixel accumulators too
      * @param sink called for each successful prediction, or null
      */
-    static EvaluationPass run(Predictor predictor, ImagePreprocessor preprocessor, NDManager manager, Dataset dataset,
+    static EvaluationPass run(Detector detector, Dataset dataset,
             String split, int batchSize, boolean perClass, Sink sink) {
-        EvaluationPass pass = new EvaluationPass(predictor, preprocessor, manager, perClass);
+        return run(detector, dataset, split, batchSize, perClass, false, sink);
+    }
+
+    /**
+     * As above; with {@code promptOnly} and a reference bank in use, the prompt-only scores and pooled pixel
+     * metrics are kept too ({@link #promptScored}, {@link #promptPixels}).
+     */
+    static EvaluationPass run(Detector detector, Dataset dataset, String split, int batchSize, boolean perClass,
+            boolean promptOnly, Sink sink) {
+        EvaluationPass pass = new EvaluationPass(detector, perClass);
         List<Sample> samples = dataset.samples(split);
         boolean bar = samples.size() > 1 && System.console() != null;
         try (ProgressBar progress = bar ? new ProgressBar(split, samples.size()) : null) {
             for (int start = 0; start < samples.size(); start += batchSize) {
                 List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + batchSize));
                 List<Path> paths = batch.stream().map(Sample::image).toList();
-                List<Predictor.Outcome> outcomes = predictor.predict(paths);
+                List<AnomalyPredictor.Outcome> outcomes = detector.inspectAll(paths, promptOnly);
                 for (int i = 0; i < batch.size(); i++) {
                     pass.add(dataset.root(), batch.get(i), outcomes.get(i), sink);
                 }
@@ -92,7 +100,7 @@ final class EvaluationPass {
         return rel.toString().replace('\\', '/');
     }
 
-    private void add(Path root, Sample sample, Predictor.Outcome outcome, Sink sink) {
+    private void add(Path root, Sample sample, AnomalyPredictor.Outcome outcome, Sink sink) {
         String name = name(root, sample);
         if (outcome.failed()) {
             failures.add(name + ": " + outcome.error());
@@ -139,7 +147,7 @@ final class EvaluationPass {
         if (sample.mask().isEmpty()) {
             return mask;
         }
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = NDManager.newBaseManager()) {
             NDArray target = sample.mask().get().target(scope, preprocessor);
             float[] values = target.toFloatArray();
             for (int i = 0; i < mask.length; i++) {

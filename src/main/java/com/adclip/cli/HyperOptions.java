@@ -47,6 +47,12 @@ final class HyperOptions {
     Float temperature;
 
     /** Consumes {@code 6,12,18,24} or {@code 6 12 18 24}, stopping at the first token that is not a number list. */
+    /** The options as overrides of a detector's own hyper-parameters. */
+    com.adclip.anomaly.ConfigOverrides overrides() {
+        return new com.adclip.anomaly.ConfigOverrides(imageSize, features, dpam, sigma, temperature, nCtx, tNCtx,
+                depth);
+    }
+
     static final class IntegerListConsumer implements CommandLine.IParameterConsumer {
         @Override
         public void consumeParameters(Stack<String> args, CommandLine.Model.ArgSpec argSpec,

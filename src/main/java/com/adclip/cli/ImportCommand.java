@@ -1,5 +1,6 @@
 package com.adclip.cli;
 
+import com.adclip.Detector;
 import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.weights.FileHashes;
@@ -44,18 +45,18 @@ final class ImportCommand implements Callable<Integer> {
         if (detectorOptions.bundle != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "import reads a --checkpoint, not a --bundle");
         }
-        try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
-            BundleManifest.Thresholds defaults = setup.thresholds;
+        try (Detector detector = detectorOptions.builder(modelOptions).build()) {
+            BundleManifest.Thresholds defaults = detector.storedThresholds();
             BundleManifest.Thresholds thresholds = threshold == null ? defaults
                     : new BundleManifest.Thresholds(threshold, "given", defaults.pixel(), defaults.pixelStrategy(), null);
             BundleManifest.ClipReference clip = new BundleManifest.ClipReference(
-                    modelOptions.registryName(setup.weightsPath).orElse(null),
-                    setup.weightsPath.getFileName().toString(), setup.weightsSha256);
+                    modelOptions.registryName(detector.weightsFile()).orElse(null),
+                    detector.weightsFile().getFileName().toString(), detector.weightsSha256());
             Map<String, Object> training = new LinkedHashMap<>();
             training.put("source", "reference checkpoint");
             training.put("checkpoint", detectorOptions.checkpoint.toAbsolutePath().normalize().toString());
             training.put("checkpoint_sha256", FileHashes.hash(detectorOptions.checkpoint));
-            Bundle.create(clip, setup.detector.config(), thresholds, training, setup.prompts()).save(out);
+            Bundle.create(clip, detector.config(), thresholds, training, detector.prompts()).save(out);
             spec.commandLine().getOut().println(out);
             spec.commandLine().getOut().flush();
         }

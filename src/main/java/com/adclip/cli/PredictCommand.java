@@ -1,8 +1,9 @@
 package com.adclip.cli;
 
 import com.adclip.AdclipException;
+import com.adclip.Detector;
 import com.adclip.anomaly.BundleManifest;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.AnomalyPredictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,14 +73,13 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         List<InputFiles.Input> files = InputFiles.expand(inputs);
-        try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
-            Predictor predictor = predictor(setup);
-            String reference = setup.referenceLine();
+        try (Detector detector = detector()) {
+            String reference = ReferenceText.line(detector);
             if (reference != null) {
                 spec.commandLine().getErr().println(reference);
             }
-            ResultWriter writer = new ResultWriter(out, !noImages, format.equals("csv"), setup.detector.config());
-            Summary summary = run(predictor, files, writer);
+            ResultWriter writer = new ResultWriter(out, !noImages, format.equals("csv"), detector.config());
+            Summary summary = run(detector, files, writer);
             writer.finish();
             spec.commandLine().getErr().println(summary.line(out));
             spec.commandLine().getErr().flush();
@@ -101,14 +101,18 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private Predictor predictor(DetectorSetup setup) {
-        BundleManifest.Thresholds thresholds = setup.thresholds;
-        double image = threshold != null ? threshold : thresholds.image();
-        double map = mapThreshold != null ? mapThreshold : thresholds.pixel();
-        return setup.predictor(setup.preprocessor(), image, map, maxMegapixels);
+    private Detector detector() {
+        Detector.Builder builder = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels);
+        if (threshold != null) {
+            builder.threshold(threshold);
+        }
+        if (mapThreshold != null) {
+            builder.mapThreshold(mapThreshold);
+        }
+        return builder.build();
     }
 
-    private Summary run(Predictor predictor, List<InputFiles.Input> files, ResultWriter writer) {
+    private Summary run(Detector detector, List<InputFiles.Input> files, ResultWriter writer) {
         Summary summary = new Summary();
         boolean bar = files.size() > 1 && System.console() != null;
         try (ProgressBar progress = bar ? new ProgressBar("predict", files.size()) : null) {
@@ -116,7 +120,7 @@ final class PredictCommand implements Callable<Integer> {
                 List<InputFiles.Input> batch = files.subList(start, Math.min(files.size(), start + batchSize));
                 List<Path> paths = new ArrayList<>();
                 batch.forEach(input -> paths.add(input.path()));
-                List<Predictor.Outcome> outcomes = predictor.predict(paths);
+                List<AnomalyPredictor.Outcome> outcomes = detector.inspectAll(paths);
                 for (int i = 0; i < batch.size(); i++) {
                     writer.write(batch.get(i), outcomes.get(i));
                     summary.add(outcomes.get(i));
@@ -137,11 +141,11 @@ final class PredictCommand implements Callable<Integer> {
         int failed;
         double millis;
 
-        void add(Predictor.Outcome outcome) {
+        void add(AnomalyPredictor.Outcome outcome) {
             millis += outcome.millis();
             if (outcome.failed()) {
                 failed++;
-            } else if (outcome.prediction().verdict() == com.adclip.anomaly.Verdict.NG) {
+            } else if (outcome.prediction().verdict() == com.adclip.Verdict.NG) {
                 ng++;
             } else {
                 ok++;

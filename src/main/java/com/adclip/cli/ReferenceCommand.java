@@ -2,15 +2,15 @@ package com.adclip.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
+import com.adclip.Detector;
 import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
-import com.adclip.reference.BankBuilder;
 import com.adclip.reference.BankOptions;
 import com.adclip.reference.ReferenceBank;
 import com.adclip.reference.ReferenceImages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -88,30 +88,24 @@ final class ReferenceCommand implements Runnable {
             detectorOptions.noReference = false;
             List<Path> images = InputFiles.expand(inputs).stream().map(InputFiles.Input::path).toList();
             PrintWriter err = spec.commandLine().getErr();
-            try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
-                ReferenceBank existing = setup.bank;
+            try (Detector detector = detectorOptions.builder(modelOptions).build()) {
+                ReferenceBank existing = detector.referenceBank();
                 BankOptions options = options(existing);
-                Set<String> known = new HashSet<>();
-                if (existing != null) {
-                    existing.section().images().forEach(image -> known.add(image.sha256()));
+                List<ReferenceImages.Skipped> skipped = new ArrayList<>();
+                ReferenceBank bank = detector.extendReferences(images, path -> path.getFileName().toString(), options,
+                        Set.of(), message -> progress(err, message), skipped);
+                skipped.forEach(s -> err.println("skipped " + s.image() + ": " + s.reason()));
+                if (bank == null) {
+                    throw new AdclipException("no image was added; " + out + " not written");
                 }
-                try (NDManager scope = setup.manager.newSubManager();
-                        BankBuilder builder = new BankBuilder(setup.detector.config(), options, scope)) {
-                    List<ReferenceImages.Skipped> skipped = ReferenceImages.encode(builder, setup.detector,
-                            setup.preprocessor(), images, known, batchSize,
-                            (long) (PredictCommand.DEFAULT_MAX_MEGAPIXELS * 1e6), scope,
-                            done -> progress(err, done + "/" + images.size() + " images encoded"));
-                    skipped.forEach(s -> err.println("skipped " + s.image() + ": " + s.reason()));
-                    if (builder.pending() == 0) {
-                        throw new AdclipException("no image was added; " + out + " not written");
-                    }
-                    int added = builder.pending();
-                    try (ReferenceBank bank = builder.build(existing, scope, message -> progress(err, message))) {
-                        bank.into(setup.bundle).save(out);
-                        print(spec.commandLine().getOut(), bank.section(), added, out);
-                    }
-                    return skipped.isEmpty() ? 0 : AdclipException.FAILURE;
+                try (NDManager scope = NDManager.newBaseManager()) {
+                    Bundle input = Bundle.load(detectorOptions.bundle, scope);
+                    bank.into(input).save(out);
                 }
+                int added = bank.size() - (existing == null ? 0 : existing.size());
+                print(spec.commandLine().getOut(), bank.section(), added, out);
+                bank.close();
+                return skipped.isEmpty() ? 0 : AdclipException.FAILURE;
             }
         }
 

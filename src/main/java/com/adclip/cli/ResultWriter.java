@@ -5,7 +5,7 @@ import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.Predictor;
+import com.adclip.anomaly.AnomalyPredictor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -44,7 +44,7 @@ final class ResultWriter {
         csvRows.add("image,verdict,score,p_normal,p_anomaly,regions,map,overlay,mask,ms,error");
     }
 
-    void write(InputFiles.Input input, Predictor.Outcome outcome) {
+    void write(InputFiles.Input input, AnomalyPredictor.Outcome outcome) {
         ObjectNode row = rows.addObject();
         row.put("image", input.given());
         if (outcome.failed()) {
@@ -91,7 +91,7 @@ final class ResultWriter {
                 Double.toString(round(outcome.millis())), ""));
     }
 
-    private String writeMaps(String name, Predictor.Outcome outcome) {
+    private String writeMaps(String name, AnomalyPredictor.Outcome outcome) {
         Prediction p = outcome.prediction();
         Path npy = dir.resolve(name + ".npy");
         try {

@@ -1,6 +1,7 @@
 package com.adclip.cli;
 
-import com.adclip.serve.PredictorInspector;
+import com.adclip.Detector;
+import com.adclip.serve.Inspector;
 import com.adclip.serve.StationServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -75,9 +76,9 @@ final class ServeCommand implements Callable<Integer> {
         validate();
         String key = apiKey != null ? apiKey : System.getenv("ADCLIP_API_KEY");
         PrintWriter err = spec.commandLine().getErr();
-        try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
-            double image = StationSetup.imageThreshold(setup, threshold);
-            PredictorInspector inspector = StationSetup.inspector(setup, detectorOptions, image, maxMegapixels);
+        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels).build()) {
+            double image = StationSetup.imageThreshold(detector, threshold);
+            Inspector inspector = StationSetup.inspector(detector, image);
             StationServer.Config config = StationServer.Config.defaults(history, image)
                     .withAddress(host, port)
                     .withApiKey(key == null || key.isBlank() ? null : key)
@@ -85,13 +86,13 @@ final class ServeCommand implements Callable<Integer> {
                     .withQueue(queue, Duration.ofMillis((long) (timeout * 1000)))
                     .withBundle(detectorOptions.bundle)
                     .withWatchResults(watchResults);
-            String reference = setup.referenceLine();
+            String reference = ReferenceText.line(detector);
             if (reference != null) {
-                err.println("adclip " + "serve" + ": " + reference + "");
+                err.println("adclip serve: " + reference);
                 err.flush();
             }
-            StationReferences references = setup.bank == null || detectorOptions.bundle == null ? null
-                    : new StationReferences(setup, detectorOptions.bundle, inspector.lock(), maxMegapixels);
+            StationReferences references = detector.referenceBank() == null || detectorOptions.bundle == null ? null
+                    : new StationReferences(detector, detectorOptions.bundle);
             StationServer server = new StationServer(config, inspector, references).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

@@ -1,26 +1,56 @@
 package com.adclip.cli;
 
-import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.Predictor;
-import com.adclip.serve.PredictorInspector;
+import com.adclip.AdclipException;
+import com.adclip.Detector;
+import com.adclip.serve.Inspector;
 import java.nio.file.Path;
 
-/** The model side shared by {@code serve} and {@code watch}: a detector and an inspector over it. */
+/** The model side shared by {@code serve} and {@code watch}: an {@link Inspector} over a {@link Detector}. */
 final class StationSetup {
     private StationSetup() {}
 
     /** The image threshold: the option's, else the bundle's (or the default for a checkpoint). */
-    static double imageThreshold(DetectorSetup setup, Double option) {
-        return option != null ? option : setup.thresholds.image();
+    static double imageThreshold(Detector detector, Double option) {
+        return option != null ? option : detector.storedThresholds().image();
     }
 
-    static PredictorInspector inspector(DetectorSetup setup, DetectorOptions options, double imageThreshold,
-            double maxMegapixels) {
-        DetectorConfig config = setup.detector.config();
-        double map = setup.thresholds.pixel();
-        Predictor predictor = setup.predictor(setup.preprocessor(), imageThreshold, map, maxMegapixels);
-        Path source = options.bundle != null ? options.bundle : options.checkpoint;
-        return new PredictorInspector(predictor, source.getFileName().toString(), map,
-                config.featureBlocks().size());
+    /** An inspector over {@code detector}, which starts at {@code imageThreshold}. */
+    static Inspector inspector(Detector detector, double imageThreshold) {
+        detector.setThreshold(imageThreshold);
+        return new DetectorInspector(detector);
+    }
+
+    /** {@link Inspector} over a {@link Detector}: one image per call; unusable images are rejected. */
+    private record DetectorInspector(Detector detector) implements Inspector {
+        @Override
+        public Inspector.Inspection inspect(Path image) {
+            com.adclip.Inspection inspection;
+            try {
+                inspection = detector.inspect(image);
+            } catch (AdclipException e) {
+                throw new ImageRejectedException(e.getMessage());
+            }
+            return new Inspector.Inspection(inspection.prediction(), inspection.picture(), inspection.millis());
+        }
+
+        @Override
+        public String model() {
+            return detector.name();
+        }
+
+        @Override
+        public double mapThreshold() {
+            return detector.mapThreshold();
+        }
+
+        @Override
+        public boolean fused() {
+            return detector.referenceBank() != null;
+        }
+
+        @Override
+        public double mapMax() {
+            return detector.config().featureBlocks().size();
+        }
     }
 }

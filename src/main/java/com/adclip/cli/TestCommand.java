@@ -1,12 +1,13 @@
 package com.adclip.cli;
 
+import com.adclip.Detector;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.data.DatasetLoader;
 import com.adclip.eval.ClassMetrics;
@@ -90,20 +91,18 @@ final class TestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gallery must be 0 or more");
         }
         Dataset dataset = loadSplit(data, split, spec);
-        try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
-            DetectorConfig config = setup.detector.config();
-            double t = threshold != null ? threshold : setup.thresholds.image();
-            ImagePreprocessor preprocessor = setup.preprocessor();
-            Predictor predictor = setup.predictor(preprocessor, t, setup.thresholds.pixel(),
-                    PredictCommand.DEFAULT_MAX_MEGAPIXELS, setup.bank != null);
-            String reference = setup.referenceLine();
+        try (Detector detector = detectorOptions.builder(modelOptions).build()) {
+            DetectorConfig config = detector.config();
+            double t = threshold != null ? threshold : detector.storedThresholds().image();
+            detector.setThreshold(t);
+            String reference = ReferenceText.line(detector);
             if (reference != null) {
                 spec.commandLine().getErr().println(reference);
             }
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
-            EvaluationPass pass = EvaluationPass.run(predictor, preprocessor, setup.manager, dataset, split, batchSize,
-                    true, maps == null ? null : (sample, input, outcome) -> maps.write(input, outcome));
+            EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
+                    true, detector.referenceBank() != null, maps == null ? null : (sample, input, outcome) -> maps.write(input, outcome));
             if (maps != null) {
                 maps.finish();
             }
@@ -111,7 +110,7 @@ final class TestCommand implements Callable<Integer> {
                 throw new AdclipException("no image of the " + split + " split of " + data + " could be evaluated: "
                         + String.join("; ", pass.failures.stream().limit(3).toList()));
             }
-            EvaluationReport report = report(setup, dataset, pass, predictor, t, config);
+            EvaluationReport report = report(detector, dataset, pass, t, config);
             report.writeAll(out);
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(report.table());
@@ -141,7 +140,7 @@ final class TestCommand implements Callable<Integer> {
         return dataset;
     }
 
-    private EvaluationReport report(DetectorSetup setup, Dataset dataset, EvaluationPass pass, Predictor predictor,
+    private EvaluationReport report(Detector detector, Dataset dataset, EvaluationPass pass,
             double t, DetectorConfig config) {
         Map<String, ClassMetrics> classes = new LinkedHashMap<>();
         pass.scored.forEach((name, list) -> {
@@ -164,21 +163,21 @@ final class TestCommand implements Callable<Integer> {
             notes.add(String.format(Locale.ROOT, "pixel metrics from a binned histogram: AUROC within %.1e, AUPRO "
                     + "spread %.1e", pixels.aurocErrorBound(), pixels.auproSpread()));
         }
-        return new EvaluationReport(about(setup, dataset, t, pass), classes, mean, pooled, t, thresholdOrigin(setup),
-                setup.thresholds.pixel(), imageCurve, pass.pooledPixels.curve(2000), select(all, labels, false),
-                select(all, labels, true), gallery(all, t, predictor, dataset, config), pass.failures, notes,
-                comparison(setup, pass, pooled));
+        return new EvaluationReport(about(detector, dataset, t, pass), classes, mean, pooled, t, thresholdOrigin(detector),
+                detector.storedThresholds().pixel(), imageCurve, pass.pooledPixels.curve(2000), select(all, labels, false),
+                select(all, labels, true), gallery(all, t, detector, dataset, config), pass.failures, notes,
+                comparison(detector, pass, pooled));
     }
 
     /** With a bank: pooled prompt-only metrics (at the prompt-only thresholds) beside the fused ones. */
-    private static Map<String, ClassMetrics> comparison(DetectorSetup setup, EvaluationPass pass, ClassMetrics fused) {
+    private static Map<String, ClassMetrics> comparison(Detector detector, EvaluationPass pass, ClassMetrics fused) {
         Map<String, ClassMetrics> side = new LinkedHashMap<>();
-        if (setup.bank == null || pass.promptScored.isEmpty()) {
+        if (detector.referenceBank() == null || pass.promptScored.isEmpty()) {
             return side;
         }
         PixelMetrics pixels = pass.promptPixels == null ? null : pass.promptPixels.result();
-        side.put("prompt only", metrics(pass.promptScored, setup.promptThresholds.image(), pixels));
-        int k = setup.bank.size();
+        side.put("prompt only", metrics(pass.promptScored, detector.promptThresholds().image(), pixels));
+        int k = detector.referenceBank().size();
         side.put("fused, " + k + " reference image" + (k == 1 ? "" : "s"), fused);
         return side;
     }
@@ -209,46 +208,45 @@ final class TestCommand implements Callable<Integer> {
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private String thresholdOrigin(DetectorSetup setup) {
+    private String thresholdOrigin(Detector detector) {
         if (threshold != null) {
             return "--threshold";
         }
-        BundleManifest.Thresholds th = setup.thresholds;
+        BundleManifest.Thresholds th = detector.storedThresholds();
         return "the " + (detectorOptions.bundle != null ? "bundle's" : "default") + ", strategy " + th.imageStrategy()
                 + (th.source() == null ? "" : " on " + th.source());
     }
 
-    private Map<String, String> about(DetectorSetup setup, Dataset dataset, double t, EvaluationPass pass) {
+    private Map<String, String> about(Detector detector, Dataset dataset, double t, EvaluationPass pass) {
         Map<String, String> about = new LinkedHashMap<>();
-        if (ModelOptions.isRandom(setup.weightsPath)) {
+        if (ModelOptions.isRandom(detector.weightsFile())) {
             about.put("WARNING", EvaluationReport.RANDOM_WEIGHTS_WARNING);
-            about.put("CLIP weights", setup.weightsPath + " (random weights of that shape)");
+            about.put("CLIP weights", detector.weightsFile() + " (random weights of that shape)");
         } else {
-            about.put("CLIP weights", setup.weightsPath.toAbsolutePath().normalize() + " (sha256 "
-                    + setup.weightsSha256 + ")");
+            about.put("CLIP weights", detector.weightsFile().toAbsolutePath().normalize() + " (sha256 "
+                    + detector.weightsSha256() + ")");
         }
         about.put(detectorOptions.bundle != null ? "bundle" : "checkpoint", (detectorOptions.bundle != null
                 ? detectorOptions.bundle : detectorOptions.checkpoint).toAbsolutePath().normalize().toString());
-        DetectorConfig c = setup.detector.config();
+        DetectorConfig c = detector.config();
         about.put("detector", String.format(Locale.ROOT, "image size %d, features %s, dpam %d, sigma %s",
                 c.imageSize(), c.featureBlocks(), c.dpam(), c.sigma()));
         about.put("data", dataset.summary());
         about.put("split", split + " (" + pass.all().size() + " images evaluated)");
-        String reference = setup.referenceLine();
+        String reference = ReferenceText.line(detector);
         if (reference != null) {
             about.put("reference images", reference);
         }
-        about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(setup)));
-        about.put("map threshold", String.format(Locale.ROOT, "%.4g (%s)", setup.thresholds.pixel(),
-                setup.thresholds.pixelStrategy()));
-        String version = TestCommand.class.getPackage().getImplementationVersion();
-        about.put("software", "adclip " + (version == null ? "development build" : version));
+        about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(detector)));
+        about.put("map threshold", String.format(Locale.ROOT, "%.4g (%s)", detector.storedThresholds().pixel(),
+                detector.storedThresholds().pixelStrategy()));
+        about.put("software", com.adclip.Version.software());
         about.put("created", Instant.now().toString());
         return about;
     }
 
     /** Worst false negatives (lowest defective scores), worst false positives (highest good), top true positives. */
-    private List<GalleryItem> gallery(List<EvaluationPass.Scored> all, double t, Predictor predictor, Dataset dataset,
+    private List<GalleryItem> gallery(List<EvaluationPass.Scored> all, double t, Detector detector, Dataset dataset,
             DetectorConfig config) {
         List<EvaluationPass.Scored> fn = all.stream().filter(s -> s.sample().anomaly() && s.score() < t)
                 .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score)).limit(gallerySize).toList();
@@ -258,16 +256,16 @@ final class TestCommand implements Callable<Integer> {
                 .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score).reversed())
                 .limit(gallerySize == 0 ? 0 : 3).toList();
         List<GalleryItem> items = new ArrayList<>();
-        render("false negatives (defective, scored OK; lowest first)", fn, predictor, config, items);
-        render("false positives (good, scored NG; highest first)", fp, predictor, config, items);
-        render("true positives (defective, scored NG; highest first)", tp, predictor, config, items);
+        render("false negatives (defective, scored OK; lowest first)", fn, detector, config, items);
+        render("false positives (good, scored NG; highest first)", fp, detector, config, items);
+        render("true positives (defective, scored NG; highest first)", tp, detector, config, items);
         return items;
     }
 
-    private void render(String kind, List<EvaluationPass.Scored> chosen, Predictor predictor, DetectorConfig config,
+    private void render(String kind, List<EvaluationPass.Scored> chosen, Detector detector, DetectorConfig config,
             List<GalleryItem> items) {
         for (EvaluationPass.Scored s : chosen) {
-            Predictor.Outcome o = predictor.predict(List.of(s.sample().image())).get(0);
+            AnomalyPredictor.Outcome o = detector.inspectAll(List.of(s.sample().image())).get(0);
             if (o.failed()) {
                 continue;
             }

@@ -13,8 +13,8 @@ import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.anomaly.ReferenceCheckpoint;
 import com.adclip.clip.ClipModel;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
 import com.adclip.clip.VisionRequest;
 import com.adclip.data.Dataset;
 import com.adclip.data.DatasetLoader;
@@ -229,12 +229,12 @@ final class TrainCommand implements Callable<Integer> {
         if (init != null && init.toString().endsWith(".pth")) {
             ReferenceCheckpoint checkpoint = ReferenceCheckpoint.read(init, manager);
             checkpoint.requireAgreement(hyper.nCtx, hyper.tNCtx, hyper.depth);
-            DetectorConfig detector = DetectorSetup.overrides(defaults.withPrompts(checkpoint.config()), hyper);
+            DetectorConfig detector = hyper.overrides().apply(defaults.withPrompts(checkpoint.config()));
             return new InitialPrompts(checkpoint.toLearner(clip, manager, weightsPath.toString()), detector);
         }
         if (init != null) {
             Bundle bundle = Bundle.load(init, manager);
-            DetectorConfig detector = DetectorSetup.overrides(bundle.manifest().detector().toConfig(), hyper);
+            DetectorConfig detector = hyper.overrides().apply(bundle.manifest().detector().toConfig());
             return new InitialPrompts(PromptLearner.fromTensors(detector.prompts(), clip, bundle.prompts(), manager),
                     detector);
         }
@@ -243,7 +243,7 @@ final class TrainCommand implements Callable<Integer> {
                 hyper.tNCtx != null ? hyper.tNCtx : DetectorConfig.DEFAULT_T_N_CTX,
                 hyper.depth != null ? hyper.depth : DetectorConfig.DEFAULT_DEPTH,
                 classWord != null ? classWord : DetectorConfig.DEFAULT_CLASS_WORD);
-        DetectorConfig detector = DetectorSetup.overrides(defaults.withPrompts(prompts), hyper);
+        DetectorConfig detector = hyper.overrides().apply(defaults.withPrompts(prompts));
         try {
             detector.checkAgainst(weights.config());
         } catch (IllegalArgumentException e) {
@@ -359,7 +359,7 @@ final class TrainCommand implements Callable<Integer> {
     private static final class AugmentedSource implements Trainer.FeatureSource {
         private final FeatureCache cache;
         private final ImagePreprocessor preprocessor;
-        private final com.adclip.clip.Augmentation augmentation;
+        private final com.adclip.image.Augmentation augmentation;
         private final Map<TrainItem, Integer> index = new java.util.IdentityHashMap<>();
         private final Map<TrainItem, Sample> samples = new java.util.IdentityHashMap<>();
         private final Map<String, byte[]> masks = new java.util.HashMap<>();
@@ -370,7 +370,7 @@ final class TrainCommand implements Callable<Integer> {
                 long seed, int views) {
             this.cache = cache;
             this.preprocessor = preprocessor;
-            this.augmentation = new com.adclip.clip.Augmentation(com.adclip.clip.AugmentationConfig.defaults(),
+            this.augmentation = new com.adclip.image.Augmentation(com.adclip.image.AugmentationConfig.defaults(),
                     preprocessor);
             for (int i = 0; i < items.size(); i++) {
                 index.put(items.get(i), i);
@@ -387,14 +387,14 @@ final class TrainCommand implements Callable<Integer> {
                 return new Trainer.Features(packed, item.mask());
             }
             long view = views > 0 ? (epoch - 1) % views : epoch;
-            long viewSeed = com.adclip.clip.Augmentation.seed(seed, view, index.get(item));
+            long viewSeed = com.adclip.image.Augmentation.seed(seed, view, index.get(item));
             String key = item.contentHash() + "|augment|" + augmentation.config() + "|" + viewSeed;
             if (views > 0 && masks.containsKey(key)) {
                 return new Trainer.Features(cache.get(key, () -> {
                     throw new IllegalStateException("cached view vanished");
                 }, scope), masks.get(key) == NO_MASK ? null : masks.get(key));
             }
-            com.adclip.clip.Augmentation.View v = augmentation.apply(item.image(), maskImage(item), viewSeed);
+            com.adclip.image.Augmentation.View v = augmentation.apply(item.image(), maskImage(item), viewSeed);
             int s = v.size();
             NDArray pixels = scope.create(v.pixels(), new ai.djl.ndarray.types.Shape(3, s, s));
             byte[] mask = viewMask(item, v);
@@ -416,7 +416,7 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         /** Good images: all zeros; defects with a mask: the transformed mask; defects without: none. */
-        private static byte[] viewMask(TrainItem item, com.adclip.clip.Augmentation.View view) {
+        private static byte[] viewMask(TrainItem item, com.adclip.image.Augmentation.View view) {
             if (!item.anomalous()) {
                 return new byte[view.size() * view.size()];
             }
@@ -704,7 +704,7 @@ final class TrainCommand implements Callable<Integer> {
             try (NDManager scope = manager.newSubManager()) {
                 AnomalyDetector anomaly = AnomalyDetector.create(clip, learner, detector, scope);
                 ImagePreprocessor preprocessor = new ImagePreprocessor(
-                        com.adclip.clip.PreprocessConfig.reference(detector.imageSize()));
+                        com.adclip.image.PreprocessConfig.reference(detector.imageSize()));
                 List<Path> chosen = TrainReferences.choose(train, referenceShots);
                 if (chosen.size() < referenceShots) {
                     err.println("--reference-shots " + referenceShots + ": only " + chosen.size()

@@ -3,9 +3,9 @@ package com.adclip.cli;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.AnomalyDetector;
-import com.adclip.anomaly.PostProcessor;
-import com.adclip.anomaly.Predictor;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.image.ImagePreprocessor;
 import com.adclip.reference.BankBuilder;
 import com.adclip.reference.BankOptions;
 import com.adclip.reference.ReferenceBank;
@@ -64,9 +64,9 @@ final class TrainReferences {
     static double[] fusedScores(AnomalyDetector detector, ImagePreprocessor preprocessor, ReferenceBank bank,
             List<TrainItem> items, List<Path> references, double sigma, NDManager manager, List<TrainItem> kept) {
         Set<Path> excluded = new HashSet<>(references);
-        PostProcessor post = new PostProcessor(PostProcessor.smoothing(sigma), 0.5, 0.5);
-        Predictor predictor = new Predictor(detector, preprocessor, post, Long.MAX_VALUE, manager)
-                .fused(bank, post, false);
+        MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(sigma), 0.5);
+        AnomalyPredictor predictor = new AnomalyPredictor(detector, preprocessor, post, Long.MAX_VALUE, manager,
+                () -> 0.5).fused(bank, post);
         List<Double> scores = new ArrayList<>();
         List<TrainItem> batch = new ArrayList<>();
         for (TrainItem item : items) {
@@ -82,11 +82,11 @@ final class TrainReferences {
         return scores.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private static void score(Predictor predictor, List<TrainItem> batch, List<Double> scores, List<TrainItem> kept) {
+    private static void score(AnomalyPredictor predictor, List<TrainItem> batch, List<Double> scores, List<TrainItem> kept) {
         if (batch.isEmpty()) {
             return;
         }
-        List<Predictor.Outcome> outcomes = predictor.predict(batch.stream().map(TrainItem::image).toList());
+        List<AnomalyPredictor.Outcome> outcomes = predictor.predict(batch.stream().map(TrainItem::image).toList());
         for (int i = 0; i < batch.size(); i++) {
             if (!outcomes.get(i).failed()) {
                 scores.add(outcomes.get(i).prediction().score());

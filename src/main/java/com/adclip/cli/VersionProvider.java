@@ -6,9 +6,8 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = Main.class.getPackage().getImplementationVersion();
         return new String[] {
-            "adclip " + (version == null ? "(development build)" : version),
+            com.adclip.Version.software(),
             "DJL 0.36.0, PyTorch engine with libtorch 2.7.1 (CPU)",
             "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch")

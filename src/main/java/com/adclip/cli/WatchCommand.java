@@ -1,7 +1,8 @@
 package com.adclip.cli;
 
+import com.adclip.Detector;
 import com.adclip.serve.FolderWatcher;
-import com.adclip.serve.PredictorInspector;
+import com.adclip.serve.Inspector;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,12 +73,12 @@ final class WatchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--poll-ms must be positive");
         }
         PrintWriter err = spec.commandLine().getErr();
-        try (DetectorSetup setup = DetectorSetup.create(modelOptions, detectorOptions)) {
-            double image = StationSetup.imageThreshold(setup, threshold);
-            PredictorInspector inspector = StationSetup.inspector(setup, detectorOptions, image, maxMegapixels);
-            String reference = setup.referenceLine();
+        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels).build()) {
+            double image = StationSetup.imageThreshold(detector, threshold);
+            Inspector inspector = StationSetup.inspector(detector, image);
+            String reference = ReferenceText.line(detector);
             if (reference != null) {
-                err.println("adclip " + "watch" + ": " + reference + "");
+                err.println("adclip watch: " + reference);
                 err.flush();
             }
             FolderWatcher.Config config = new FolderWatcher.Config(in, ok, ng, error != null ? error : in.resolve("error"),

@@ -1,7 +1,7 @@
 package com.adclip.data;
 
 import com.adclip.AdclipException;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.image.ImagePreprocessor;
 import java.awt.Dimension;
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,15 +166,6 @@ public final class DatasetInspection {
     }
 
     private static String sha256(Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return com.adclip.Sha256.of(file);
     }
 }

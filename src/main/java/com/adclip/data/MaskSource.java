@@ -2,7 +2,7 @@ package com.adclip.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.image.ImagePreprocessor;
 import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;

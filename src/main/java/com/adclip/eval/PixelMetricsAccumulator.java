@@ -20,7 +20,7 @@ import java.util.Arrays;
  * plus about 12 bytes per pixel of the map being added. While the set has at most {@code capacity}
  * distinct values every result is exact; beyond that, neighbouring float values share bins (resolution
  * halves each time), {@link PixelMetrics#exact()} turns false and {@link PixelMetrics#aurocErrorBound()}
- * bounds the AUROC error. Measured with {@link PixelMetricsBenchmark} on the 2-core machine: 2,000 maps of
+ * bounds the AUROC error. Measured with {@link com.adclip.bench.PixelMetricsBenchmark} on the 2-core machine: 2,000 maps of
  * 518 × 518 (537 M pixels, nearly all distinct) in about 50–60 s of CPU, peak JVM heap about 300 MB under
  * {@code -Xmx1g} (garbage included), histogram 34 MB, AUROC error bound 7.4e-7, AUPRO spread 6e-7.
  *

@@ -4,17 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
+import com.adclip.Sha256;
 import com.adclip.anomaly.AnomalyDetector;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.image.ImagePreprocessor;
 import com.adclip.clip.VisionFeatures;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -110,20 +106,10 @@ public final class ReferenceImages {
 
     /** Lower-case hex sha256 of a file's bytes. */
     public static String sha256(Path file) {
-        MessageDigest digest;
         try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
+            return Sha256.of(file);
         } catch (IOException e) {
             throw new AdclipException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

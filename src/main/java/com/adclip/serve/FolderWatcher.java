@@ -2,7 +2,7 @@ package com.adclip.serve;
 
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.Verdict;
+import com.adclip.Verdict;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

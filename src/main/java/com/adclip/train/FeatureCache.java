@@ -198,12 +198,7 @@ public final class FeatureCache implements AutoCloseable {
     }
 
     static String sha256(String text) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return com.adclip.Sha256.of(text);
     }
 
     /** sha256 of a file's bytes: the content part of a cache key. */

@@ -336,11 +336,7 @@ public final class Downloader {
     }
 
     private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return com.adclip.Sha256.newDigest();
     }
 
     private static MessageDigest copyOf(MessageDigest digest) {
@@ -352,7 +348,7 @@ public final class Downloader {
     }
 
     static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
+        return com.adclip.Sha256.hex(bytes);
     }
 
     private static void closeQuietly(InputStream in) {

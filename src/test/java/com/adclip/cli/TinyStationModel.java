@@ -2,6 +2,7 @@ package com.adclip.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.adclip.Detector;
 import com.adclip.serve.Inspector;
 import com.adclip.testing.Fixtures;
 import java.nio.file.Path;
@@ -11,14 +12,13 @@ import java.nio.file.Path;
  * (48 px, features 2,3,4,6, DPAM 5) and an {@link Inspector} over it, built as {@code adclip serve} builds it.
  */
 public final class TinyStationModel implements AutoCloseable {
-    private final DetectorSetup setup;
-    private final com.adclip.serve.PredictorInspector inspector;
+    private final Detector detector;
+    private final Inspector inspector;
     private final Path bundle;
     private final double threshold;
 
-    private TinyStationModel(DetectorSetup setup, com.adclip.serve.PredictorInspector inspector, Path bundle,
-            double threshold) {
-        this.setup = setup;
+    private TinyStationModel(Detector detector, Inspector inspector, Path bundle, double threshold) {
+        this.detector = detector;
         this.inspector = inspector;
         this.bundle = bundle;
         this.threshold = threshold;
@@ -53,9 +53,9 @@ public final class TinyStationModel implements AutoCloseable {
         ModelOptions model = new ModelOptions();
         model.weights = golden.resolve("tiny-clip.pt");
         model.cache = cache;
-        DetectorSetup setup = DetectorSetup.create(model, options);
-        double threshold = StationSetup.imageThreshold(setup, null);
-        return new TinyStationModel(setup, StationSetup.inspector(setup, options, threshold, 40), bundle, threshold);
+        Detector detector = options.builder(model).build();
+        double threshold = StationSetup.imageThreshold(detector, null);
+        return new TinyStationModel(detector, StationSetup.inspector(detector, threshold), bundle, threshold);
     }
 
     public Inspector inspector() {
@@ -64,7 +64,7 @@ public final class TinyStationModel implements AutoCloseable {
 
     /** What {@code adclip serve} gives the station to add reference images, or null without a bank. */
     public com.adclip.serve.ReferenceStore references() {
-        return setup.bank == null ? null : new StationReferences(setup, bundle, inspector.lock(), 40);
+        return detector.referenceBank() == null ? null : new StationReferences(detector, bundle);
     }
 
     public Path bundle() {
@@ -81,8 +81,24 @@ public final class TinyStationModel implements AutoCloseable {
         return Fixtures.goldenV1().resolve("images/img" + n + ".png");
     }
 
+    /** The bundle path of a tiny golden model imported into {@code dir} with the CLI (for API tests). */
+    public static Path importBundle(Path dir) {
+        Path golden = Fixtures.goldenV1();
+        Path bundle = dir.resolve("tiny.adclip");
+        CliRun imported = CliRun.of("import", "--weights", golden.resolve("tiny-clip.pt").toString(), "--checkpoint",
+                golden.resolve("prompt-learner.pth").toString(), "--image-size", "48", "--features", "2,3,4,6",
+                "--dpam", "5", "--out", bundle.toString(), "--cache", dir.resolve("cache").toString());
+        assertEquals(0, imported.exitCode(), imported.toString());
+        return bundle;
+    }
+
+    /** The detector behind the inspector. */
+    public Detector detector() {
+        return detector;
+    }
+
     @Override
     public void close() {
-        setup.close();
+        detector.close();
     }
 }

@@ -1,7 +1,7 @@
 package com.adclip.serve;
 
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.Verdict;
+import com.adclip.Verdict;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
-package com.adclip.clip;
+package com.adclip.image;
 
-import com.adclip.clip.PillowResample.Filter;
+import com.adclip.image.PillowResample.Filter;
 import java.util.Objects;
 
 /**

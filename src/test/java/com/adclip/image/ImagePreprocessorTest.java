@@ -1,4 +1,4 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

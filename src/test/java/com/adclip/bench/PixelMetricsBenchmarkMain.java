@@ -1,4 +1,7 @@
-package com.adclip.eval;
+package com.adclip.bench;
+
+import com.adclip.eval.PixelMetrics;
+import com.adclip.eval.PixelMetricsAccumulator;
 
 /**
  * Runs {@link PixelMetricsBenchmark} and prints one line (not part of the test suite). Arguments:

@@ -1,7 +1,7 @@
-package com.adclip.clip;
+package com.adclip.image;
 
-import com.adclip.clip.PillowImage.Mode;
-import com.adclip.clip.PillowResample.Filter;
+import com.adclip.image.PillowImage.Mode;
+import com.adclip.image.PillowResample.Filter;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
@@ -109,7 +109,7 @@ public final class Augmentation {
      * @throws IllegalArgumentException if the mask is not one 8-bit band
      */
     public Source load(Path image, BufferedImage mask) {
-        return new Source(ImageLoader.load(image), mask == null ? null : binaryMask(mask));
+        return new Source(ImageLoader.load(image), mask == null ? null : ImagePreprocessor.binaryMask(mask));
     }
 
     /** {@link #load} then {@link #apply(Source, long)}. */
@@ -325,22 +325,4 @@ public final class Augmentation {
         return out;
     }
 
-    // ---- as ImagePreprocessor ----
-
-    /** An 8-bit one-band mask as Pillow L with every non-zero pixel set to 255. */
-    private static PillowImage binaryMask(BufferedImage gray) {
-        Raster raster = gray.getRaster();
-        if (raster.getNumBands() != 1 || raster.getTransferType() != DataBuffer.TYPE_BYTE) {
-            throw new IllegalArgumentException("an in-memory mask must have one 8-bit band, got "
-                    + raster.getNumBands() + " band(s) of transfer type " + raster.getTransferType());
-        }
-        int w = gray.getWidth();
-        int h = gray.getHeight();
-        int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-        byte[] bytes = new byte[samples.length];
-        for (int i = 0; i < samples.length; i++) {
-            bytes[i] = samples[i] != 0 ? (byte) 255 : 0;
-        }
-        return new PillowImage(Mode.L, w, h, bytes, null);
-    }
 }

@@ -4,32 +4,37 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
-import com.adclip.clip.ImagePreprocessor;
+import com.adclip.Inspection;
 import com.adclip.clip.VisionFeatures;
+import com.adclip.image.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * Image files in, answers out: preprocessing, the detector, post-processing. An image that cannot be used
  * (unreadable, corrupt, too large) becomes a failed {@link Outcome}; the others go on.
  */
-public final class Predictor {
+public final class AnomalyPredictor {
     private final AnomalyDetector detector;
     private final ImagePreprocessor preprocessor;
-    private final PostProcessor post;
+    private final MapPostProcessor post;
     private final long maxPixels;
     private final NDManager manager;
+    private final DoubleSupplier imageThreshold;
     private final MapFusion fusion;
-    private final PostProcessor promptPost;
+    private final MapPostProcessor promptPost;
+    private final double promptThreshold;
 
     /**
      * @param manager where each batch's scope is opened; nothing stays in it after a call
      * @param maxPixels images with more pixels are refused before decoding
+     * @param imageThreshold read once per batch: NG when the score is at or above it
      */
-    public Predictor(AnomalyDetector detector, ImagePreprocessor preprocessor, PostProcessor post, long maxPixels,
-            NDManager manager) {
+    public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
+            long maxPixels, NDManager manager, DoubleSupplier imageThreshold) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -39,29 +44,39 @@ public final class Predictor {
         this.post = post;
         this.maxPixels = maxPixels;
         this.manager = manager;
+        this.imageThreshold = imageThreshold;
         this.fusion = null;
         this.promptPost = null;
+        this.promptThreshold = Double.NaN;
     }
 
-    private Predictor(Predictor base, MapFusion fusion, PostProcessor fusedPost, PostProcessor promptPost) {
+    private AnomalyPredictor(AnomalyPredictor base, MapFusion fusion, MapPostProcessor fusedPost,
+            MapPostProcessor promptPost, double promptThreshold) {
         this.detector = base.detector;
         this.preprocessor = base.preprocessor;
         this.post = fusedPost;
         this.maxPixels = base.maxPixels;
         this.manager = base.manager;
+        this.imageThreshold = base.imageThreshold;
         this.fusion = fusion;
         this.promptPost = promptPost;
+        this.promptThreshold = promptThreshold;
     }
 
     /**
-     * The same predictor with {@code fusion} (a reference bank) fused into every detection, post-processed with
-     * {@code fusedPost} (thresholds of the fused space).
-     *
-     * @param promptOnly whether each outcome also carries the prompt-only prediction (post-processed as this
-     *     predictor's), for side-by-side metrics
+     * The same predictor with {@code fusion} (a reference bank) fused into every detection and post-processed with
+     * {@code fusedPost}; the image threshold (this predictor's) is then one of fused scores.
      */
-    public Predictor fused(MapFusion fusion, PostProcessor fusedPost, boolean promptOnly) {
-        return new Predictor(this, fusion, fusedPost, promptOnly ? post : null);
+    public AnomalyPredictor fused(MapFusion fusion, MapPostProcessor fusedPost) {
+        return new AnomalyPredictor(this, fusion, fusedPost, null, Double.NaN);
+    }
+
+    /**
+     * As {@link #fused(MapFusion, MapPostProcessor)}, each outcome also carrying the prompt-only prediction,
+     * post-processed as this predictor's with {@code promptThreshold} (for side-by-side metrics).
+     */
+    public AnomalyPredictor fusedWithPromptOnly(MapFusion fusion, MapPostProcessor fusedPost, double promptThreshold) {
+        return new AnomalyPredictor(this, fusion, fusedPost, post, promptThreshold);
     }
 
     /** Whether a fusion (a reference bank) is applied. */
@@ -70,23 +85,35 @@ public final class Predictor {
     }
 
     /**
-     * The result for one input.
+     * The result for one input of a batch: its inspection, or why it failed.
      *
      * @param image the input as given
-     * @param prediction null when the image failed
-     * @param picture the image as loaded, for overlays (null when failed)
+     * @param inspection null when the image failed
      * @param error why the image failed, else null
-     * @param millis this image's share of the wall time, preprocessing included
      * @param promptOnly with a fusion asked to keep it, the prompt-only prediction; else null
      */
-    public record Outcome(Path image, Prediction prediction, BufferedImage picture, String error, double millis,
-            Prediction promptOnly) {
-        public Outcome(Path image, Prediction prediction, BufferedImage picture, String error, double millis) {
-            this(image, prediction, picture, error, millis, null);
+    public record Outcome(Path image, Inspection inspection, String error, Prediction promptOnly) {
+        public Outcome(Path image, Inspection inspection, String error) {
+            this(image, inspection, error, null);
         }
 
         public boolean failed() {
             return error != null;
+        }
+
+        /** The inspection's prediction (null when failed). */
+        public Prediction prediction() {
+            return inspection == null ? null : inspection.prediction();
+        }
+
+        /** The image as loaded, for overlays (null when failed). */
+        public BufferedImage picture() {
+            return inspection == null ? null : inspection.picture();
+        }
+
+        /** This image's share of the batch's wall time, preprocessing included. */
+        public double millis() {
+            return inspection == null ? 0 : inspection.millis();
         }
     }
 
@@ -97,21 +124,20 @@ public final class Predictor {
         List<ImagePreprocessor.Prepared> prepared = new ArrayList<>();
         long start = System.nanoTime();
         for (Path image : images) {
-            long t0 = System.nanoTime();
             try {
                 prepared.add(preprocessor.prepare(image, maxPixels));
                 good.add(outcomes.size());
                 outcomes.add(null);
             } catch (AdclipException e) {
-                outcomes.add(new Outcome(image, null, null, e.getMessage(), (System.nanoTime() - t0) / 1e6));
+                outcomes.add(new Outcome(image, null, e.getMessage()));
             }
         }
         if (prepared.isEmpty()) {
             return outcomes;
         }
+        double threshold = imageThreshold.getAsDouble();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray pixels = batch(scope, prepared);
-            VisionFeatures features = detector.encode(pixels);
+            VisionFeatures features = detector.encode(batch(scope, prepared));
             Detection prompt = detector.detect(features);
             Detection detection = fusion == null ? prompt : fusion.fuse(prompt, features, detector.config().imageSize());
             NDArray smoothed = post.smoothed(detection);
@@ -120,12 +146,12 @@ public final class Predictor {
             for (int i = 0; i < prepared.size(); i++) {
                 ImagePreprocessor.Preprocessed input = prepared.get(i).input();
                 Prediction prediction = post.apply(detection, smoothed, i, input.originalWidth(),
-                        input.originalHeight());
+                        input.originalHeight(), threshold);
                 Prediction promptOnly = promptPost == null ? null : promptPost.apply(prompt, promptSmoothed, i,
-                        input.originalWidth(), input.originalHeight());
+                        input.originalWidth(), input.originalHeight(), promptThreshold);
                 int at = good.get(i);
-                outcomes.set(at, new Outcome(images.get(at), prediction, prepared.get(i).rgb(), null, share,
-                        promptOnly));
+                outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share),
+                        null, promptOnly));
             }
         }
         return outcomes;

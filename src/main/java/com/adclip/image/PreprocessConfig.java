@@ -1,4 +1,4 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 import java.util.Arrays;
 

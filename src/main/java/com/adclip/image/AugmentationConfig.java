@@ -1,4 +1,4 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 /**
  * Which training augmentations {@link Augmentation} applies, and how strongly.

@@ -1,9 +1,9 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.adclip.clip.PillowImage.Mode;
+import com.adclip.image.PillowImage.Mode;
 import java.awt.Point;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;

@@ -1,4 +1,4 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 /**
  * Pillow 9.4's resampling of 8-bit images ({@code libImaging/Resample.c}), its nearest-neighbour scaling

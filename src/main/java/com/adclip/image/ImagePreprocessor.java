@@ -1,10 +1,10 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.adclip.clip.PillowImage.Mode;
-import com.adclip.clip.PillowResample.Filter;
+import com.adclip.image.PillowImage.Mode;
+import com.adclip.image.PillowResample.Filter;
 import com.adclip.AdclipException;
 import java.awt.Dimension;
 import java.awt.image.BufferedImage;
@@ -133,20 +133,8 @@ public final class ImagePreprocessor {
      * 1, exactly as {@link #mask(NDManager, Path)} treats a decoded L mask file: non-zero is foreground.
      */
     public NDArray mask(NDManager manager, BufferedImage gray) {
-        Raster raster = gray.getRaster();
-        if (raster.getNumBands() != 1 || raster.getTransferType() != DataBuffer.TYPE_BYTE) {
-            throw new IllegalArgumentException("an in-memory mask must have one 8-bit band, got "
-                    + raster.getNumBands() + " band(s) of transfer type " + raster.getTransferType());
-        }
-        int w = gray.getWidth();
-        int h = gray.getHeight();
-        int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-        byte[] bytes = new byte[samples.length];
-        for (int i = 0; i < samples.length; i++) {
-            bytes[i] = (byte) samples[i];
-        }
         int s = config.size();
-        return manager.create(maskValues(new PillowImage(Mode.L, w, h, bytes, null)), new Shape(s, s));
+        return manager.create(maskValues(binaryMask(gray)), new Shape(s, s));
     }
 
     /**
@@ -182,12 +170,34 @@ public final class ImagePreprocessor {
     }
 
     private float[] maskValues(PillowImage l) {
+        PillowImage fitted = fit(binarised(l), Filter.BILINEAR);
+        return threshold(fitted);
+    }
+
+    /** Every non-zero pixel of an L mask set to 255: the reference's binarisation before the resize. */
+    static PillowImage binarised(PillowImage l) {
         byte[] binary = l.data().clone();
         for (int i = 0; i < binary.length; i++) {
             binary[i] = binary[i] != 0 ? (byte) 255 : 0;
         }
-        PillowImage fitted = fit(new PillowImage(Mode.L, l.width(), l.height(), binary, null), Filter.BILINEAR);
-        return threshold(fitted);
+        return new PillowImage(Mode.L, l.width(), l.height(), binary, null);
+    }
+
+    /** An in-memory 8-bit one-band mask as Pillow L, {@link #binarised}. */
+    static PillowImage binaryMask(BufferedImage gray) {
+        Raster raster = gray.getRaster();
+        if (raster.getNumBands() != 1 || raster.getTransferType() != DataBuffer.TYPE_BYTE) {
+            throw new IllegalArgumentException("an in-memory mask must have one 8-bit band, got "
+                    + raster.getNumBands() + " band(s) of transfer type " + raster.getTransferType());
+        }
+        int w = gray.getWidth();
+        int h = gray.getHeight();
+        int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+        byte[] bytes = new byte[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            bytes[i] = (byte) samples[i];
+        }
+        return binarised(new PillowImage(Mode.L, w, h, bytes, null));
     }
 
     /** A fitted L mask divided by 255, then {@code > 0.5}, as the reference binarises masks. */

@@ -1,4 +1,4 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.adclip.AdclipException;
-import com.adclip.clip.PillowImage.Mode;
-import com.adclip.clip.PreprocessConfig.ResizeMode;
+import com.adclip.image.PillowImage.Mode;
+import com.adclip.image.PreprocessConfig.ResizeMode;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
-package com.adclip.cli;
+package com.adclip.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
-import com.adclip.clip.ImagePreprocessor;
-import com.adclip.clip.PreprocessConfig;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
 import com.adclip.clip.VisionRequest;
 import com.adclip.train.EpochRecord;
 import com.adclip.train.FeatureCache;
@@ -27,13 +27,13 @@ import java.util.List;
  * {@code adclip bench --train}: seconds per training epoch, first and later, with the frozen-encoder feature
  * cache or without it (the reference's way: the image tower on every step), plus the cache's memory.
  */
-final class TrainBench {
+public final class TrainBench {
     /** What one run measured. */
-    record Result(List<EpochRecord> epochs, long cacheBytes, int cachedImages, long peakRssBytes) {}
+    public record Result(List<EpochRecord> epochs, long cacheBytes, int cachedImages, long peakRssBytes) {}
 
     private TrainBench() {}
 
-    static Result run(ClipModel clip, DetectorConfig detector, List<Path> images, int batchSize, int epochs,
+    public static Result run(ClipModel clip, DetectorConfig detector, List<Path> images, int batchSize, int epochs,
             boolean cached, NDManager manager) {
         int size = detector.imageSize();
         ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(size));
@@ -83,7 +83,7 @@ final class TrainBench {
     }
 
     /** The process's peak resident memory (Linux VmHWM), or -1. */
-    static long peakRss() {
+    public static long peakRss() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {

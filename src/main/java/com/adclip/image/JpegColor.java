@@ -1,7 +1,7 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 import com.adclip.AdclipException;
-import com.adclip.clip.PillowImage.Mode;
+import com.adclip.image.PillowImage.Mode;
 import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
 import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
 import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;

@@ -1,4 +1,4 @@
-package com.adclip.clip;
+package com.adclip.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import com.adclip.clip.Augmentation.Box;
-import com.adclip.clip.Augmentation.View;
-import com.adclip.clip.PreprocessConfig.ResizeMode;
+import com.adclip.image.Augmentation.Box;
+import com.adclip.image.Augmentation.View;
+import com.adclip.image.PreprocessConfig.ResizeMode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

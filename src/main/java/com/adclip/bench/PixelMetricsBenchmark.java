@@ -1,5 +1,7 @@
-package com.adclip.eval;
+package com.adclip.bench;
 
+import com.adclip.eval.PixelMetrics;
+import com.adclip.eval.PixelMetricsAccumulator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

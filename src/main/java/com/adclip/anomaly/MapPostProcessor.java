@@ -1,5 +1,6 @@
 package com.adclip.anomaly;
 
+import com.adclip.Verdict;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -9,13 +10,12 @@ import ai.djl.ndarray.index.NDIndex;
  * size, the verdict from the image threshold, and the defect mask and regions from the map threshold.
  *
  * @param smoothing null for none (sigma 0)
- * @param imageThreshold NG when the score is at or above it
  * @param mapThreshold map values above it are defective pixels
  */
-public record PostProcessor(GaussianSmoothing smoothing, double imageThreshold, double mapThreshold) {
-    public PostProcessor {
-        if (!Double.isFinite(imageThreshold) || !Double.isFinite(mapThreshold)) {
-            throw new IllegalArgumentException("thresholds must be finite");
+public record MapPostProcessor(GaussianSmoothing smoothing, double mapThreshold) {
+    public MapPostProcessor {
+        if (!Double.isFinite(mapThreshold)) {
+            throw new IllegalArgumentException("the map threshold must be finite");
         }
     }
 
@@ -33,8 +33,10 @@ public record PostProcessor(GaussianSmoothing smoothing, double imageThreshold, 
      * The answer for image {@code index} of a batch.
      *
      * @param smoothedMaps {@link #smoothed} of the batch
+     * @param imageThreshold NG when the score is at or above it
      */
-    public Prediction apply(Detection detection, NDArray smoothedMaps, int index, int width, int height) {
+    public Prediction apply(Detection detection, NDArray smoothedMaps, int index, int width, int height,
+            double imageThreshold) {
         try (NDManager scope = smoothedMaps.getManager().newSubManager()) {
             NDArray map = smoothedMaps.get(index);
             map.attach(scope);
@@ -45,7 +47,7 @@ public record PostProcessor(GaussianSmoothing smoothing, double imageThreshold, 
             NDArray probs = detection.probabilities().get(new NDIndex("{}, :", index));
             probs.attach(scope);
             float[] p = probs.toFloatArray();
-            Verdict verdict = p[1] >= imageThreshold ? Verdict.NG : Verdict.OK;
+            Verdict verdict = Verdict.of(p[1], imageThreshold);
             DefectRegions regions = DefectRegions.find(values, height, width, (float) mapThreshold);
             return new Prediction(p[1], p[0], verdict, values, width, height, regions.regions(), regions.mask(),
                     grid, (int) map.getShape().get(0));

@@ -1,9 +1,0 @@
-package com.adclip.anomaly;
-
-/** The line's answer for one image. */
-public enum Verdict {
-    /** Score below the threshold. */
-    OK,
-    /** Score at or above the threshold: not good. */
-    NG
-}

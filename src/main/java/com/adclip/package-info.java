@@ -1,0 +1,6 @@
+/**
+ * AD-CLIP's public Java API: {@link com.adclip.Detector} (built with {@link com.adclip.Detector#builder()}),
+ * its answers ({@link com.adclip.Inspection}) and the verdict rule ({@link com.adclip.Verdict#of}).
+ * See docs/java-api.md.
+ */
+package com.adclip;
