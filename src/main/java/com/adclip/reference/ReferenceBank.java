@@ -210,12 +210,22 @@ public final class ReferenceBank implements MapFusion, AutoCloseable {
      */
     @Override
     public Detection fuse(Detection prompt, VisionFeatures features, int size) {
-        NDArray grid = distanceGrid(features); // [B, G, G]
-        NDArray map = upsample(grid, size); // [B, S, S]
-        NDArray raw = prompt.rawMap().add(map.mul((float) section.lambda())); // [B, S, S]
-        NDArray score = imageScore(prompt.probabilities().get(new NDIndex(":, 1")), grid); // [B]
-        NDArray probabilities = NDArrays.stack(new NDList(score.neg().add(1f), score), 1); // [B, 2]
-        return new Detection(probabilities.log(), probabilities, prompt.similarityMaps(), raw);
+        NDManager owner = prompt.rawMap().getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray grid = distanceGrid(features); // [B, G, G]
+            grid.attach(scope);
+            NDArray map = upsample(grid, size); // [B, S, S]
+            map.attach(scope);
+            NDArray raw = prompt.rawMap().add(map.mul((float) section.lambda())); // [B, S, S]
+            NDArray score = imageScore(prompt.probabilities().get(new NDIndex(":, 1")), grid); // [B]
+            score.attach(scope);
+            NDArray probabilities = NDArrays.stack(new NDList(score.neg().add(1f), score), 1); // [B, 2]
+            NDArray logits = probabilities.log(); // [B, 2]
+            raw.attach(owner);
+            probabilities.attach(owner);
+            logits.attach(owner);
+            return new Detection(logits, probabilities, prompt.similarityMaps(), raw);
+        }
     }
 
     /**
