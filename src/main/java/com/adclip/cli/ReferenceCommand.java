@@ -66,10 +66,6 @@ final class ReferenceCommand implements Runnable {
                 description = "Weight of the bank map in the fused map, for a new bank (default: 1).")
         Double lambda;
 
-        @Option(names = {"--batch-size", "--batch_size"}, paramLabel = "N", defaultValue = "1",
-                description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
-        int batchSize;
-
         @Parameters(paramLabel = "IMAGE", arity = "1..*",
                 description = "Good images: files, folders (searched recursively) or quoted globs.")
         List<String> inputs;
@@ -81,9 +77,6 @@ final class ReferenceCommand implements Runnable {
         public Integer call() {
             if (detectorOptions.bundle == null || detectorOptions.checkpoint != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "reference add needs --bundle FILE");
-            }
-            if (batchSize < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1");
             }
             detectorOptions.noReference = false;
             List<Path> images = InputFiles.expand(inputs).stream().map(InputFiles.Input::path).toList();
