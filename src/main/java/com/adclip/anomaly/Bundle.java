@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
+import com.adclip.files.AtomicFiles;
+import com.adclip.files.FileErrors;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -14,7 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -108,8 +109,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         Path parent = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
-            Path temp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            try {
+            AtomicFiles.write(file, temp -> {
                 try (OutputStream out = Files.newOutputStream(temp); ZipOutputStream zip = new ZipOutputStream(out)) {
                     zip.putNextEntry(new ZipEntry(MANIFEST));
                     zip.write(JSON.writeValueAsBytes(manifest));
@@ -128,10 +128,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
                         zip.closeEntry();
                     }
                 }
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            });
         } catch (IOException e) {
             throw new AdclipException("cannot write bundle " + file + ": " + e.getMessage(), e);
         }
@@ -168,7 +165,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         } catch (ZipException e) {
             throw new AdclipException(file + " is not an .adclip bundle (not a zip archive: " + e.getMessage() + ")", e);
         } catch (IOException e) {
-            throw new AdclipException("cannot read bundle " + file + ": " + e.getMessage(), e);
+            throw new AdclipException("cannot read bundle " + file + ": " + FileErrors.reason(e), e);
         }
     }
 
@@ -181,15 +178,17 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         try (InputStream in = zip.getInputStream(entry)) {
             bytes = in.readAllBytes();
         }
-        int version = JSON.readTree(bytes).path("format_version").asInt(-1);
-        if (version > FORMAT_VERSION) {
-            throw new AdclipException(file + " has bundle format version " + version + "; this AD-CLIP reads up to "
-                    + FORMAT_VERSION + ". Upgrade AD-CLIP to use it.");
-        }
         try {
+            int version = JSON.readTree(bytes).path("format_version").asInt(-1);
+            if (version > FORMAT_VERSION) {
+                throw new AdclipException(file + " has bundle format version " + version + "; this AD-CLIP reads up "
+                        + "to " + FORMAT_VERSION + ". Upgrade AD-CLIP to use it.");
+            }
             return JSON.readValue(bytes, BundleManifest.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new AdclipException(file + ": invalid " + MANIFEST + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new AdclipException(file + ": invalid " + MANIFEST + ": " + FileErrors.reason(e), e);
+        } catch (IllegalArgumentException e) {
+            throw new AdclipException(file + ": invalid " + MANIFEST + ": " + FileErrors.oneLine(e.getMessage()), e);
         }
     }
 

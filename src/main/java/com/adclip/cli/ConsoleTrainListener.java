@@ -1,15 +1,13 @@
 package com.adclip.cli;
 
 import com.adclip.AdclipException;
+import com.adclip.files.AtomicFiles;
 import com.adclip.train.EpochRecord;
 import com.adclip.train.LossCurve;
 import com.adclip.train.TrainListener;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -84,9 +82,7 @@ final class ConsoleTrainListener implements TrainListener {
         log.forEach(r -> csv.append(r.csv()).append('\n'));
         Path file = dir.resolve(LOG);
         try {
-            Path temp = Files.createTempFile(dir, LOG, ".tmp");
-            Files.writeString(temp, csv, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(file, csv);
         } catch (IOException e) {
             throw new AdclipException("cannot write " + file + ": " + e.getMessage(), e);
         }

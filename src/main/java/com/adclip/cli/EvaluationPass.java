@@ -148,7 +148,7 @@ final class EvaluationPass {
             return mask;
         }
         try (NDManager scope = NDManager.newBaseManager()) {
-            NDArray target = sample.mask().get().target(scope, preprocessor);
+            NDArray target = sample.maskTarget(scope, preprocessor);
             float[] values = target.toFloatArray();
             for (int i = 0; i < mask.length; i++) {
                 mask[i] = values[i] > 0.5f;

@@ -1,12 +1,17 @@
 package com.adclip.cli;
 
 import com.adclip.AdclipException;
+import com.adclip.files.FileErrors;
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Expands command-line inputs (files, directories searched recursively, quoted globs such as
@@ -30,20 +34,30 @@ final class InputFiles {
      * @param given how the user named it (the file, or its path under a given directory)
      * @param outputName unique name for its outputs, without extension: the file's stem, or its relative path
      *     (with '/') when two inputs share a stem
+     * @param error why the input cannot be processed (a folder that cannot be listed), else null
      */
-    record Input(Path path, String given, String outputName) {}
+    record Input(Path path, String given, String outputName, String error) {
+        Input(Path path, String given, String outputName) {
+            this(path, given, outputName, null);
+        }
+    }
 
+    /**
+     * The files to process, then one failed input per folder that could not be listed (a bad input, reported
+     * like a bad file, rather than the end of the run).
+     */
     static List<Input> expand(List<String> arguments) {
         List<Path[]> found = new ArrayList<>(); // {file, root it was found under}
+        Map<Path, Input> unlisted = new LinkedHashMap<>();
         for (String argument : arguments) {
             Path path = Paths.get(argument);
             if (Files.isDirectory(path)) {
-                walk(path).forEach(file -> found.add(new Path[] {file, path}));
+                walk(path, unlisted).forEach(file -> found.add(new Path[] {file, path}));
             } else if (Files.exists(path)) {
                 found.add(new Path[] {path, path.toAbsolutePath().getParent()});
             } else if (isGlob(argument)) {
-                List<Path> matches = glob(argument);
-                if (matches.isEmpty()) {
+                List<Path> matches = glob(argument, unlisted);
+                if (matches.isEmpty() && unlisted.isEmpty()) {
                     throw AdclipException.usage("no file matches " + argument, null);
                 }
                 matches.forEach(file -> found.add(new Path[] {file, globRoot(argument)}));
@@ -51,10 +65,12 @@ final class InputFiles {
                 throw AdclipException.usage("input not found: " + argument, null);
             }
         }
-        if (found.isEmpty()) {
+        if (found.isEmpty() && unlisted.isEmpty()) {
             throw AdclipException.usage("no input files in " + String.join(" ", arguments), null);
         }
-        return name(dedupe(found));
+        List<Input> inputs = new ArrayList<>(name(dedupe(found)));
+        inputs.addAll(unlisted.values());
+        return inputs;
     }
 
     private static List<Path[]> dedupe(List<Path[]> found) {
@@ -106,16 +122,49 @@ final class InputFiles {
         return dot > slash + 1 ? name.substring(0, dot) : name;
     }
 
-    /** Regular, non-hidden files under {@code dir}, in a stable order. */
-    private static List<Path> walk(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> !dir.relativize(f).toString().startsWith(".") && !f.getFileName().toString().startsWith("."))
-                    .sorted(Comparator.comparing(Path::toString))
-                    .toList();
-        } catch (IOException e) {
-            throw new AdclipException("cannot list " + dir + ": " + e.getMessage(), e);
+    /**
+     * Regular, non-hidden files under {@code dir}, in a stable order; each folder (or entry) that cannot be read
+     * goes to {@code unlisted} as a failed input, and the walk goes on.
+     */
+    private static List<Path> walk(Path dir, Map<Path, Input> unlisted) {
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (Files.isRegularFile(file) && !dir.relativize(file).toString().startsWith(".")
+                            && !file.getFileName().toString().startsWith(".")) {
+                        files.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    unreadable(file, e, unlisted);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path folder, IOException e) {
+                    if (e != null) {
+                        unreadable(folder, e, unlisted);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) { // the visitor goes on after every failure: only a bug gets here
+            throw new AdclipException("cannot list " + dir + ": " + FileErrors.reason(e), e);
         }
+        files.sort(Comparator.comparing(Path::toString));
+        return files;
+    }
+
+    private static void unreadable(Path path, IOException e, Map<Path, Input> unlisted) {
+        String what = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? "cannot list folder " : "cannot read ";
+        String name = path.toString();
+        unlisted.putIfAbsent(path.toAbsolutePath().normalize(),
+                new Input(path, name, name, what + path + ": " + FileErrors.reason(e)));
     }
 
     private static boolean isGlob(String argument) {
@@ -140,7 +189,7 @@ final class InputFiles {
         return best;
     }
 
-    private static List<Path> glob(String pattern) {
+    private static List<Path> glob(String pattern, Map<Path, Input> unlisted) {
         Path root = globRoot(pattern);
         Path base = root.toString().isEmpty() ? Paths.get(".") : root;
         if (!Files.isDirectory(base)) {
@@ -148,7 +197,7 @@ final class InputFiles {
         }
         String normalized = pattern.replace('\\', '/');
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + normalized);
-        return walk(base).stream()
+        return walk(base, unlisted).stream()
                 .filter(f -> matcher.matches(root.toString().isEmpty() ? base.relativize(f) : f))
                 .toList();
     }

@@ -2,6 +2,7 @@ package com.adclip.cli;
 
 import com.adclip.AdclipException;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,20 +48,60 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (used by tests as well as {@link #main}). */
     public static int run(String... args) {
-        Main main = new Main();
-        CommandLine commandLine = new CommandLine(main);
-        commandLine.setExecutionExceptionHandler(Main::handleFailure);
-        return commandLine.execute(args);
+        return configured().execute(args);
     }
 
     /** Like {@link #run(String...)}, writing to {@code out} and {@code err} instead of stdout and stderr. */
     static int run(PrintWriter out, PrintWriter err, String... args) {
-        Main main = new Main();
-        CommandLine commandLine = new CommandLine(main);
+        CommandLine commandLine = configured();
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setExecutionExceptionHandler(Main::handleFailure);
         return commandLine.execute(args);
+    }
+
+    private static CommandLine configured() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler(Main::handleFailure);
+        commandLine.setParameterExceptionHandler(Main::handleBadUsage);
+        versionEverywhere(commandLine);
+        return commandLine;
+    }
+
+    /** {@code adclip train --version} prints what {@code adclip --version} prints (picocli: nothing). */
+    private static void versionEverywhere(CommandLine commandLine) {
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) {
+                sub.getCommandSpec().versionProvider(new VersionProvider());
+            }
+            versionEverywhere(sub);
+        }
+    }
+
+    /**
+     * Bad usage: one line with picocli's suggestion, if it has one, and a pointer to {@code --help}, instead of
+     * the message followed by the whole usage (109 lines for {@code train}). Exit code 2.
+     */
+    private static int handleBadUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String message = e.getMessage().strip();
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            String option = unmatched.isUnknownOption() ? unmatched.getUnmatched().stream()
+                    .filter(a -> a.startsWith("-")).findFirst().orElse(null) : null;
+            if (option != null) { // not "Unknown options: '--epochz', '3'": the 3 was only the option's value
+                message = "Unknown option: '" + option + "'";
+            }
+            if (!unmatched.getSuggestions().isEmpty()) {
+                message = message + "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+            }
+        }
+        err.println("adclip: error: " + message);
+        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        if (Arrays.asList(args).contains("--verbose")) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return AdclipException.USAGE;
     }
 
     @Override

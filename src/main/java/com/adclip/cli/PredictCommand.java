@@ -6,6 +6,8 @@ import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.AnomalyPredictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -119,11 +121,14 @@ final class PredictCommand implements Callable<Integer> {
             for (int start = 0; start < files.size(); start += batchSize) {
                 List<InputFiles.Input> batch = files.subList(start, Math.min(files.size(), start + batchSize));
                 List<Path> paths = new ArrayList<>();
-                batch.forEach(input -> paths.add(input.path()));
-                List<AnomalyPredictor.Outcome> outcomes = detector.inspectAll(paths);
-                for (int i = 0; i < batch.size(); i++) {
-                    writer.write(batch.get(i), outcomes.get(i));
-                    summary.add(outcomes.get(i));
+                batch.stream().filter(input -> input.error() == null).forEach(input -> paths.add(input.path()));
+                Iterator<AnomalyPredictor.Outcome> outcomes = paths.isEmpty() ? Collections.emptyIterator()
+                        : detector.inspectAll(paths).iterator();
+                for (InputFiles.Input input : batch) {
+                    AnomalyPredictor.Outcome outcome = input.error() == null ? outcomes.next()
+                            : new AnomalyPredictor.Outcome(input.path(), null, input.error());
+                    writer.write(input, outcome);
+                    summary.add(outcome);
                 }
                 if (progress != null) {
                     progress.stepBy(batch.size());

@@ -6,6 +6,7 @@ import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
 import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,7 +16,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -120,15 +120,11 @@ final class ResultWriter {
 
     private static void writeAtomically(Path file, Body body) {
         try {
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-            try {
+            AtomicFiles.write(file, temp -> {
                 try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
                     body.write(writer);
                 }
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            });
         } catch (IOException e) {
             throw new AdclipException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -275,7 +275,7 @@ final class TestCommand implements Callable<Integer> {
             BufferedImage truth = null;
             if (s.sample().mask().isPresent()) {
                 try {
-                    truth = s.sample().mask().get().toGray();
+                    truth = s.sample().maskGray();
                 } catch (AdclipException e) {
                     truth = null; // already reported by the pass
                 }

@@ -2,6 +2,7 @@ package com.adclip.data;
 
 import com.adclip.AdclipException;
 import com.adclip.image.ImagePreprocessor;
+import com.adclip.files.FileErrors;
 import java.awt.Dimension;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,7 +136,7 @@ public final class DatasetInspection {
                     problems.add(new Problem(Kind.DUPLICATE, s.image(), "same content as " + first));
                 }
             } catch (IOException e) {
-                problems.add(new Problem(Kind.UNREADABLE, s.image(), "cannot read the file: " + e.getMessage()));
+                problems.add(new Problem(Kind.UNREADABLE, s.image(), "cannot read the file: " + FileErrors.reason(e)));
                 imageSize = null;
             }
         }

@@ -3,6 +3,7 @@ package com.adclip.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.image.ImagePreprocessor;
+import com.adclip.AdclipException;
 import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -40,6 +41,24 @@ public sealed interface MaskSource permits MaskSource.File, MaskSource.Drawn {
         @Override
         public NDArray target(NDManager manager, ImagePreprocessor preprocessor) {
             return preprocessor.mask(manager, path);
+        }
+
+        /**
+         * Refuses a mask whose size (once loaded, EXIF orientation applied) differs from its image's. The
+         * reference would resize it to the model's input all the same, so a 17 × 9 mask on a 48 × 48 image is
+         * stretched silently onto the wrong pixels. MVTec AD, VisA, MPDD and BTAD all ship masks at the size of
+         * their images, so no resized mask is accepted, not even one with the same aspect ratio.
+         *
+         * @throws AdclipException naming both files and both sizes
+         */
+        public void requireSizeOf(Path image) {
+            Dimension mask = ImagePreprocessor.loadedSize(path);
+            Dimension picture = ImagePreprocessor.loadedSize(image);
+            if (!mask.equals(picture)) {
+                throw new AdclipException("mask " + path + " is " + mask.width + "x" + mask.height + " but its image "
+                        + image + " is " + picture.width + "x" + picture.height
+                        + ": a mask must have the size of its image");
+            }
         }
     }
 

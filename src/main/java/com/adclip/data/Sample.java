@@ -1,5 +1,9 @@
 package com.adclip.data;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.adclip.image.ImagePreprocessor;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,6 +41,31 @@ public record Sample(Path image, Optional<MaskSource> mask, String className, St
     /** Whether a mask file or annotation shapes are known for this image. */
     public boolean hasMask() {
         return mask.isPresent();
+    }
+
+    /**
+     * Refuses a mask file whose size differs from the image's (see {@link MaskSource.File#requireSizeOf}); drawn
+     * shapes always have their image's size.
+     *
+     * @throws com.adclip.AdclipException naming both files
+     */
+    public void requireMaskFits() {
+        if (mask.orElse(null) instanceof MaskSource.File file) {
+            file.requireSizeOf(image);
+        }
+    }
+
+    /** The mask as the model's [S,S] 0/1 target, once {@link #requireMaskFits()} holds. */
+    public NDArray maskTarget(NDManager manager, ImagePreprocessor preprocessor) {
+        requireMaskFits();
+        return mask.orElseThrow(() -> new IllegalStateException(image + " has no mask")).target(manager,
+                preprocessor);
+    }
+
+    /** The mask as an 8-bit grey image, once {@link #requireMaskFits()} holds. */
+    public BufferedImage maskGray() {
+        requireMaskFits();
+        return mask.orElseThrow(() -> new IllegalStateException(image + " has no mask")).toGray();
     }
 
     /** Whether the pixel-level ground truth is known: good images (all background) and masked defects. */

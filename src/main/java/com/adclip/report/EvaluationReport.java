@@ -5,14 +5,12 @@ import com.adclip.eval.BinaryCounts;
 import com.adclip.eval.ClassMetrics;
 import com.adclip.eval.CurvePoints;
 import com.adclip.eval.MetricValue;
+import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -453,13 +451,7 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
 
     private static void write(Path file, String text) {
         try {
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(temp, text, StandardCharsets.UTF_8);
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.writeString(file, text);
         } catch (IOException e) {
             throw new AdclipException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package com.adclip.serve;
 
 import com.adclip.AdclipException;
+import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,25 +47,15 @@ final class BundleThresholds {
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("the image threshold must be in [0, 1], got " + threshold);
         }
-        Path parent = bundle.toAbsolutePath().getParent();
         Path backup = bundle.resolveSibling(bundle.getFileName() + ".bak");
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(parent, bundle.getFileName().toString(), ".tmp");
-            rewrite(bundle, temp, threshold, fused, mapThreshold);
-            Files.copy(bundle, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            Files.move(temp, bundle, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try { // the rewrite keeps the bundle's mode
+            AtomicFiles.write(bundle, temp -> {
+                rewrite(bundle, temp, threshold, fused, mapThreshold);
+                Files.copy(bundle, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            });
             return backup;
         } catch (IOException e) {
             throw new AdclipException("cannot save the threshold into " + bundle + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    // best effort: a stray temporary file is harmless
-                }
-            }
         }
     }
 

@@ -10,13 +10,14 @@ import com.adclip.AdclipException;
 import com.adclip.clip.ClipModel;
 import com.adclip.clip.VisionFeatures;
 import com.adclip.clip.VisionRequest;
+import com.adclip.files.AtomicFiles;
+import com.adclip.files.FileErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -129,9 +130,7 @@ public final class FeatureCache implements AutoCloseable {
             return;
         }
         try {
-            Path temp = Files.createTempFile(directory, key, ".tmp");
-            Files.write(temp, packed.toByteArray());
-            Files.move(temp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(file(key), packed.toByteArray());
             packed.close();
         } catch (IOException e) {
             throw new AdclipException("cannot write to the feature cache " + directory + ": " + e.getMessage(), e);
@@ -206,7 +205,7 @@ public final class FeatureCache implements AutoCloseable {
         try {
             return com.adclip.weights.FileHashes.hash(file);
         } catch (IOException e) {
-            throw new AdclipException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new AdclipException("cannot read " + file + ": " + FileErrors.reason(e), e);
         }
     }
 }

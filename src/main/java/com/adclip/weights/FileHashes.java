@@ -1,13 +1,13 @@
 package com.adclip.weights;
 
 import com.adclip.AdclipException;
+import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -70,9 +70,7 @@ public final class FileHashes {
     private void writeIndex(ObjectNode known) {
         try {
             Files.createDirectories(index.getParent());
-            Path temp = Files.createTempFile(index.getParent(), INDEX, ".tmp");
-            JSON.writeValue(temp.toFile(), known);
-            Files.move(temp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(index, temp -> JSON.writeValue(temp.toFile(), known));
         } catch (IOException e) {
             // read-only cache: hashing again next time is the only cost
         }

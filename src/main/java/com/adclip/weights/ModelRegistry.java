@@ -60,11 +60,11 @@ public final class ModelRegistry {
     /**
      * The model with this name.
      *
-     * @throws AdclipException naming the known models if there is none
+     * @throws AdclipException a usage error (exit code 2) naming the known models if there is none
      */
     public static ModelSpec find(String name) {
-        return lookup(name).orElseThrow(() -> new AdclipException(
-                "unknown model '" + name + "'; known models: " + String.join(", ", names())));
+        return lookup(name).orElseThrow(() -> AdclipException.usage(
+                "unknown model '" + name + "'; known models: " + String.join(", ", names()), null));
     }
 
     static String normalize(String name) {

@@ -81,8 +81,8 @@ public record ModelSpec(String name, URI url, ClipConfig config, Preprocessing p
             }
             return mirrored;
         } catch (IllegalArgumentException e) {
-            throw new AdclipException("invalid model mirror '" + mirror + "': give a base URL such as "
-                    + "https://mirror.example.com that serves the path " + url.getRawPath());
+            throw AdclipException.usage("invalid model mirror '" + mirror + "': give a base URL such as "
+                    + "https://mirror.example.com that serves the path " + url.getRawPath(), e);
         }
     }
 

@@ -72,10 +72,10 @@ class FetchModelCommandTest {
     }
 
     @Test
-    void unknownModelExitsOneListingTheKnownNames() {
+    void unknownModelIsAUsageErrorListingTheKnownNames() {
         int code = run("fetch-model", "RN50", "--cache", tmp.toString());
 
-        assertEquals(1, code);
+        assertEquals(2, code);
         assertEquals("adclip: error: unknown model 'RN50'; known models: ViT-B/32, ViT-B/16, ViT-L/14, "
                 + "ViT-L/14@336px" + System.lineSeparator(), err.toString());
     }
@@ -87,8 +87,8 @@ class FetchModelCommandTest {
     }
 
     @Test
-    void badMirrorIsAnError() {
-        assertEquals(1, run("fetch-model", "ViT-B/16", "--cache", tmp.toString(), "--mirror", "ftp://x"));
+    void badMirrorIsAUsageError() {
+        assertEquals(2, run("fetch-model", "ViT-B/16", "--cache", tmp.toString(), "--mirror", "ftp://x"));
         assertTrue(err.toString().contains("invalid model mirror 'ftp://x'"), err.toString());
     }
 
