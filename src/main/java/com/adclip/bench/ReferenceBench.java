@@ -102,7 +102,11 @@ public final class ReferenceBench {
                                 .orElse(0);
                         results.add(new Shot(k, bank.section().layers().get(0).kept(), radius, build,
                                 bankSeconds[0] / encoded.size(), fused));
-                        progress.accept("k = " + k + " done");
+                        progress.accept(String.format(java.util.Locale.ROOT, "k = %d: %d rows per block, build %.2f s, "
+                                + "bank %.4f s per image (tower %.4f s), fused image AUROC %s, pixel AUROC %s, "
+                                + "AUPRO %s", k, results.get(results.size() - 1).rows(), build,
+                                bankSeconds[0] / encoded.size(), tower / encoded.size(), fused.get("image_auroc"),
+                                fused.get("pixel_auroc"), fused.get("pixel_aupro")));
                     }
                 }
             }
