@@ -8,6 +8,7 @@ import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.GaussianSmoothing;
 import com.adclip.anomaly.MapFusion;
 import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.image.DecodeBudget;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.image.PreprocessConfig;
 import com.adclip.reference.BankBuilder;
@@ -66,7 +67,7 @@ public final class Detector implements AutoCloseable {
     private volatile double threshold;
 
     private Detector(DetectorAssembly parts, ReferenceBank bank, boolean referenceOff, double threshold,
-            double mapThreshold, double maxMegapixels, String name) {
+            double mapThreshold, double maxMegapixels, double maxDecodedMb, String name) {
         this.parts = parts;
         this.bank = bank;
         this.referenceOff = referenceOff;
@@ -76,9 +77,10 @@ public final class Detector implements AutoCloseable {
         this.name = name;
         DetectorConfig config = parts.detector().config();
         this.preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
+        long maxDecoded = (long) (maxDecodedMb * 1e6);
         GaussianSmoothing smoothing = MapPostProcessor.smoothing(config.sigma());
         MapPostProcessor post = new MapPostProcessor(smoothing, mapThreshold);
-        AnomalyPredictor plain = new AnomalyPredictor(parts.detector(), preprocessor, post, maxPixels,
+        AnomalyPredictor plain = new AnomalyPredictor(parts.detector(), preprocessor, post, maxPixels, maxDecoded,
                 parts.manager(), this::threshold);
         if (bank == null) {
             this.predictor = plain;
@@ -88,7 +90,8 @@ public final class Detector implements AutoCloseable {
             MapFusion current = (detection, features, size) -> this.bank.fuse(detection, features, size);
             BundleManifest.Thresholds prompt = parts.thresholds();
             AnomalyPredictor promptBase = new AnomalyPredictor(parts.detector(), preprocessor,
-                    new MapPostProcessor(smoothing, prompt.pixel()), maxPixels, parts.manager(), this::threshold);
+                    new MapPostProcessor(smoothing, prompt.pixel()), maxPixels, maxDecoded, parts.manager(),
+                    this::threshold);
             this.predictor = plain.fused(current, post);
             this.withPromptOnly = promptBase.fusedWithPromptOnly(current, post, prompt.image());
         }
@@ -347,6 +350,7 @@ public final class Detector implements AutoCloseable {
         private Double mapThreshold;
         private double maxMegapixels = DEFAULT_MAX_MEGAPIXELS;
         private boolean noReference;
+        private double maxDecodedMb = DecodeBudget.DEFAULT_MAX_MB;
 
         private Builder() {}
 
@@ -473,6 +477,19 @@ public final class Detector implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Images whose raw decode (width × height × channels × bytes per sample, from the header) is more than this
+         * many MB (10^6 bytes) are refused before decoding (as {@code --max-decoded-mb}; default 160): decoders
+         * produce every raw row even for a subsampled result, so this bounds an image's decoding time and memory.
+         */
+        public Builder maxDecodedMb(double maxDecodedMb) {
+            if (!(maxDecodedMb > 0)) {
+                throw new IllegalArgumentException("maxDecodedMb must be positive");
+            }
+            this.maxDecodedMb = maxDecodedMb;
+            return this;
+        }
+
         /** The hyper-parameter overrides set so far (also what {@code train} applies to its starting point). */
         public ConfigOverrides overrides() {
             return new ConfigOverrides(imageSize, features, dpam, sigma, temperature, nCtx, tNCtx, depth);
@@ -503,7 +520,7 @@ public final class Detector implements AutoCloseable {
                 double image = threshold != null ? threshold : stored.image();
                 double map = mapThreshold != null ? mapThreshold : stored.pixel();
                 Path source = bundle != null ? bundle : checkpoint;
-                return new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels,
+                return new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels, maxDecodedMb,
                         source.getFileName().toString());
             } catch (RuntimeException e) {
                 parts.manager().close();

@@ -22,6 +22,7 @@ public final class AnomalyPredictor {
     private final ImagePreprocessor preprocessor;
     private final MapPostProcessor post;
     private final long maxPixels;
+    private final long maxDecodedBytes;
     private final NDManager manager;
     private final DoubleSupplier imageThreshold;
     private final MapFusion fusion;
@@ -35,6 +36,15 @@ public final class AnomalyPredictor {
      */
     public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
             long maxPixels, NDManager manager, DoubleSupplier imageThreshold) {
+        this(detector, preprocessor, post, maxPixels, Long.MAX_VALUE, manager, imageThreshold);
+    }
+
+    /**
+     * As the other constructor, also refusing before decoding the images whose raw decode is more than
+     * {@code maxDecodedBytes} ({@link com.adclip.image.DecodeBudget}).
+     */
+    public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
+            long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -43,6 +53,7 @@ public final class AnomalyPredictor {
         this.preprocessor = preprocessor;
         this.post = post;
         this.maxPixels = maxPixels;
+        this.maxDecodedBytes = maxDecodedBytes;
         this.manager = manager;
         this.imageThreshold = imageThreshold;
         this.fusion = null;
@@ -56,6 +67,7 @@ public final class AnomalyPredictor {
         this.preprocessor = base.preprocessor;
         this.post = fusedPost;
         this.maxPixels = base.maxPixels;
+        this.maxDecodedBytes = base.maxDecodedBytes;
         this.manager = base.manager;
         this.imageThreshold = base.imageThreshold;
         this.fusion = fusion;
@@ -125,7 +137,7 @@ public final class AnomalyPredictor {
         long start = System.nanoTime();
         for (Path image : images) {
             try {
-                prepared.add(preprocessor.prepare(image, maxPixels));
+                prepared.add(preprocessor.prepare(image, maxPixels, maxDecodedBytes));
                 good.add(outcomes.size());
                 outcomes.add(null);
             } catch (AdclipException e) {

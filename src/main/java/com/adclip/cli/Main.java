@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
             ReferenceCommand.class,
             ServeCommand.class,
             WatchCommand.class,
+            WorkerCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })
