@@ -6,15 +6,26 @@ import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.ConfigOverrides;
 import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.GaussianSmoothing;
+import com.adclip.anomaly.MapFusion;
 import com.adclip.anomaly.MapPostProcessor;
 import com.adclip.clip.ClipModel;
 import com.adclip.clip.Precision;
 import com.adclip.image.DecodeBudget;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.image.PreprocessConfig;
+import com.adclip.reference.BankBuilder;
+import com.adclip.reference.BankOptions;
+import com.adclip.reference.ReferenceBank;
+import com.adclip.reference.ReferenceImages;
 import com.adclip.tile.TileModel;
 import com.adclip.tile.TiledPredictor;
 import com.adclip.tile.Tiling;
+import ai.djl.ndarray.NDManager;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import com.adclip.weights.WeightsSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -54,27 +65,53 @@ public final class Detector implements AutoCloseable {
     private final DetectorAssembly parts;
     private final ImagePreprocessor preprocessor;
     private final AnomalyPredictor predictor;
+    private final AnomalyPredictor withPromptOnly;
     private final double mapThreshold;
+    private final long maxPixels;
     private final String name;
     private final Tiling tiling;
     private final int tileBatch;
     private final ReentrantLock lock = new ReentrantLock();
+    private final boolean referenceOff;
+    private volatile ReferenceBank bank;
     private volatile double threshold;
 
-    private Detector(DetectorAssembly parts, double threshold, double mapThreshold, double maxMegapixels,
-            double maxDecodedMb, String name, Tiling tiling, int tileBatch) {
+    private Detector(DetectorAssembly parts, ReferenceBank bank, boolean referenceOff, double threshold,
+            double mapThreshold, double maxMegapixels, double maxDecodedMb, String name, Tiling tiling,
+            int tileBatch) {
         this.parts = parts;
         this.tiling = tiling;
         this.tileBatch = tileBatch;
+        this.bank = bank;
+        this.referenceOff = referenceOff;
         this.threshold = requireFinite(threshold);
         this.mapThreshold = requireFinite(mapThreshold);
+        this.maxPixels = (long) (maxMegapixels * 1e6);
         this.name = name;
         DetectorConfig config = parts.detector().config();
         this.preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
-        MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(config.sigma()), mapThreshold);
-        AnomalyPredictor whole = new AnomalyPredictor(parts.detector(), preprocessor, post,
-                (long) (maxMegapixels * 1e6), (long) (maxDecodedMb * 1e6), parts.manager(), this::threshold);
-        this.predictor = tiling == null ? whole : whole.withPerImage(tiled(post));
+        long maxDecoded = (long) (maxDecodedMb * 1e6);
+        GaussianSmoothing smoothing = MapPostProcessor.smoothing(config.sigma());
+        MapPostProcessor post = new MapPostProcessor(smoothing, mapThreshold);
+        AnomalyPredictor plain = new AnomalyPredictor(parts.detector(), preprocessor, post, maxPixels, maxDecoded,
+                parts.manager(), this::threshold);
+        if (tiling != null) {
+            // a bank is never fused into tiles (refused when the detector is built)
+            this.predictor = plain.withPerImage(tiled(post));
+            this.withPromptOnly = this.predictor;
+        } else if (bank == null) {
+            this.predictor = plain;
+            this.withPromptOnly = plain;
+        } else {
+            // the bank is read at each batch, so that it can be replaced by a bigger one (under the lock)
+            MapFusion current = (detection, features, size) -> this.bank.fuse(detection, features, size);
+            BundleManifest.Thresholds prompt = parts.thresholds();
+            AnomalyPredictor promptBase = new AnomalyPredictor(parts.detector(), preprocessor,
+                    new MapPostProcessor(smoothing, prompt.pixel()), maxPixels, maxDecoded, parts.manager(),
+                    this::threshold);
+            this.predictor = plain.fused(current, post);
+            this.withPromptOnly = promptBase.fusedWithPromptOnly(current, post, prompt.image());
+        }
     }
 
     private AnomalyPredictor.PerImage tiled(MapPostProcessor post) {
@@ -124,9 +161,85 @@ public final class Detector implements AutoCloseable {
      * failed outcome; the others go on. Outcomes are in input order.
      */
     public List<AnomalyPredictor.Outcome> inspectAll(List<Path> images) {
+        return inspectAll(images, false);
+    }
+
+    /**
+     * As {@link #inspectAll(List)}; with {@code promptOnly} and a reference bank in use, each outcome also carries
+     * the prompt-only prediction (at the bundle's prompt-only thresholds), for side-by-side metrics.
+     */
+    public List<AnomalyPredictor.Outcome> inspectAll(List<Path> images, boolean promptOnly) {
         lock.lock();
         try {
-            return predictor.predict(images);
+            return (promptOnly ? withPromptOnly : predictor).predict(images);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The bank of good reference images fused into the inspections (see docs/reference-images.md), or null when
+     * the bundle has none or it was turned off.
+     */
+    public ReferenceBank referenceBank() {
+        return bank;
+    }
+
+    /** Whether the bundle has a reference bank that this detector ignores ({@link Builder#noReference}). */
+    public boolean referenceTurnedOff() {
+        return referenceOff;
+    }
+
+    /**
+     * What adding good images to the bank would give: a new bank holding the current one's rows (if any) and the
+     * images' patch features. The detector itself is unchanged (see {@link #useReferenceBank}).
+     *
+     * @param known sha256 of images not to add again (besides those in the current bank)
+     * @param naming the name recorded for each image
+     * @param skipped receives the images that were not added, and why
+     * @return the new bank (in this detector's memory, to be closed or used), or null when no image was added
+     */
+    public ReferenceBank extendReferences(List<Path> images, Function<Path, String> naming, BankOptions options,
+            Set<String> known, Consumer<String> progress, List<ReferenceImages.Skipped> skipped) {
+        lock.lock();
+        try {
+            ReferenceBank current = bank;
+            Set<String> hashes = new HashSet<>(known);
+            if (current != null) {
+                current.section().images().forEach(image -> hashes.add(image.sha256()));
+            }
+            try (NDManager scope = parts.manager().newSubManager();
+                    BankBuilder builder = new BankBuilder(config(), options, scope)) {
+                skipped.addAll(ReferenceImages.encode(builder, parts.detector(), preprocessor, images, naming, hashes,
+                        1, maxPixels, scope, done -> progress.accept(done + "/" + images.size() + " images encoded")));
+                if (builder.pending() == 0) {
+                    return null;
+                }
+                return builder.build(current, parts.manager(), progress);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes every inspection from now on use {@code next} instead of the current bank, which is closed. Only a
+     * detector that already fuses a bank can change it (the threshold stays: it is one of fused scores).
+     */
+    public void useReferenceBank(ReferenceBank next) {
+        Objects.requireNonNull(next, "next");
+        lock.lock();
+        try {
+            if (bank == null) {
+                throw new IllegalStateException("this detector fuses no reference bank; build it from a bundle with "
+                        + "one");
+            }
+            next.checkAgainst(config());
+            ReferenceBank old = bank;
+            bank = next;
+            if (old != next) {
+                old.close();
+            }
         } finally {
             lock.unlock();
         }
@@ -181,8 +294,18 @@ public final class Detector implements AutoCloseable {
         return parts.detector().config();
     }
 
-    /** The thresholds the bundle stores (defaults for a reference checkpoint), whatever this detector uses. */
+    /**
+     * The thresholds the bundle stores for this detector's scores (defaults for a reference checkpoint), whatever
+     * this detector uses: with a reference bank in use, the bank's (fused scores and maps), else the prompt-only
+     * ones.
+     */
     public BundleManifest.Thresholds storedThresholds() {
+        ReferenceBank current = bank;
+        return current != null ? current.thresholds() : parts.thresholds();
+    }
+
+    /** The bundle's prompt-only thresholds (defaults for a reference checkpoint). */
+    public BundleManifest.Thresholds promptThresholds() {
         return parts.thresholds();
     }
 
@@ -283,10 +406,20 @@ public final class Detector implements AutoCloseable {
         private Tiling.Merge tileMerge;
         private Boolean tileGlobal;
         private int tileBatch = DEFAULT_TILE_BATCH;
+        private boolean noReference;
         private double maxDecodedMb = DecodeBudget.DEFAULT_MAX_MB;
         private Precision precision = Precision.auto();
 
         private Builder() {}
+
+        /**
+         * Ignore the bundle's bank of good reference images: prompt maps and scores only, with the prompt-only
+         * thresholds (as {@code --no-reference}). By default a bundle's bank is fused in.
+         */
+        public Builder noReference(boolean noReference) {
+            this.noReference = noReference;
+            return this;
+        }
 
         /** A trained {@code .adclip} bundle (as {@code --bundle}). */
         public Builder bundle(Path bundle) {
@@ -485,15 +618,34 @@ public final class Detector implements AutoCloseable {
          *
          * @throws AdclipException (usage, exit code 2) for missing files and parts that do not fit together
          */
+        private static ReferenceBank loadBank(DetectorAssembly parts) {
+            ReferenceBank bank = DetectorAssembly.usage(() -> ReferenceBank.fromBundle(parts.bundle(),
+                    parts.manager()));
+            DetectorAssembly.usage(() -> {
+                bank.checkAgainst(parts.detector().config());
+                return null;
+            });
+            return bank;
+        }
+
         public Detector build() {
             DetectorAssembly parts = DetectorAssembly.create(bundle, checkpoint, new WeightsSource(weights, model,
                     cache), overrides(), force, precision);
             try {
-                double image = threshold != null ? threshold : parts.thresholds().image();
-                double map = mapThreshold != null ? mapThreshold : parts.thresholds().pixel();
+                boolean hasBank = parts.bundle() != null && parts.bundle().hasReference();
+                ReferenceBank bank = hasBank && !noReference ? loadBank(parts) : null;
+                BundleManifest.Thresholds stored = bank != null ? bank.thresholds() : parts.thresholds();
+                double image = threshold != null ? threshold : stored.image();
+                double map = mapThreshold != null ? mapThreshold : stored.pixel();
                 Path source = bundle != null ? bundle : checkpoint;
-                return new Detector(parts, image, map, maxMegapixels, maxDecodedMb, source.getFileName().toString(),
-                        tilingOver(parts.storedTiling()), tileBatch);
+                Tiling tiling = tilingOver(parts.storedTiling());
+                if (tiling != null && bank != null) {
+                    throw AdclipException.usage(source.getFileName() + " has a bank of reference images, which "
+                            + "tiled inspections do not fuse yet: add --no-reference (prompt maps only) or --tiles "
+                            + "none (whole images)", null);
+                }
+                return new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels, maxDecodedMb,
+                        source.getFileName().toString(), tiling, tileBatch);
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, PromptLearner learner,
         AnomalyDetector detector, BundleManifest.Thresholds thresholds, Path weightsPath, String weightsSha256,
-        Tiling storedTiling) {
+        Tiling storedTiling, Bundle bundle) {
 
     static DetectorAssembly create(Path bundle, Path checkpoint, WeightsSource source, ConfigOverrides overrides,
             boolean force, Precision precision) {
@@ -70,7 +70,7 @@ record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, 
         ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, precision);
         PromptLearner learner = usage(() -> PromptLearner.fromTensors(config.prompts(), clip, bundle.prompts(), manager));
         Tiling tiling = usage(() -> Tiling.fromManifest(manifest.tiling()));
-        return assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha, tiling);
+        return assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha, tiling, bundle);
     }
 
     private static DetectorAssembly fromCheckpoint(Path file, WeightsSource source, ConfigOverrides overrides,
@@ -88,22 +88,23 @@ record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, 
         PromptLearner learner = usage(() -> checkpoint.toLearner(clip, manager, path.toString()));
         String sha = source.sha256(path);
         return assemble(manager, weights, clip, learner, config, BundleManifest.Thresholds.defaults(config), path, sha,
-                null);
+                null, null);
     }
 
     private static DetectorAssembly assemble(NDManager manager, ClipWeights weights, ClipModel clip,
             PromptLearner learner, DetectorConfig config, BundleManifest.Thresholds thresholds, Path path,
-            String sha, Tiling storedTiling) {
+            String sha, Tiling storedTiling, Bundle bundle) {
         try {
             config.checkAgainst(weights.config());
         } catch (IllegalArgumentException e) {
             throw AdclipException.usage(e.getMessage(), e);
         }
         AnomalyDetector detector = AnomalyDetector.create(clip, learner, config, manager);
-        return new DetectorAssembly(manager, weights, clip, learner, detector, thresholds, path, sha, storedTiling);
+        return new DetectorAssembly(manager, weights, clip, learner, detector, thresholds, path, sha, storedTiling,
+                bundle);
     }
 
-    private static <T> T usage(Supplier<T> step) {
+    static <T> T usage(Supplier<T> step) {
         try {
             return step.get();
         } catch (AdclipException e) {

@@ -49,7 +49,26 @@ public final class AnomalyDetector implements AutoCloseable {
 
     /** Runs the network on normalised pixels [B, 3, S, S]; results live in {@code pixels}' manager. */
     public Detection detect(NDArray pixels) {
-        VisionFeatures features = clip.encodeVision(pixels, request);
+        return detect(pixels, null);
+    }
+
+    /**
+     * Runs the network and fuses {@code fusion} (null for none) into the prompt detection; results live in
+     * {@code pixels}' manager.
+     */
+    public Detection detect(NDArray pixels, MapFusion fusion) {
+        VisionFeatures features = encode(pixels);
+        Detection prompt = detect(features);
+        return fusion == null ? prompt : fusion.fuse(prompt, features, config.imageSize());
+    }
+
+    /** The vision features the maps are made from, for normalised pixels [B, 3, S, S]. */
+    public VisionFeatures encode(NDArray pixels) {
+        return clip.encodeVision(pixels, request);
+    }
+
+    /** The prompt-only detection from features computed by {@link #encode}. */
+    public Detection detect(VisionFeatures features) {
         NDArray logits = AnomalyHead.imageLogits(features.global(), textFeatures, config.temperature());
         List<NDArray> maps = AnomalyHead.similarityMaps(features, textFeatures, config.imageSize(),
                 config.temperature());

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
 import com.adclip.Inspection;
+import com.adclip.clip.VisionFeatures;
 import com.adclip.image.ImagePreprocessor;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ public final class AnomalyPredictor {
     private final NDManager manager;
     private final DoubleSupplier imageThreshold;
     private final PerImage perImage;
+    private final MapFusion fusion;
+    private final MapPostProcessor promptPost;
+    private final double promptThreshold;
 
     /**
      * Answers one image held at full resolution (tiling: see {@code com.adclip.tile}) instead of the batched
@@ -52,12 +56,13 @@ public final class AnomalyPredictor {
      */
     public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
             long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold) {
-        this(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold, null);
+        this(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold, null, null, null,
+                Double.NaN);
     }
 
     private AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
             long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold,
-            PerImage perImage) {
+            PerImage perImage, MapFusion fusion, MapPostProcessor promptPost, double promptThreshold) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -70,15 +75,42 @@ public final class AnomalyPredictor {
         this.manager = manager;
         this.imageThreshold = imageThreshold;
         this.perImage = perImage;
+        this.fusion = fusion;
+        this.promptPost = promptPost;
+        this.promptThreshold = promptThreshold;
     }
 
     /**
      * This predictor answering each image with {@code value} instead of the batched whole-image path. Images
      * are still loaded here, with the same pixel and decode limits, but at full resolution (never subsampled).
+     * A fusion is not applied on that path ({@code value} answers alone).
      */
     public AnomalyPredictor withPerImage(PerImage value) {
         return new AnomalyPredictor(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold,
-                value);
+                value, fusion, promptPost, promptThreshold);
+    }
+
+    /**
+     * The same predictor with {@code fusion} (a reference bank) fused into every detection and post-processed with
+     * {@code fusedPost}; the image threshold (this predictor's) is then one of fused scores.
+     */
+    public AnomalyPredictor fused(MapFusion fusion, MapPostProcessor fusedPost) {
+        return new AnomalyPredictor(detector, preprocessor, fusedPost, maxPixels, maxDecodedBytes, manager,
+                imageThreshold, perImage, fusion, null, Double.NaN);
+    }
+
+    /**
+     * As {@link #fused(MapFusion, MapPostProcessor)}, each outcome also carrying the prompt-only prediction,
+     * post-processed as this predictor's with {@code promptThreshold} (for side-by-side metrics).
+     */
+    public AnomalyPredictor fusedWithPromptOnly(MapFusion fusion, MapPostProcessor fusedPost, double promptThreshold) {
+        return new AnomalyPredictor(detector, preprocessor, fusedPost, maxPixels, maxDecodedBytes, manager,
+                imageThreshold, perImage, fusion, post, promptThreshold);
+    }
+
+    /** Whether a fusion (a reference bank) is applied. */
+    public boolean isFused() {
+        return fusion != null;
     }
 
     /**
@@ -87,8 +119,13 @@ public final class AnomalyPredictor {
      * @param image the input as given
      * @param inspection null when the image failed
      * @param error why the image failed, else null
+     * @param promptOnly with a fusion asked to keep it, the prompt-only prediction; else null
      */
-    public record Outcome(Path image, Inspection inspection, String error) {
+    public record Outcome(Path image, Inspection inspection, String error, Prediction promptOnly) {
+        public Outcome(Path image, Inspection inspection, String error) {
+            this(image, inspection, error, null);
+        }
+
         public boolean failed() {
             return error != null;
         }
@@ -146,17 +183,22 @@ public final class AnomalyPredictor {
         double threshold = imageThreshold.getAsDouble();
         try (NDManager scope = manager.newSubManager()) {
             long t0 = System.nanoTime();
-            Detection detection = detector.detect(batch(scope, prepared));
+            VisionFeatures features = detector.encode(batch(scope, prepared));
+            Detection prompt = detector.detect(features);
+            Detection detection = fusion == null ? prompt : fusion.fuse(prompt, features, detector.config().imageSize());
             long t1 = System.nanoTime();
             NDArray smoothed = post.smoothed(detection);
+            NDArray promptSmoothed = promptPost == null ? null : promptPost.smoothed(prompt);
             double share = (System.nanoTime() - start) / 1e6 / images.size();
             for (int i = 0; i < prepared.size(); i++) {
                 ImagePreprocessor.Preprocessed input = prepared.get(i).input();
                 Prediction prediction = post.apply(detection, smoothed, i, input.originalWidth(),
                         input.originalHeight(), threshold);
+                Prediction promptOnly = promptPost == null ? null : promptPost.apply(prompt, promptSmoothed, i,
+                        input.originalWidth(), input.originalHeight(), promptThreshold);
                 int at = good.get(i);
                 outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share),
-                        null));
+                        null, promptOnly));
             }
             lastStages = new StageTimes((t0 - start) / 1e6, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         }

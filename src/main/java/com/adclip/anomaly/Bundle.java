@@ -34,13 +34,17 @@ import java.util.zip.ZipOutputStream;
  * @param manifest hyper-parameters, CLIP identity, thresholds, provenance
  * @param prompts the learned tensors ({@code ctx_pos}, {@code ctx_neg}, {@code compound_prompts_text.K})
  * @param optimizer the optimiser's state tensors, empty for a finished model
+ * @param reference the reference bank's tensors ({@code bank.B} float16, {@code source.B} int32), empty when
+ *     the bundle has no bank; present exactly when {@code manifest.reference()} is
  */
-public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<String, NDArray> optimizer) {
+public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<String, NDArray> optimizer,
+        Map<String, NDArray> reference) {
     /** The format this code writes, and the newest it reads. */
     public static final int FORMAT_VERSION = 1;
     static final String MANIFEST = "manifest.json";
     static final String PROMPTS = "prompts.safetensors";
     static final String OPTIMIZER = "optimizer.safetensors";
+    static final String REFERENCE = "reference.safetensors";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -50,16 +54,42 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
     public Bundle {
         prompts = Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
         optimizer = Collections.unmodifiableMap(new LinkedHashMap<>(optimizer));
+        reference = Collections.unmodifiableMap(new LinkedHashMap<>(reference));
+        if ((manifest.reference() == null) != reference.isEmpty()) {
+            throw new IllegalArgumentException(manifest.reference() == null
+                    ? "reference tensors without a reference section in the manifest"
+                    : "a reference section in the manifest without its tensors");
+        }
     }
 
-    /** A bundle without optimiser state. */
+    /** A bundle without a reference bank. */
+    public Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<String, NDArray> optimizer) {
+        this(manifest, prompts, optimizer, Map.of());
+    }
+
+    /** A bundle without optimiser state or reference bank. */
     public Bundle(BundleManifest manifest, Map<String, NDArray> prompts) {
         this(manifest, prompts, Map.of());
     }
 
     /** The same bundle carrying an optimiser's state (for resumable checkpoints). */
     public Bundle withOptimizer(Map<String, NDArray> state) {
-        return new Bundle(manifest, prompts, state);
+        return new Bundle(manifest, prompts, state, reference);
+    }
+
+    /** The same bundle with another manifest (same kind of bank: with one when it has one). */
+    public Bundle withManifest(BundleManifest value) {
+        return new Bundle(value, prompts, optimizer, reference);
+    }
+
+    /** The same bundle with a reference bank (its manifest section and tensors), or without one (null, empty). */
+    public Bundle withReference(BundleManifest.Reference section, Map<String, NDArray> tensors) {
+        return new Bundle(manifest.withReference(section), prompts, optimizer, tensors);
+    }
+
+    /** Whether the bundle carries a reference bank. */
+    public boolean hasReference() {
+        return manifest.reference() != null;
     }
 
     /** A bundle of the current format, stamped with the time and this software's version. */
@@ -92,6 +122,11 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
                         zip.write(encode(optimizer));
                         zip.closeEntry();
                     }
+                    if (!reference.isEmpty()) {
+                        zip.putNextEntry(new ZipEntry(REFERENCE));
+                        zip.write(encode(reference));
+                        zip.closeEntry();
+                    }
                 }
             });
         } catch (IOException e) {
@@ -117,7 +152,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
 
     /** The same bundle under a product/model name ({@link BundleManifest#name}). */
     public Bundle withName(String name) {
-        return new Bundle(manifest.withName(name), prompts, optimizer);
+        return new Bundle(manifest.withName(name), prompts, optimizer, reference);
     }
 
     /** Reads only a bundle's manifest (e.g. for the station's header), without its tensors. */
@@ -142,7 +177,10 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         try (ZipFile zip = new ZipFile(file.toFile())) {
             BundleManifest manifest = readManifest(file, zip);
             Map<String, NDArray> prompts = readTensors(file, zip, PROMPTS, manager, true);
-            return new Bundle(manifest, prompts, readTensors(file, zip, OPTIMIZER, manager, false));
+            Map<String, NDArray> optimizer = readTensors(file, zip, OPTIMIZER, manager, false);
+            Map<String, NDArray> reference = manifest.reference() == null ? Map.of()
+                    : readTensors(file, zip, REFERENCE, manager, true);
+            return new Bundle(manifest, prompts, optimizer, reference);
         } catch (ZipException e) {
             throw new AdclipException(file + " is not an .adclip bundle (not a zip archive: " + e.getMessage() + ")", e);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package com.adclip.anomaly;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import java.util.Map;
  *     null in bundles written before it existed
  * @param tiling the tiling the bundle was trained or calibrated with, or null for whole images (absent in
  *     bundles written before tiling existed)
+ * @param reference the memory bank of good reference images ({@code reference.safetensors}), or null for a
+ *     bundle without one (every bundle written before banks existed)
  */
 public record BundleManifest(
         int formatVersion,
@@ -30,8 +33,9 @@ public record BundleManifest(
         Map<String, Object> training,
         String created,
         String software,
-        String name,
-        Tiling tiling) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String name,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Tiling tiling,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Reference reference) {
 
     public BundleManifest {
         if (formatVersion < 1) {
@@ -43,21 +47,21 @@ public record BundleManifest(
         training = training == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(training));
     }
 
-    /** A manifest without a name or tiling (as bundles written before those existed). */
+    /** A manifest without a name, tiling or reference bank (as bundles written before those existed). */
     public BundleManifest(int formatVersion, ClipReference clip, Detector detector, Thresholds thresholds,
             Map<String, Object> training, String created, String software) {
-        this(formatVersion, clip, detector, thresholds, training, created, software, null, null);
+        this(formatVersion, clip, detector, thresholds, training, created, software, null, null, null);
     }
 
     /** The same manifest under another name (null or blank for none). */
     public BundleManifest withName(String value) {
         return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software,
-                value == null || value.isBlank() ? null : value.strip(), tiling);
+                value == null || value.isBlank() ? null : value.strip(), tiling, reference);
     }
 
     public BundleManifest withTiling(Tiling value) {
         return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software, name,
-                value);
+                value, reference);
     }
 
     /**
@@ -69,6 +73,90 @@ public record BundleManifest(
      * @param global whether a whole-image pass is fused into the score
      */
     public record Tiling(int size, int stride, String merge, boolean global) {}
+
+
+    /** The same manifest with other thresholds (the bank, if any, is kept). */
+    public BundleManifest withThresholds(Thresholds value) {
+        return new BundleManifest(formatVersion, clip, detector, value, training, created, software, name, tiling,
+                reference);
+    }
+
+    /** The same manifest with another detector section (the bank, if any, is kept). */
+    public BundleManifest withDetector(Detector value) {
+        return new BundleManifest(formatVersion, clip, value, thresholds, training, created, software, name, tiling,
+                reference);
+    }
+
+    /** The same manifest with another reference bank section, or none (null). */
+    public BundleManifest withReference(Reference value) {
+        return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software, name, tiling,
+                value);
+    }
+
+    /**
+     * The memory bank of good reference images (see {@code docs/reference-images.md}); its tensors are in
+     * {@code reference.safetensors}: {@code bank.B} [N, E] float16 (unit-length patch features of block B,
+     * coreset applied) and {@code source.B} [N] int32 (which reference image each row came from).
+     *
+     * @param imageSize the input side the features were computed at
+     * @param dpam the DPAM setting they were computed with
+     * @param features the blocks, in bank order (the detector's feature blocks)
+     * @param lambda weight of the bank map in the fused map ({@code A = A_prompt + lambda · A_ref})
+     * @param normalizer {@code q}: the mean of the references' leave-one-out 99th percentiles (image score
+     *     normalisation)
+     * @param coresetSize the most rows kept per block (0 = all)
+     * @param images the reference images, in source order
+     * @param layers per block: rows before and after the coreset, and its covering radius
+     * @param thresholds operating points in the fused score and map space; null until calibrated
+     */
+    public record Reference(int imageSize, int dpam, List<Integer> features, double lambda, double normalizer,
+            int coresetSize, List<ReferenceImage> images, List<BankLayer> layers,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Thresholds thresholds) {
+        public Reference {
+            features = List.copyOf(features);
+            images = List.copyOf(images);
+            layers = List.copyOf(layers);
+            if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+                throw new IllegalArgumentException("reference lambda must be >= 0, got " + lambda);
+            }
+            if (!(normalizer > 0) || Double.isInfinite(normalizer)) {
+                throw new IllegalArgumentException("reference normalizer must be > 0, got " + normalizer);
+            }
+            if (layers.size() != features.size()) {
+                throw new IllegalArgumentException("one bank layer per feature block is needed");
+            }
+        }
+
+        public Reference withThresholds(Thresholds value) {
+            return new Reference(imageSize, dpam, features, lambda, normalizer, coresetSize, images, layers, value);
+        }
+    }
+
+    /**
+     * One reference image.
+     *
+     * @param name its file name when added
+     * @param sha256 of the file's bytes
+     * @param looP99 the 99th percentile of its patches' leave-one-out bank distance, or null when it was not
+     *     one of the images the statistics were taken from
+     */
+    public record ReferenceImage(String name, String sha256, Double looP99) {
+        public ReferenceImage {
+            if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("reference sha256 must be 64 lower-case hex digits: " + sha256);
+            }
+        }
+    }
+
+    /**
+     * One block's bank.
+     *
+     * @param block 1-based block number
+     * @param patches rows before the coreset
+     * @param kept rows stored
+     * @param radius covering radius: every dropped row is within this cosine distance of a kept one
+     */
+    public record BankLayer(int block, long patches, long kept, double radius) {}
 
     /**
      * The CLIP the prompts belong to.

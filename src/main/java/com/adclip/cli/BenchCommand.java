@@ -138,6 +138,32 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --metrics: number of maps (default: ${DEFAULT-VALUE}).")
     int maps;
 
+    @Option(names = "--reference",
+            description = "Time the bank of good reference images instead, on a synthetic data set (synth, one "
+                    + "class): bank building and bank scoring per image against the vision tower, for each "
+                    + "--reference-shots k, with test metrics with and without the bank (random prompts).")
+    boolean reference;
+
+    @Option(names = "--reference-shots", paramLabel = "K,K", split = ",", defaultValue = "1,4,16,110",
+            description = "With --reference: the bank sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> referenceShots;
+
+    @Option(names = "--coreset", paramLabel = "N", defaultValue = "8192",
+            description = "With --reference: most bank rows per block (default: ${DEFAULT-VALUE}; 0 keeps all).")
+    int coreset;
+
+    @Option(names = "--test-good", paramLabel = "N", defaultValue = "16",
+            description = "With --reference: good test images (default: ${DEFAULT-VALUE}).")
+    int testGood;
+
+    @Option(names = "--test-defects", paramLabel = "N", defaultValue = "16",
+            description = "With --reference: defective test images (default: ${DEFAULT-VALUE}).")
+    int testDefects;
+
+    @Option(names = "--synth-size", paramLabel = "PX", defaultValue = "256",
+            description = "With --reference: side of the synthetic images (default: ${DEFAULT-VALUE}).")
+    int synthSize;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -163,6 +189,11 @@ final class BenchCommand implements Callable<Integer> {
             ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager, precision());
             if (accuracy) {
                 printAccuracy(clipWeights, detector, dir, manager);
+                clip.close();
+                return 0;
+            }
+            if (reference) {
+                printReference(clipWeights, detector, benchReference(clip, detector, dir, manager));
                 clip.close();
                 return 0;
             }
@@ -363,6 +394,72 @@ final class BenchCommand implements Callable<Integer> {
         json.put("java", System.getProperty("java.version"));
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
         spec.commandLine().getOut().flush();
+    }
+
+    private com.adclip.bench.ReferenceBench.Result benchReference(ClipModel clip, DetectorConfig detector, Path dir,
+            NDManager manager) {
+        List<Integer> shots = referenceShots.stream().sorted().distinct().toList();
+        if (shots.isEmpty() || shots.get(0) < 1 || testGood < 1 || testDefects < 1 || coreset < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reference-shots must be >= 1, "
+                    + "--test-good and --test-defects >= 1, --coreset >= 0");
+        }
+        int max = shots.get(shots.size() - 1);
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        com.adclip.synth.SynthGenerator.Summary data = com.adclip.synth.SynthGenerator.generate(
+                new com.adclip.synth.SynthGenerator.Config(dir.resolve("synth"), 1, Math.max(max, testGood), 0,
+                        testDefects, synthSize, 0), n -> { });
+        com.adclip.data.Dataset dataset = com.adclip.data.DatasetLoader.load(data.meta());
+        List<com.adclip.data.Sample> goods = dataset.samples("train").stream().filter(s -> !s.anomaly())
+                .sorted(java.util.Comparator.comparing(s -> s.image().toString())).toList();
+        List<com.adclip.data.Sample> test = new ArrayList<>();
+        dataset.samples("test").stream().filter(s -> !s.anomaly()).limit(testGood).forEach(test::add);
+        dataset.samples("test").stream().filter(com.adclip.data.Sample::anomaly).forEach(test::add);
+        return com.adclip.bench.ReferenceBench.run(clip, detector, goods, test, shots, coreset, manager, message -> {
+            err.println("bench: " + message);
+            err.flush();
+        });
+    }
+
+    private void printReference(ClipWeights clipWeights, DetectorConfig detector,
+            com.adclip.bench.ReferenceBench.Result result) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode json = mapper.createObjectNode();
+        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
+        json.put("mode", "reference");
+        json.put("weights", weights == null ? "random" : "given");
+        json.put("prompts", "random");
+        json.put("image_size", detector.imageSize());
+        json.put("features", detector.featureBlocks().toString());
+        json.put("coreset", coreset);
+        json.put("test_images", testGood + testDefects);
+        json.put("tower_seconds_per_image", round(result.towerSecondsPerImage()));
+        metricsJson(json.putObject("prompt_only"), result.promptOnly());
+        com.fasterxml.jackson.databind.node.ArrayNode shots = json.putArray("shots");
+        for (com.adclip.bench.ReferenceBench.Shot shot : result.shots()) {
+            ObjectNode node = shots.addObject();
+            node.put("k", shot.shots());
+            node.put("rows_per_block", shot.rows());
+            node.put("covering_radius", round(shot.radius()));
+            node.put("build_seconds", round(shot.buildSeconds()));
+            node.put("bank_seconds_per_image", round(shot.bankSecondsPerImage()));
+            node.put("bank_share_of_tower", round(shot.bankSecondsPerImage() / result.towerSecondsPerImage()));
+            metricsJson(node.putObject("fused"), shot.metrics());
+        }
+        json.put("threads", JniUtils.getNumThreads());
+        json.put("cpu", cpuName());
+        spec.commandLine().getOut().println(mapper.writeValueAsString(json));
+        spec.commandLine().getOut().flush();
+    }
+
+    private static void metricsJson(ObjectNode node, com.adclip.eval.ClassMetrics metrics) {
+        for (String name : List.of("image_auroc", "image_ap", "pixel_auroc", "pixel_aupro")) {
+            com.adclip.eval.MetricValue value = metrics.get(name);
+            if (value.computable()) {
+                node.put(name, round(value.get()));
+            } else {
+                node.putNull(name);
+            }
+        }
     }
 
     private int benchMetrics() throws IOException {

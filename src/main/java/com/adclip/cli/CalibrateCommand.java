@@ -80,6 +80,11 @@ final class CalibrateCommand implements Callable<Integer> {
         ThresholdStrategy pixel = ThresholdStrategy.parse(pixelStrategy == null ? strategy : pixelStrategy);
         Dataset dataset = EvaluationData.load(data, split, detectorOptions.bundle, strict, spec).dataset();
         try (Detector detector = detectorOptions.builder(modelOptions).build()) {
+            String referenceLine = ReferenceText.line(detector);
+            if (referenceLine != null) {
+                spec.commandLine().getErr().println(referenceLine + (detector.referenceBank() != null
+                        ? "; calibrating the fused thresholds" : "; calibrating the prompt-only thresholds"));
+            }
             DetectorConfig config = detector.config();
             EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
                     false, null);
@@ -122,21 +127,25 @@ final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
+    /** The thresholds are of fused scores when the detector uses a reference bank. */
     private void write(Detector detector, DetectorConfig config, BundleManifest.Thresholds thresholds) {
+        boolean fused = detector.referenceBank() != null;
         try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
-            write(Bundle.load(detectorOptions.bundle, manager), config, thresholds, detector.tiling());
+            write(Bundle.load(detectorOptions.bundle, manager), fused, config, thresholds, detector.tiling());
         }
     }
 
-    private void write(Bundle input, DetectorConfig config, BundleManifest.Thresholds thresholds,
+    private void write(Bundle input, boolean fused, DetectorConfig config, BundleManifest.Thresholds thresholds,
             com.adclip.tile.Tiling tiling) {
         BundleManifest m = input.manifest();
+        // with the bank in use the thresholds are the fused ones and go to the bank's section; the prompt-only
+        // ones stay as they were (and the other way round with --no-reference); the bank itself is kept
+        BundleManifest.Reference reference = m.reference() == null || !fused ? m.reference()
+                : m.reference().withThresholds(thresholds);
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
-                thresholds, m.training(), java.time.Instant.now().toString(),
-                com.adclip.Version.software())
-                .withName(m.name())
-                .withTiling(tiling == null ? null : tiling.toManifest());
-        new Bundle(manifest, input.prompts(), input.optimizer()).save(out);
+                fused ? m.thresholds() : thresholds, m.training(), java.time.Instant.now().toString(),
+                com.adclip.Version.software(), m.name(), tiling == null ? null : tiling.toManifest(), reference);
+        new Bundle(manifest, input.prompts(), input.optimizer(), input.reference()).save(out);
     }
 
     private void report(ThresholdStrategy.Choice image, ThresholdStrategy.Choice pixel, String pixelNote, String source,

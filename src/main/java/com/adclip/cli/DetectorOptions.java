@@ -17,6 +17,11 @@ final class DetectorOptions {
             description = "Use a bundle with CLIP weights other than those its manifest names.")
     boolean force;
 
+    @Option(names = "--no-reference",
+            description = "Ignore the bundle's bank of good reference images: prompt maps and scores only, with the "
+                    + "bundle's prompt-only thresholds.")
+    boolean noReference;
+
     @Mixin HyperOptions hyper = new HyperOptions();
 
     @Mixin TilingOptions tiling = new TilingOptions();
@@ -25,7 +30,7 @@ final class DetectorOptions {
     com.adclip.Detector.Builder builder(ModelOptions model) {
         com.adclip.Detector.Builder builder = com.adclip.Detector.builder().bundle(bundle).checkpoint(checkpoint)
                 .weights(model.weights).model(model.model).cache(model.cache).force(force)
-                .precision(model.precision());
+                .precision(model.precision()).noReference(noReference);
         HyperOptions h = hyper;
         if (h.imageSize != null) {
             builder.imageSize(h.imageSize);

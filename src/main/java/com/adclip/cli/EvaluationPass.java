@@ -40,6 +40,10 @@ final class EvaluationPass {
     final Map<String, PixelMetricsAccumulator> classPixels = new LinkedHashMap<>();
     final PixelMetricsAccumulator pooledPixels = new PixelMetricsAccumulator();
     final List<String> failures = new ArrayList<>();
+    /** With a reference bank and prompt-only outcomes: the prompt-only scores, in pass order. */
+    final List<Scored> promptScored = new ArrayList<>();
+    /** With a reference bank and prompt-only outcomes: the prompt-only maps' pooled pixel metrics. */
+    PixelMetricsAccumulator promptPixels;
     int withoutPixelTruth;
     int pixelMaps;
 
@@ -61,6 +65,15 @@ final class EvaluationPass {
      */
     static EvaluationPass run(Detector detector, Dataset dataset,
             String split, int batchSize, boolean perClass, Sink sink) {
+        return run(detector, dataset, split, batchSize, perClass, false, sink);
+    }
+
+    /**
+     * As above; with {@code promptOnly} and a reference bank in use, the prompt-only scores and pooled pixel
+     * metrics are kept too ({@link #promptScored}, {@link #promptPixels}).
+     */
+    static EvaluationPass run(Detector detector, Dataset dataset, String split, int batchSize, boolean perClass,
+            boolean promptOnly, Sink sink) {
         EvaluationPass pass = new EvaluationPass(detector, perClass);
         List<Sample> samples = dataset.samples(split);
         boolean bar = samples.size() > 1 && System.console() != null;
@@ -68,7 +81,7 @@ final class EvaluationPass {
             for (int start = 0; start < samples.size(); start += batchSize) {
                 List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + batchSize));
                 List<Path> paths = batch.stream().map(Sample::image).toList();
-                List<AnomalyPredictor.Outcome> outcomes = detector.inspectAll(paths);
+                List<AnomalyPredictor.Outcome> outcomes = detector.inspectAll(paths, promptOnly);
                 for (int i = 0; i < batch.size(); i++) {
                     pass.add(dataset.root(), batch.get(i), outcomes.get(i), sink);
                 }
@@ -104,6 +117,13 @@ final class EvaluationPass {
             }
             pooledPixels.add(p.grid(), mask, p.gridSize(), p.gridSize());
             pixelMaps++;
+            Prediction prompt = outcome.promptOnly();
+            if (prompt != null) {
+                if (promptPixels == null) {
+                    promptPixels = new PixelMetricsAccumulator();
+                }
+                promptPixels.add(prompt.grid(), mask, prompt.gridSize(), prompt.gridSize());
+            }
             if (perClass) {
                 classPixels.computeIfAbsent(sample.className(), c -> new PixelMetricsAccumulator(CLASS_CAPACITY))
                         .add(p.grid(), mask, p.gridSize(), p.gridSize());
@@ -112,6 +132,9 @@ final class EvaluationPass {
             withoutPixelTruth++;
         }
         scored.computeIfAbsent(sample.className(), c -> new ArrayList<>()).add(new Scored(sample, name, p.score()));
+        if (outcome.promptOnly() != null) {
+            promptScored.add(new Scored(sample, name, outcome.promptOnly().score()));
+        }
         if (sink != null) {
             String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
             sink.accept(sample, new InputFiles.Input(sample.image(), name, stem), outcome);

@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
             CalibrateCommand.class,
             PredictCommand.class,
             ImportCommand.class,
+            ReferenceCommand.class,
             ServeCommand.class,
             WatchCommand.class,
             WorkerCommand.class,

@@ -93,6 +93,10 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     + "extension, e.g. " + skipped.get(0));
         }
         try (Detector detector = detector()) {
+            String reference = ReferenceText.line(detector);
+            if (reference != null) {
+                spec.commandLine().getErr().println(reference);
+            }
             ResultWriter writer = new ResultWriter(out, !noImages, format.equals("csv"), detector.config());
             Summary summary = run(detector, files, writer);
             writer.finish();

@@ -141,7 +141,14 @@ final class ServeCommand implements Callable<Integer> {
                     .withConnections(new StationServer.Connections(Duration.ofMillis((long) (idleTimeout * 1000)),
                             (long) (minUploadRate * 1024), maxConnections, threads, maxClientConnections))
                     .withRetention(retention);
-            StationServer server = new StationServer(config, inspector, History.open(history)).start();
+            String reference = ReferenceText.line(detector);
+            if (reference != null) {
+                err.println("adclip serve: " + reference);
+                err.flush();
+            }
+            StationReferences references = detector.referenceBank() == null || detectorOptions.bundle == null ? null
+                    : new StationReferences(detector, detectorOptions.bundle);
+            StationServer server = new StationServer(config, inspector, History.open(history), references).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 server.stop();

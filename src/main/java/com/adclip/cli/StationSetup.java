@@ -49,6 +49,11 @@ final class StationSetup {
         }
 
         @Override
+        public boolean fused() {
+            return detector.referenceBank() != null;
+        }
+
+        @Override
         public double mapMax() {
             return detector.config().featureBlocks().size();
         }

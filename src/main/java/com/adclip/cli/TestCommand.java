@@ -112,10 +112,14 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
             DetectorConfig config = detector.config();
             double t = threshold != null ? threshold : detector.storedThresholds().image();
             detector.setThreshold(t);
+            String reference = ReferenceText.line(detector);
+            if (reference != null) {
+                spec.commandLine().getErr().println(reference);
+            }
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
             EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
-                    true, maps == null ? null : (sample, input, outcome) -> maps.write(input, outcome));
+                    true, detector.referenceBank() != null, maps == null ? null : (sample, input, outcome) -> maps.write(input, outcome));
             if (maps != null) {
                 maps.finish();
             }
@@ -128,6 +132,11 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(report.table());
             report.summaryLines().forEach(stdout::println);
+            if (!report.comparison().isEmpty()) {
+                stdout.println("prompt only and fused with the reference bank (all images, each at its own "
+                        + "thresholds):");
+                stdout.print(report.comparisonTable());
+            }
             stdout.println("report: " + out.resolve("report.html"));
             stdout.flush();
             return pass.failures.isEmpty() ? 0 : AdclipException.FAILURE;
@@ -181,7 +190,8 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
         return new EvaluationReport(about(detector, dataset, t, pass), classes, mean, pooled, t, thresholdOrigin(detector),
                 detector.storedThresholds().pixel(), imageCurve, pass.pooledPixels.curve(2000), select(all, labels, false),
                 select(all, labels, true), gallery(all, t, detector, dataset, config), pass.failures, notes,
-                TypeRecall.of(images, t), provenance(), config.featureBlocks().size());
+                TypeRecall.of(images, t), provenance(), config.featureBlocks().size(),
+                comparison(detector, pass, pooled));
     }
 
     private TrainingProvenance provenance() {
@@ -190,6 +200,19 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     + "not a bundle (loss curve not available)");
         }
         return TrainingProvenance.of(Bundle.readManifest(detectorOptions.bundle), detectorOptions.bundle);
+    }
+
+    /** With a bank: pooled prompt-only metrics (at the prompt-only thresholds) beside the fused ones. */
+    private static Map<String, ClassMetrics> comparison(Detector detector, EvaluationPass pass, ClassMetrics fused) {
+        Map<String, ClassMetrics> side = new LinkedHashMap<>();
+        if (detector.referenceBank() == null || pass.promptScored.isEmpty()) {
+            return side;
+        }
+        PixelMetrics pixels = pass.promptPixels == null ? null : pass.promptPixels.result();
+        side.put("prompt only", metrics(pass.promptScored, detector.promptThresholds().image(), pixels));
+        int k = detector.referenceBank().size();
+        side.put("fused, " + k + " reference image" + (k == 1 ? "" : "s"), fused);
+        return side;
     }
 
     private static ClassMetrics metrics(List<EvaluationPass.Scored> list, double t, PixelMetrics pixel) {
@@ -245,6 +268,10 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
         about.put("split", split + " (" + pass.all().size() + " images evaluated)");
         if (overlapWarning != null) {
             about.put(EvaluationReport.TRAINING_OVERLAP, overlapWarning);
+        }
+        String reference = ReferenceText.line(detector);
+        if (reference != null) {
+            about.put("reference images", reference);
         }
         about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(detector)));
         int layers = c.featureBlocks().size();

@@ -3,7 +3,10 @@ package com.adclip.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
+import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.Bundle;
+import com.adclip.reference.BankOptions;
+import com.adclip.reference.ReferenceBank;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.PromptConfig;
@@ -186,11 +189,28 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
     /** The tiling training runs on (the options over a resumed run's), null for whole images. */
     private com.adclip.tile.Tiling tiling;
 
+    @Option(names = "--reference-shots", paramLabel = "K", defaultValue = "0",
+            description = "Put K good training images into the bundle's bank of reference images (evenly spaced in "
+                    + "path order) and calibrate the threshold on fused scores (default: ${DEFAULT-VALUE}, no bank). "
+                    + "See docs/reference-images.md.")
+    int referenceShots;
+
+    @Option(names = "--coreset", paramLabel = "N",
+            description = "With --reference-shots: most bank rows kept per feature block (default "
+                    + BankOptions.DEFAULT_CORESET + "; 0 keeps all).")
+    Integer coreset;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (referenceShots < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reference-shots must be 0 or more");
+        }
+        if (coreset != null && coreset < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--coreset must be 0 or more");
+        }
         Path outDir = resume != null ? resume : out;
         Bundle resumed = null;
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -207,6 +227,10 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             if (tiling != null && (augment || syntheticAnomalies != null)) {
                 throw AdclipException.usage("--augment and --synthetic-anomalies do not work with tiles yet: leave "
                         + "them out, or train on whole images", null);
+            }
+            if (tiling != null && referenceShots > 0) {
+                throw AdclipException.usage("--reference-shots does not work with tiles yet (tiled inspections do not "
+                        + "fuse a reference bank): leave it out, or train on whole images", null);
             }
             Dataset dataset = DatasetLoader.load(data);
             TestSplit carve = new TestSplit(testSplit != null ? testSplit : TestSplit.DEFAULT.fraction(),
@@ -411,6 +435,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         stored.put("synthetic_anomalies", syntheticAnomalies);
         stored.put("ignore_defects", ignoreDefects);
         stored.put("augment_views", augmentViews);
+        stored.put("reference_shots", referenceShots);
         return stored;
     }
 
@@ -471,6 +496,9 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         syntheticAnomalies = syntheticAnomalies != null ? syntheticAnomalies : o.get("synthetic_anomalies") == null
                 ? null : ((Number) o.get("synthetic_anomalies")).doubleValue();
         augmentViews = o.get("augment_views") == null ? augmentViews : ((Number) o.get("augment_views")).intValue();
+        if (referenceShots == 0 && o.get("reference_shots") instanceof Number shots) {
+            referenceShots = shots.intValue();
+        }
     }
 
     /**
@@ -800,7 +828,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             Bundle bundle = Bundle.create(clipRef, detector, thresholds, training, learner.parameters())
                     .withName(modelName());
             return tiling == null ? bundle
-                    : new Bundle(bundle.manifest().withTiling(tiling.toManifest()), bundle.prompts(), bundle.optimizer());
+                    : bundle.withManifest(bundle.manifest().withTiling(tiling.toManifest()));
         }
 
         private Trainer.Start startFrom(Bundle resumed) {
@@ -865,7 +893,12 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("complete", true);
             Path model = dir.resolve("model.adclip");
-            bundle(thresholds, state).save(model);
+            Bundle finished = bundle(thresholds, state);
+            if (referenceShots > 0) {
+                saveWithReferences(finished, train, scored, !val.isEmpty(), strategy, manager, model);
+            } else {
+                finished.save(model);
+            }
             err.println("saved " + model);
             if (choice != null) {
                 err.printf(Locale.ROOT, "threshold %.4f (%s on %s images): precision %s, recall %s, good pass rate %s%n",
@@ -878,6 +911,53 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             spec.commandLine().getOut().println(model);
             spec.commandLine().getOut().flush();
             return 0;
+        }
+
+        /**
+         * Saves the bundle with a bank of {@code --reference-shots} good training images, its thresholds chosen like
+         * the prompt-only ones but on fused scores of the same images (the references left out).
+         */
+        private void saveWithReferences(Bundle bundle, List<TrainItem> train, List<TrainItem> scored,
+                boolean validation, ThresholdStrategy strategy, NDManager manager, Path model) {
+            try (NDManager scope = manager.newSubManager()) {
+                AnomalyDetector anomaly = AnomalyDetector.create(clip, learner, detector, scope);
+                ImagePreprocessor preprocessor = new ImagePreprocessor(
+                        com.adclip.image.PreprocessConfig.reference(detector.imageSize()));
+                List<Path> chosen = TrainReferences.choose(train, referenceShots);
+                if (chosen.size() < referenceShots) {
+                    err.println("--reference-shots " + referenceShots + ": only " + chosen.size()
+                            + " good training images; all of them are references");
+                }
+                BankOptions options = BankOptions.defaults()
+                        .withCoresetSize(coreset != null ? coreset : BankOptions.DEFAULT_CORESET);
+                try (ReferenceBank bank = TrainReferences.build(anomaly, preprocessor, chosen, options, scope, err)) {
+                    List<TrainItem> kept = new ArrayList<>();
+                    double[] scores = TrainReferences.fusedScores(anomaly, preprocessor, bank, scored, chosen,
+                            detector.sigma(), scope, kept);
+                    BundleManifest.Thresholds defaults = bank.thresholds();
+                    BundleManifest.Thresholds fused = defaults;
+                    boolean[] defective = new boolean[kept.size()];
+                    for (int i = 0; i < defective.length; i++) {
+                        defective[i] = kept.get(i).anomalous();
+                    }
+                    boolean anyGood = kept.stream().anyMatch(item -> !item.anomalous());
+                    String where = (validation ? "validation" : "training") + " images of " + data;
+                    if (anyGood) {
+                        ThresholdStrategy.Choice choice = strategy.choose(scores, defective);
+                        fused = new BundleManifest.Thresholds(choice.threshold(), choice.strategy(), defaults.pixel(),
+                                defaults.pixelStrategy(), where + ", fused with the reference bank, references left "
+                                        + "out");
+                        err.printf(Locale.ROOT, "reference bank: %d good images; fused threshold %.4f (%s on %d "
+                                + "images): precision %s, recall %s, good pass rate %s%n", bank.size(),
+                                choice.threshold(), choice.strategy(), kept.size(), pct(choice.precision()),
+                                pct(choice.recall()), pct(choice.goodPassRate()));
+                    } else {
+                        err.println("reference bank: " + bank.size() + " good images; no other good image to "
+                                + "calibrate the fused threshold on: kept the default");
+                    }
+                    bundle.withReference(bank.section().withThresholds(fused), bank.tensors()).save(model);
+                }
+            }
         }
 
         /** With validation, the final model is the best epoch's prompts, not the last epoch's. */

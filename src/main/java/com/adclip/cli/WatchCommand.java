@@ -88,6 +88,11 @@ final class WatchCommand implements Callable<Integer> {
                 .maxDecodedMb(maxDecodedMb).build()) {
             double image = StationSetup.imageThreshold(detector, threshold);
             Inspector inspector = StationSetup.inspector(detector, image);
+            String reference = ReferenceText.line(detector);
+            if (reference != null) {
+                err.println("adclip watch: " + reference);
+                err.flush();
+            }
             FolderWatcher.Config config = new FolderWatcher.Config(in, ok, ng, error != null ? error : in.resolve("error"),
                     results, copy, Duration.ofMillis(pollMs));
             try (FolderWatcher watcher = new FolderWatcher(config, inspector, image)) {

@@ -42,12 +42,28 @@ import org.apache.commons.text.StringEscapeUtils;
  * @param types recall per class and defect type, with the escapes of each
  * @param training how the model was trained (shown in report.html)
  * @param mapMax the largest map value (the number of feature layers): the top of the heat maps' colour scale
+ * @param comparison pooled metrics of the same images scored differently, side by side (with a reference bank:
+ *     {@code prompt only} and {@code fused with the reference bank}, each at its own thresholds); empty for none
  */
 public record EvaluationReport(Map<String, String> about, Map<String, ClassMetrics> classes, ClassMetrics mean,
         ClassMetrics pooled, double threshold, String thresholdOrigin, double pixelThreshold, CurvePoints imageCurve,
         CurvePoints pixelCurve, double[] goodScores, double[] defectScores, List<GalleryItem> gallery,
         List<String> failures, List<String> notes, List<TypeRecall> types, TrainingProvenance training,
-        float mapMax) {
+        float mapMax, Map<String, ClassMetrics> comparison) {
+
+    public EvaluationReport {
+        comparison = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(comparison));
+    }
+
+    /** A report without a side-by-side comparison. */
+    public EvaluationReport(Map<String, String> about, Map<String, ClassMetrics> classes, ClassMetrics mean,
+            ClassMetrics pooled, double threshold, String thresholdOrigin, double pixelThreshold, CurvePoints imageCurve,
+            CurvePoints pixelCurve, double[] goodScores, double[] defectScores, List<GalleryItem> gallery,
+            List<String> failures, List<String> notes, List<TypeRecall> types, TrainingProvenance training,
+            float mapMax) {
+        this(about, classes, mean, pooled, threshold, thresholdOrigin, pixelThreshold, imageCurve, pixelCurve,
+                goodScores, defectScores, gallery, failures, notes, types, training, mapMax, Map.of());
+    }
 
     /** The rule every at-threshold number uses, in words. */
     public static final String RULE = "NG when score >= threshold";
@@ -84,6 +100,10 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         classes.forEach((name, m) -> entry(cls.putObject(name), m));
         entry(root.putObject("mean"), mean);
         entry(root.putObject("pooled"), pooled);
+        if (!comparison.isEmpty()) {
+            ObjectNode side = root.putObject("comparison");
+            comparison.forEach((name, m) -> entry(side.putObject(name), m));
+        }
         ObjectNode info = root.putObject("about");
         about.forEach(info::put);
         failures.forEach(root.putArray("failed")::add);
@@ -154,14 +174,23 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
 
     /** The table as the reference prints it (pipe format, percent with one decimal, {@code n/a} for null). */
     public String table() {
+        return table("class", rows());
+    }
+
+    /** The side-by-side table (pooled metrics per way of scoring), empty when there is no comparison. */
+    public String comparisonTable() {
+        return comparison.isEmpty() ? "" : table("pooled, scored by", comparison);
+    }
+
+    private static String table(String first, Map<String, ClassMetrics> metrics) {
         List<String[]> rows = new ArrayList<>();
         String[] header = new String[COLUMNS.length + 1];
-        header[0] = "class";
+        header[0] = first;
         for (int i = 0; i < COLUMNS.length; i++) {
             header[i + 1] = COLUMNS[i][1];
         }
         rows.add(header);
-        rows().forEach((name, m) -> {
+        metrics.forEach((name, m) -> {
             String[] row = new String[COLUMNS.length + 1];
             row[0] = name;
             for (int i = 0; i < COLUMNS.length; i++) {
@@ -271,6 +300,10 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         for (String line : summaryLines()) {
             md.append("- ").append(line).append('\n');
         }
+        if (!comparison.isEmpty()) {
+            md.append("\n## Prompt only and fused with the reference bank\n\nAll images, each way at its own "
+                    + "thresholds.\n\n").append(comparisonTable());
+        }
         List<String> reasons = reasons();
         if (!reasons.isEmpty()) {
             md.append("\n## Not computable\n\n");
@@ -355,7 +388,12 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
                 .append(esc(number(threshold))).append(": ").append(esc(RULE))
                 .append(". Pixel metrics on the S&times;S maps of images with pixel ground truth. "
                         + "<span class=\"na\">n/a</span> = not computable (reason on hover and below).</p>\n");
-        metricsTable(h);
+        metricsTable(h, rows());
+        if (!comparison.isEmpty()) {
+            h.append("<h2>Prompt only and fused with the reference bank</h2>\n<p class=\"small\">All images, "
+                    + "each way at its own thresholds.</p>\n");
+            metricsTable(h, comparison);
+        }
         h.append("<ul>\n");
         summaryLines().forEach(l -> h.append("<li>").append(esc(l)).append("</li>\n"));
         reasons().forEach(r -> h.append("<li class=\"small\">").append(esc(r)).append("</li>\n"));
@@ -417,13 +455,13 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         }
     }
 
-    private void metricsTable(StringBuilder h) {
+    private void metricsTable(StringBuilder h, Map<String, ClassMetrics> metrics) {
         h.append("<table>\n<tr><th>class</th>");
         for (String[] c : COLUMNS) {
             h.append("<th>").append(esc(c[1])).append("</th>");
         }
         h.append("<th>good</th><th>defective</th></tr>\n");
-        rows().forEach((name, m) -> {
+        metrics.forEach((name, m) -> {
             boolean sum = m == mean || m == pooled;
             h.append(sum ? "<tr class=\"sum\">" : "<tr>").append("<td>").append(esc(name)).append("</td>");
             for (String[] c : COLUMNS) {

@@ -34,13 +34,23 @@ final class BundleThresholds {
      * @return the backup of the previous bundle
      */
     static synchronized Path saveImageThreshold(Path bundle, double threshold) {
+        return saveImageThreshold(bundle, threshold, false, Double.NaN);
+    }
+
+    /**
+     * Writes {@code threshold} as the bundle's image threshold; with {@code fused}, as the image threshold of its
+     * reference bank (fused score space), creating the bank's thresholds with {@code mapThreshold} when it has none.
+     *
+     * @return the backup of the previous bundle
+     */
+    static synchronized Path saveImageThreshold(Path bundle, double threshold, boolean fused, double mapThreshold) {
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("the image threshold must be in [0, 1], got " + threshold);
         }
         Path backup = bundle.resolveSibling(bundle.getFileName() + ".bak");
         try { // the rewrite keeps the bundle's mode
             AtomicFiles.write(bundle, temp -> {
-                rewrite(bundle, temp, threshold);
+                rewrite(bundle, temp, threshold, fused, mapThreshold);
                 Files.copy(bundle, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             });
             return backup;
@@ -49,7 +59,8 @@ final class BundleThresholds {
         }
     }
 
-    private static void rewrite(Path bundle, Path target, double threshold) throws IOException {
+    private static void rewrite(Path bundle, Path target, double threshold, boolean fused, double mapThreshold)
+            throws IOException {
         try (ZipFile zip = new ZipFile(bundle.toFile()); OutputStream file = Files.newOutputStream(target);
                 ZipOutputStream out = new ZipOutputStream(file)) {
             ZipEntry manifest = zip.getEntry(MANIFEST);
@@ -62,7 +73,7 @@ final class BundleThresholds {
                 out.putNextEntry(new ZipEntry(entry.getName()));
                 try (InputStream in = zip.getInputStream(entry)) {
                     if (entry.getName().equals(MANIFEST)) {
-                        out.write(updated(in.readAllBytes(), threshold));
+                        out.write(updated(in.readAllBytes(), threshold, fused, mapThreshold));
                     } else {
                         in.transferTo(out);
                     }
@@ -72,9 +83,23 @@ final class BundleThresholds {
         }
     }
 
-    private static byte[] updated(byte[] manifest, double threshold) throws IOException {
+    private static byte[] updated(byte[] manifest, double threshold, boolean fused, double mapThreshold)
+            throws IOException {
         ObjectNode root = (ObjectNode) JSON.readTree(manifest);
         ObjectNode thresholds = (ObjectNode) root.get("thresholds");
+        if (fused) {
+            if (!(root.get("reference") instanceof ObjectNode reference)) {
+                throw new AdclipException("the bundle on disk has no reference bank any more; threshold not saved");
+            }
+            if (reference.get("thresholds") instanceof ObjectNode bank) {
+                thresholds = bank;
+            } else {
+                thresholds = reference.putObject("thresholds");
+                thresholds.put("pixel", mapThreshold);
+                thresholds.put("pixel_strategy", "default");
+                thresholds.putNull("source");
+            }
+        }
         thresholds.put("image", threshold);
         thresholds.put("image_strategy", "operator");
         thresholds.put("image_saved", Instant.now().toString());

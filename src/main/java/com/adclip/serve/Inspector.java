@@ -37,6 +37,14 @@ public interface Inspector {
     /** The map threshold regions are cut at. */
     double mapThreshold();
 
+    /**
+     * Whether a reference bank is fused into the scores: the image threshold then lives in the fused score space and
+     * is saved into the bank's thresholds.
+     */
+    default boolean fused() {
+        return false;
+    }
+
     /** The map value shown as dark red in overlays (the number of feature layers); 0 is dark blue. */
     double mapMax();
 

@@ -196,6 +196,7 @@ public final class StationServer implements AutoCloseable {
 
     private final Config config;
     private final Inspector inspector;
+    private final ReferenceStore references;
     private final InspectionQueue queue;
     private final History history;
     private final StationMetrics metrics;
@@ -222,8 +223,23 @@ public final class StationServer implements AutoCloseable {
      * workers); {@code config.history()} is not used. The station closes the history when it stops.
      */
     public StationServer(Config config, Inspector inspector, History history) {
+        this(config, inspector, history, null);
+    }
+
+    /**
+     * A station that can also add inspected images to its bundle's reference bank.
+     *
+     * @param references null when the bundle has no bank (the endpoint then answers 409)
+     */
+    public StationServer(Config config, Inspector inspector, ReferenceStore references) {
+        this(config, inspector, new HistoryStore(config.history()), references);
+    }
+
+    /** As above, over a history opened by the caller, and with reference images when {@code references} is set. */
+    public StationServer(Config config, Inspector inspector, History history, ReferenceStore references) {
         this.config = config;
         this.inspector = inspector;
+        this.references = references;
         this.threshold = config.imageThreshold();
         this.queue = new InspectionQueue(inspector, config.queueCapacity());
         this.history = history;
@@ -269,6 +285,7 @@ public final class StationServer implements AutoCloseable {
         app.post("/api/v1/inspect", route("inspect", this::inspect));
         app.get("/api/v1/history", route("history", this::history));
         app.post("/api/v1/threshold", route("threshold", this::saveThreshold));
+        app.post("/api/v1/reference", route("reference", this::addReference));
         app.get("/api/v1/watch", route("watch", this::watchRows));
         app.get("/api/v1/watch/{id}/overlay", route("watch_overlay", this::watchOverlay));
         app.start();
@@ -446,6 +463,8 @@ public final class StationServer implements AutoCloseable {
         out.put("map_max", inspector.mapMax());
         out.put("api_key_required", config.apiKey() != null);
         out.put("threshold_saving", config.apiKey() != null && config.bundle() != null);
+        out.put("reference_bank", references != null);
+        out.put("reference_saving", config.apiKey() != null && config.bundle() != null && references != null);
         out.put("max_upload_bytes", config.maxUploadBytes());
         out.put("max_pixels", config.maxPixels());
         out.put("max_decoded_bytes", config.maxDecodedBytes());
@@ -739,10 +758,41 @@ public final class StationServer implements AutoCloseable {
         if (t == null || !t.isNumber() || !(t.asDouble() >= 0 && t.asDouble() <= 1)) {
             throw new ApiError(400, "threshold must be a number in [0, 1]");
         }
-        Path backup = BundleThresholds.saveImageThreshold(config.bundle(), t.asDouble());
+        Path backup = BundleThresholds.saveImageThreshold(config.bundle(), t.asDouble(), inspector.fused(),
+                inspector.mapThreshold());
         threshold = t.asDouble();
         ctx.json(Map.of("threshold", threshold, "bundle", config.bundle().getFileName().toString(), "backup",
                 backup.getFileName().toString()));
+    }
+
+    /** The image in the request (as for inspect) becomes a good reference image of the bundle's bank. */
+    private void addReference(Context ctx) throws IOException {
+        if (config.apiKey() == null) {
+            throw new ApiError(403, "adding reference images needs the station to be started with --api-key");
+        }
+        if (config.bundle() == null || references == null) {
+            throw new ApiError(409, "the station's bundle has no reference bank; create one with adclip reference "
+                    + "add, then restart the station");
+        }
+        Upload upload = receive(ctx);
+        ImageSniffer.Format format = ImageSniffer.sniff(upload.bytes()).orElseThrow(() -> new ApiError(415,
+                "not a supported image (PNG, JPEG, BMP, TIFF, WebP or GIF)"));
+        Path file = Files.createTempFile(uploads, "reference-", "." + format.extension);
+        ReferenceStore.Added added;
+        try {
+            Files.write(file, upload.bytes());
+            synchronized (BundleThresholds.class) { // one writer of the bundle at a time (threshold saves too)
+                added = references.add(file, upload.name());
+            }
+        } catch (Inspector.ImageRejectedException e) {
+            throw new ApiError(400, e.getMessage().replace(file.toString(), "the upload"));
+        } catch (IllegalStateException | AdclipException e) {
+            throw new ApiError(409, e.getMessage());
+        } finally {
+            deleteQuietly(file);
+        }
+        ctx.json(Map.of("images", added.images(), "sha256", added.sha256(), "bundle", added.bundle(), "backup",
+                added.backup()));
     }
 
     private WatchFeed requireWatch() {

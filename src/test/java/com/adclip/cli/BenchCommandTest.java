@@ -56,6 +56,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void referenceModeReportsEveryBankSizeAndBothWaysOfScoring() throws IOException {
+        JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--reference",
+                "--reference-shots", "3,1", "--coreset", "200", "--test-good", "2", "--test-defects", "2",
+                "--synth-size", "64"));
+        assertEquals("reference", line.get("mode").asText());
+        assertTrue(line.get("tower_seconds_per_image").asDouble() > 0, line.toString());
+        assertTrue(line.get("prompt_only").get("image_auroc").isNumber(), line.toString());
+        JsonNode shots = line.get("shots");
+        assertEquals(2, shots.size(), line.toString());
+        assertEquals(1, shots.get(0).get("k").asInt());
+        assertEquals(144, shots.get(0).get("rows_per_block").asInt(), "one image of 12 × 12 patches, all kept");
+        assertEquals(3, shots.get(1).get("k").asInt());
+        assertEquals(200, shots.get(1).get("rows_per_block").asInt(), "432 patches, coreset of 200");
+        assertTrue(shots.get(1).get("covering_radius").asDouble() > 0, line.toString());
+        assertTrue(shots.get(1).get("fused").get("pixel_aupro").isNumber(), line.toString());
+    }
+
+    @Test
     void trainModesWithAndWithoutTheCache() throws IOException {
         JsonNode cached = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--train", "--images", "4",
                 "--batch-size", "2", "--epochs", "2", "--source-size", "64x48"));

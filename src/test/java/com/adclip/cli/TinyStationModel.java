@@ -26,6 +26,11 @@ public final class TinyStationModel implements AutoCloseable {
 
     /** Imports the bundle into {@code dir} and loads it (skips or fails like other golden tests without fixtures). */
     public static TinyStationModel load(Path dir) {
+        return load(dir, new int[0]);
+    }
+
+    /** As {@link #load(Path)}, with golden images {@code references} added to the bundle's reference bank first. */
+    public static TinyStationModel load(Path dir, int... references) {
         Path golden = Fixtures.goldenV1();
         Path bundle = dir.resolve("tiny.adclip");
         Path cache = dir.resolve("cache");
@@ -33,6 +38,16 @@ public final class TinyStationModel implements AutoCloseable {
                 golden.resolve("prompt-learner.pth").toString(), "--image-size", "48", "--features", "2,3,4,6",
                 "--dpam", "5", "--out", bundle.toString(), "--cache", cache.toString());
         assertEquals(0, imported.exitCode(), imported.toString());
+        if (references.length > 0) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("reference", "add", "--bundle",
+                    bundle.toString(), "--out", bundle.toString(), "--weights",
+                    golden.resolve("tiny-clip.pt").toString(), "--cache", cache.toString()));
+            for (int n : references) {
+                args.add(image(n).toString());
+            }
+            CliRun added = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, added.exitCode(), added.toString());
+        }
         DetectorOptions options = new DetectorOptions();
         options.bundle = bundle;
         ModelOptions model = new ModelOptions();
@@ -46,6 +61,11 @@ public final class TinyStationModel implements AutoCloseable {
 
     public Inspector inspector() {
         return inspector;
+    }
+
+    /** What {@code adclip serve} gives the station to add reference images, or null without a bank. */
+    public com.adclip.serve.ReferenceStore references() {
+        return detector.referenceBank() == null ? null : new StationReferences(detector, bundle);
     }
 
     public Path bundle() {

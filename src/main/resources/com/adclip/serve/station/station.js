@@ -77,6 +77,10 @@ async function loadInfo() {
   $('key-button').hidden = !state.info.api_key_required;
   $('save-threshold').disabled = !state.info.threshold_saving;
   $('save-threshold').title = state.info.threshold_saving ? '' : 'Needs the station started with --api-key and a bundle';
+  $('add-reference').hidden = !state.info.reference_bank;
+  $('add-reference').disabled = true;
+  $('add-reference').title = state.info.reference_saving ? 'Add the current image to the bundle\'s good reference images'
+      : 'Needs the station started with --api-key';
   $('follow').disabled = !state.info.watch;
   $('follow').parentElement.title = state.info.watch ? '' : 'Start the station with --watch-results FILE';
   setThreshold(state.info.threshold);
@@ -179,7 +183,9 @@ async function inspect(file) {
   state.result = {
     score: body.score, regions: body.regions, width: body.width, height: body.height, ms: body.ms,
     overlay: 'data:image/png;base64,' + body.overlay, original: URL.createObjectURL(file), name: file.name,
+    file: file,
   };
+  $('add-reference').disabled = !(state.info && state.info.reference_saving);
   message('');
   render();
   loadHistory();
@@ -262,6 +268,18 @@ function wire() {
     state.shiftStart = new Date().toISOString();
     localStorage.setItem('adclip-shift', state.shiftStart);
     loadHistory();
+  });
+  $('add-reference').addEventListener('click', async () => {
+    const r = state.result;
+    if (!r || !r.file) return;
+    if (!confirm('Add ' + r.name + ' to the bundle\'s good reference images? The old bundle is kept as .bak.')) return;
+    const form = new FormData();
+    form.append('image', r.file, r.name);
+    const response = await api('/api/v1/reference', { method: 'POST', body: form });
+    if (!response.ok) { message('Not added: ' + await errorText(response)); return; }
+    const body = await response.json();
+    message('Added ' + r.name + ' as a good reference (' + body.images + ' in ' + body.bundle + ', previous kept as '
+        + body.backup + ')');
   });
   $('save-threshold').addEventListener('click', async () => {
     if (!confirm('Save threshold ' + sig3(state.threshold) + ' into the bundle? The old bundle is kept as .bak.')) return;

@@ -1,0 +1,98 @@
+package com.adclip.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.adclip.AdclipException;
+import com.adclip.anomaly.AnomalyDetector;
+import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.reference.BankBuilder;
+import com.adclip.reference.BankOptions;
+import com.adclip.reference.ReferenceBank;
+import com.adclip.reference.ReferenceImages;
+import com.adclip.train.TrainItem;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code train --reference-shots K}: K good training images (evenly spaced in path order) go into a bank, and the
+ * images the threshold is calibrated on are scored with the bank fused in (the references themselves left out).
+ */
+final class TrainReferences {
+    private TrainReferences() {}
+
+    /** The chosen good images, in path order: K evenly spaced ones of the good training images. */
+    static List<Path> choose(List<TrainItem> train, int shots) {
+        List<Path> good = train.stream().filter(item -> !item.anomalous()).map(TrainItem::image).distinct()
+                .sorted(Comparator.comparing(Path::toString)).toList();
+        if (good.isEmpty()) {
+            throw AdclipException.usage("--reference-shots needs good training images, and there are none", null);
+        }
+        int k = Math.min(shots, good.size());
+        List<Path> chosen = new ArrayList<>();
+        for (int s = 0; s < k; s++) {
+            chosen.add(good.get((int) ((long) s * good.size() / k)));
+        }
+        return chosen;
+    }
+
+    /** Encodes the references and builds the bank (in {@code manager}). */
+    static ReferenceBank build(AnomalyDetector detector, ImagePreprocessor preprocessor, List<Path> references,
+            BankOptions options, NDManager manager, PrintWriter err) {
+        try (BankBuilder builder = new BankBuilder(detector.config(), options, manager)) {
+            List<ReferenceImages.Skipped> skipped = ReferenceImages.encode(builder, detector, preprocessor, references,
+                    Set.of(), 4, Long.MAX_VALUE, manager, done -> { });
+            skipped.forEach(s -> err.println("reference image skipped: " + s.image() + ": " + s.reason()));
+            if (builder.pending() == 0) {
+                throw new AdclipException("none of the chosen reference images could be used");
+            }
+            return builder.build(null, manager, message -> {
+                err.println("reference bank: " + message);
+                err.flush();
+            });
+        }
+    }
+
+    /**
+     * The fused scores of {@code items} that are not references; {@code kept} receives those items, in order.
+     */
+    static double[] fusedScores(AnomalyDetector detector, ImagePreprocessor preprocessor, ReferenceBank bank,
+            List<TrainItem> items, List<Path> references, double sigma, NDManager manager, List<TrainItem> kept) {
+        Set<Path> excluded = new HashSet<>(references);
+        MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(sigma), 0.5);
+        AnomalyPredictor predictor = new AnomalyPredictor(detector, preprocessor, post, Long.MAX_VALUE, manager,
+                () -> 0.5).fused(bank, post);
+        List<Double> scores = new ArrayList<>();
+        List<TrainItem> batch = new ArrayList<>();
+        for (TrainItem item : items) {
+            if (excluded.contains(item.image())) {
+                continue;
+            }
+            batch.add(item);
+            if (batch.size() == 8) {
+                score(predictor, batch, scores, kept);
+            }
+        }
+        score(predictor, batch, scores, kept);
+        return scores.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void score(AnomalyPredictor predictor, List<TrainItem> batch, List<Double> scores, List<TrainItem> kept) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<AnomalyPredictor.Outcome> outcomes = predictor.predict(batch.stream().map(TrainItem::image).toList());
+        for (int i = 0; i < batch.size(); i++) {
+            if (!outcomes.get(i).failed()) {
+                scores.add(outcomes.get(i).prediction().score());
+                kept.add(batch.get(i));
+            }
+        }
+        batch.clear();
+    }
+}
