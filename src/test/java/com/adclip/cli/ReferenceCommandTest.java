@@ -94,6 +94,20 @@ class ReferenceCommandTest {
         assertArrayEquals(prompt, off, 0);
     }
 
+    @Test
+    void aBankIsNotFusedIntoTilesSoTilingWithABankIsRefusedUnlessTheBankIsTurnedOff() throws IOException {
+        List<String> args = fixture.base("predict", withBank);
+        args.addAll(List.of("--no-images", "--out", tmp.resolve("tiled-refused").toString(), "--tile", "24",
+                "--tile-stride", "16", image(2).toString()));
+        CliRun refused = CliRun.of(args.toArray(String[]::new));
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertEquals(1, refused.err().strip().lines().count(), refused.toString());
+        assertTrue(refused.err().contains("--no-reference"), refused.err());
+        double[] tiledPrompt = predict(fixture.bundle, "tiled-plain", "--tile", "24", "--tile-stride", "16");
+        double[] tiledOff = predict(withBank, "tiled-off", "--no-reference", "--tile", "24", "--tile-stride", "16");
+        assertArrayEquals(tiledPrompt, tiledOff, 0);
+    }
+
     private static JsonNode testRun(Path bundle, String name, String... extra) throws IOException {
         Path out = tmp.resolve(name);
         List<String> args = fixture.base("test", bundle);

@@ -143,4 +143,15 @@ class TileTrainCliTest {
         assertEquals(2, run.exitCode(), run.toString());
         assertEquals(1, run.err().strip().lines().count(), run.toString());
     }
+
+    @Test
+    void tilesWithReferenceShotsAreRefusedInOneLine() {
+        CliRun run = CliRun.of("train", "--data", meta.toString(), "--weights", weights().toString(), "--image-size",
+                "48", "--features", "2,3,4,6", "--dpam", "5", "--depth", "3", "--epochs", "1", "--tiles", "auto",
+                "--reference-shots", "1", "--out", shared.resolve("refused-shots").toString(), "--cache",
+                shared.resolve("cache").toString());
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals(1, run.err().strip().lines().count(), run.toString());
+        assertTrue(run.err().contains("--reference-shots"), run.err());
+    }
 }
