@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
 import com.adclip.Inspection;
+import com.adclip.Outcome;
 import com.adclip.image.ImagePreprocessor;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,34 +41,6 @@ public final class AnomalyPredictor {
         this.maxPixels = maxPixels;
         this.manager = manager;
         this.imageThreshold = imageThreshold;
-    }
-
-    /**
-     * The result for one input of a batch: its inspection, or why it failed.
-     *
-     * @param image the input as given
-     * @param inspection null when the image failed
-     * @param error why the image failed, else null
-     */
-    public record Outcome(Path image, Inspection inspection, String error) {
-        public boolean failed() {
-            return error != null;
-        }
-
-        /** The inspection's prediction (null when failed). */
-        public Prediction prediction() {
-            return inspection == null ? null : inspection.prediction();
-        }
-
-        /** The image as loaded, for overlays (null when failed). */
-        public BufferedImage picture() {
-            return inspection == null ? null : inspection.picture();
-        }
-
-        /** This image's share of the batch's wall time, preprocessing included. */
-        public double millis() {
-            return inspection == null ? 0 : inspection.millis();
-        }
     }
 
     /** Runs one batch; the outcomes are in input order. */

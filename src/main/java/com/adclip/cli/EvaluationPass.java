@@ -1,5 +1,6 @@
 package com.adclip.cli;
 
+import com.adclip.Outcome;
 import com.adclip.Detector;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -33,7 +34,7 @@ final class EvaluationPass {
 
     /** What to do with each successful prediction besides scoring it (e.g. save its maps). */
     interface Sink {
-        void accept(Sample sample, InputFiles.Input input, AnomalyPredictor.Outcome outcome);
+        void accept(Sample sample, InputFiles.Input input, Outcome outcome);
     }
 
     final Map<String, List<Scored>> scored = new LinkedHashMap<>();
@@ -68,7 +69,7 @@ final class EvaluationPass {
             for (int start = 0; start < samples.size(); start += batchSize) {
                 List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + batchSize));
                 List<Path> paths = batch.stream().map(Sample::image).toList();
-                List<AnomalyPredictor.Outcome> outcomes = detector.inspectAll(paths);
+                List<Outcome> outcomes = detector.inspectAll(paths);
                 for (int i = 0; i < batch.size(); i++) {
                     pass.add(dataset.root(), batch.get(i), outcomes.get(i), sink);
                 }
@@ -87,7 +88,7 @@ final class EvaluationPass {
         return rel.toString().replace('\\', '/');
     }
 
-    private void add(Path root, Sample sample, AnomalyPredictor.Outcome outcome, Sink sink) {
+    private void add(Path root, Sample sample, Outcome outcome, Sink sink) {
         String name = name(root, sample);
         if (outcome.failed()) {
             failures.add(name + ": " + outcome.error());

@@ -1,5 +1,7 @@
 package com.adclip.cli;
 
+import com.adclip.Outcome;
+import com.adclip.report.ResultWriter;
 import com.adclip.Detector;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.BundleManifest;
@@ -98,7 +100,7 @@ final class TestCommand implements Callable<Integer> {
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
             EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
-                    true, maps == null ? null : (sample, input, outcome) -> maps.write(input, outcome));
+                    true, maps == null ? null : (sample, input, outcome) -> maps.write(input.given(), input.outputName(), outcome));
             if (maps != null) {
                 maps.finish();
             }
@@ -238,7 +240,7 @@ final class TestCommand implements Callable<Integer> {
     private void render(String kind, List<EvaluationPass.Scored> chosen, Detector detector, DetectorConfig config,
             List<GalleryItem> items) {
         for (EvaluationPass.Scored s : chosen) {
-            AnomalyPredictor.Outcome o = detector.inspectAll(List.of(s.sample().image())).get(0);
+            Outcome o = detector.inspectAll(List.of(s.sample().image())).get(0);
             if (o.failed()) {
                 continue;
             }
