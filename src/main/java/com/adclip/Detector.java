@@ -73,7 +73,7 @@ public final class Detector implements AutoCloseable {
      * @throws AdclipException if the file cannot be read or decoded, or is larger than the pixel limit
      */
     public Inspection inspect(Path image) {
-        AnomalyPredictor.Outcome outcome = inspectAll(List.of(image)).get(0);
+        Outcome outcome = inspectAll(List.of(image)).get(0);
         if (outcome.failed()) {
             throw new AdclipException(outcome.error());
         }
@@ -103,7 +103,7 @@ public final class Detector implements AutoCloseable {
      * Inspects several image files as one batch (faster per image). An image that cannot be used becomes a
      * failed outcome; the others go on. Outcomes are in input order.
      */
-    public List<AnomalyPredictor.Outcome> inspectAll(List<Path> images) {
+    public List<Outcome> inspectAll(List<Path> images) {
         lock.lock();
         try {
             return predictor.predict(images);
@@ -140,6 +140,11 @@ public final class Detector implements AutoCloseable {
     /** The CLIP weights in use: a file, or {@code random:NAME}. */
     public Path weightsFile() {
         return parts.weightsPath();
+    }
+
+    /** The format of the weights file (random weights are {@code RANDOM}). */
+    public com.adclip.weights.WeightsFormat weightsFormat() {
+        return parts.weights().format();
     }
 
     /** The sha256 of the weights file (of the {@code random:NAME} text for random weights). */
@@ -229,8 +234,35 @@ public final class Detector implements AutoCloseable {
         private Double threshold;
         private Double mapThreshold;
         private double maxMegapixels = DEFAULT_MAX_MEGAPIXELS;
+        private Long freshSeed;
+        private String classWord;
+        private boolean fitDepth;
 
         private Builder() {}
+
+        /**
+         * Prompts initialised from {@code seed} instead of a bundle or checkpoint: the start of a training run, or
+         * a benchmark. Such a detector's answers mean nothing until the prompts are trained.
+         */
+        public Builder freshPrompts(long seed) {
+            this.freshSeed = seed;
+            return this;
+        }
+
+        /** With {@link #freshPrompts}: the object word of the prompts (as {@code train --class-word}; default object). */
+        public Builder classWord(String classWord) {
+            this.classWord = classWord;
+            return this;
+        }
+
+        /**
+         * With {@link #freshPrompts} and no {@link #depth}: cut the prompt depth to the CLIP's text blocks (small
+         * test CLIPs have fewer than the default 9), as {@code adclip bench} does.
+         */
+        public Builder fitPromptDepth() {
+            this.fitDepth = true;
+            return this;
+        }
 
         /** A trained {@code .adclip} bundle (as {@code --bundle}). */
         public Builder bundle(Path bundle) {
@@ -346,6 +378,17 @@ public final class Detector implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The parts of the detector without the inspection side: for training (the prompts are trainable) and
+         * benchmarks. The caller owns them and closes them.
+         *
+         * @throws AdclipException (usage, exit code 2) for missing files and parts that do not fit together
+         */
+        public DetectorAssembly assemble() {
+            return DetectorAssembly.create(new DetectorAssembly.Origin(bundle, checkpoint, freshSeed, classWord,
+                    fitDepth), new WeightsSource(weights, model, cache), overrides(), force);
+        }
+
         /** The hyper-parameter overrides set so far (also what {@code train} applies to its starting point). */
         public ConfigOverrides overrides() {
             return new ConfigOverrides(imageSize, features, dpam, sigma, temperature, nCtx, tNCtx, depth);
@@ -357,13 +400,13 @@ public final class Detector implements AutoCloseable {
          * @throws AdclipException (usage, exit code 2) for missing files and parts that do not fit together
          */
         public Detector build() {
-            DetectorAssembly parts = DetectorAssembly.create(bundle, checkpoint, new WeightsSource(weights, model,
-                    cache), overrides(), force);
+            DetectorAssembly parts = assemble();
             try {
                 double image = threshold != null ? threshold : parts.thresholds().image();
                 double map = mapThreshold != null ? mapThreshold : parts.thresholds().pixel();
                 Path source = bundle != null ? bundle : checkpoint;
-                return new Detector(parts, image, map, maxMegapixels, source.getFileName().toString());
+                String name = source != null ? source.getFileName().toString() : "fresh prompts (seed " + freshSeed + ")";
+                return new Detector(parts, image, map, maxMegapixels, name);
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

@@ -1,41 +1,29 @@
 package com.adclip.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import com.adclip.anomaly.AnomalyDetector;
-import com.adclip.bench.TrainBench;
-import com.adclip.anomaly.BundleManifest;
+import com.adclip.Detector;
+import com.adclip.DetectorAssembly;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.MapPostProcessor;
-import com.adclip.anomaly.AnomalyPredictor;
-import com.adclip.anomaly.PromptConfig;
-import com.adclip.anomaly.PromptLearner;
-import com.adclip.clip.ClipModel;
-import com.adclip.image.ImagePreprocessor;
-import com.adclip.image.PreprocessConfig;
-import com.adclip.clip.VisionRequest;
-import com.adclip.weights.ClipWeights;
+import com.adclip.bench.InferenceBench;
+import com.adclip.bench.PixelMetricsBenchmark;
+import com.adclip.bench.TrainBench;
+import com.adclip.eval.PixelMetricsAccumulator;
 import com.adclip.weights.ModelRegistry;
-import com.adclip.weights.ModelSpec;
+import com.adclip.weights.WeightsSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code adclip bench}: seconds per image of preprocessing + the vision tower (DPAM on, the detector's feature
- * blocks) at full model size, with random weights so that nothing has to be downloaded.
+ * {@code adclip bench}: parses the options, runs one benchmark of {@code com.adclip.bench} and prints its JSON
+ * line. Without {@code --weights}, random weights of {@code --model}'s full size, so nothing is downloaded.
  */
 @Command(
         name = "bench",
@@ -47,17 +35,12 @@ import picocli.CommandLine.Option;
         })
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = "ViT-L/14@336px",
-            description = "Architecture from the registry (default: ${DEFAULT-VALUE}). See `adclip models`.")
-    String model;
+    @Mixin ModelOptions modelOptions;
 
-    @Option(names = "--random-weights", defaultValue = "true", negatable = true, fallbackValue = "true",
-            description = "Use random weights of the model's full size (default). --no-random-weights needs "
-                    + "--weights.")
-    boolean randomWeights;
-
-    @Option(names = "--weights", paramLabel = "PATH", description = "Real weights to time instead of random ones.")
-    Path weights;
+    @Option(names = "--random-weights", negatable = true, hidden = true,
+            description = "Deprecated: random weights are the default without --weights (or give --weights "
+                    + "random:NAME). --no-random-weights needs --weights.")
+    Boolean randomWeights;
 
     @Option(names = "--image-size", paramLabel = "N",
             description = "Input side in pixels (default: the detector default, 518).")
@@ -118,246 +101,77 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         validate();
         if (metrics) {
-            return benchMetrics();
+            int side = imageSize != null ? imageSize : DetectorConfig.DEFAULT_IMAGE_SIZE;
+            return print(PixelMetricsBenchmark.run(maps, side, side, 42, PixelMetricsAccumulator.DEFAULT_CAPACITY)
+                    .line());
         }
         if (threads != null) {
             JniUtils.setNumThreads(threads);
         }
-        Path dir = Files.createTempDirectory("adclip-bench");
-        try (NDManager manager = NDManager.newBaseManager(); ClipWeights clipWeights = loadWeights(manager)) {
-            DetectorConfig detector = DetectorConfig.defaultsFor(clipWeights.config());
-            int size = imageSize != null ? imageSize : detector.imageSize();
-            detector = detector.withImageSize(size);
-            PromptConfig p = detector.prompts(); // small CLIPs (tests) have fewer text blocks than depth 9
-            detector = detector.withPrompts(new PromptConfig(p.nCtx(), p.tNCtx(),
-                    Math.min(p.depth(), clipWeights.config().text().layers()), p.classWord()));
-            detector.checkAgainst(clipWeights.config());
-            ClipModel clip = ClipModel.create(clipWeights.config(), clipWeights::get, manager);
-            if (train) {
-                List<Path> files = syntheticImages(dir, images);
-                printTrain(TrainBench.run(clip, detector, files, batchSize, epochs, !noCache, manager), detector);
-                clip.close();
-                return 0;
+        int[] source = sourceSize();
+        Detector.Builder builder = detector();
+        if (endToEnd) {
+            try (Detector detector = builder.build()) {
+                return print(InferenceBench.endToEnd(detector, inference(source)));
             }
-            List<Path> files = syntheticImages(dir, warmup + images);
-            ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(size));
-            VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
-            Timings timings = endToEnd ? runEndToEnd(manager, clip, preprocessor, detector, files, dir)
-                    : run(manager, clip, preprocessor, request, files);
-            print(clipWeights, detector, timings);
-            clip.close();
-        } finally {
-            deleteAll(dir);
         }
-        return 0;
+        try (DetectorAssembly parts = builder.assemble()) {
+            if (train) {
+                return print(TrainBench.run(parts, new TrainBench.Options(modelName(), images, batchSize, epochs,
+                        !noCache, source[0], source[1])));
+            }
+            return print(InferenceBench.encoder(parts, inference(source)));
+        }
+    }
+
+    /** Fresh prompts (seed 0) on the weights given, else random weights of --model's shape. */
+    private Detector.Builder detector() {
+        Path weights = modelOptions.weights != null ? modelOptions.weights
+                : WeightsSource.random(ModelRegistry.find(modelName()).name());
+        Detector.Builder builder = Detector.builder().weights(weights).cache(modelOptions.cache).freshPrompts(0)
+                .fitPromptDepth().maxMegapixels(Double.MAX_VALUE);
+        return imageSize != null ? builder.imageSize(imageSize) : builder;
+    }
+
+    private String modelName() {
+        if (modelOptions.weights != null) {
+            return modelOptions.weights.toString();
+        }
+        String model = modelOptions.model != null ? modelOptions.model : ModelOptions.DEFAULT_MODEL;
+        return ModelRegistry.find(model).name();
+    }
+
+    private InferenceBench.Options inference(int[] source) {
+        return new InferenceBench.Options(modelName(), images, warmup, source[0], source[1]);
     }
 
     private void validate() {
         if (images < 1 || warmup < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--images must be >= 1 and --warmup >= 0");
         }
-        if (!randomWeights && weights == null) {
+        if (Boolean.FALSE.equals(randomWeights) && modelOptions.weights == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--no-random-weights needs --weights PATH");
+        }
+        if (modelOptions.weights != null && modelOptions.model != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either --weights or --model, not both");
         }
         if (threads != null && threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1");
         }
     }
 
-    private ClipWeights loadWeights(NDManager manager) {
-        if (weights != null) {
-            return ClipWeights.load(weights, manager);
-        }
-        ModelSpec spec = ModelRegistry.find(model);
-        return ClipWeights.random(spec.config(), manager, 0);
-    }
-
-    private record Timings(double[] preprocess, double[] encoder) {
-        double mean(double[] values) {
-            double sum = 0;
-            for (double v : values) {
-                sum += v;
-            }
-            return sum / values.length;
-        }
-    }
-
-    private Timings run(NDManager manager, ClipModel clip, ImagePreprocessor preprocessor, VisionRequest request,
-            List<Path> files) {
-        double[] preprocess = new double[images];
-        double[] encoder = new double[images];
-        for (int i = 0; i < files.size(); i++) {
-            try (NDManager scope = manager.newSubManager()) {
-                long t0 = System.nanoTime();
-                NDArray pixels = preprocessor.pixels(scope, List.of(files.get(i)));
-                long t1 = System.nanoTime();
-                clip.encodeVision(pixels, request).patches().forEach(p -> p.tokens().toFloatArray());
-                long t2 = System.nanoTime();
-                if (i >= warmup) {
-                    preprocess[i - warmup] = (t1 - t0) / 1e9;
-                    encoder[i - warmup] = (t2 - t1) / 1e9;
-                }
-            }
-        }
-        return new Timings(preprocess, encoder);
-    }
-
-    /** Predict's path per image; the second timing array holds everything after preprocessing. */
-    private Timings runEndToEnd(NDManager manager, ClipModel clip, ImagePreprocessor preprocessor,
-            DetectorConfig detector, List<Path> files, Path dir) {
-        double[] total = new double[images];
-        double[] writing = new double[images];
-        try (PromptLearner prompts = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
-                AnomalyDetector anomaly = AnomalyDetector.create(clip, prompts, detector, manager)) {
-            BundleManifest.Thresholds thresholds = BundleManifest.Thresholds.defaults(detector);
-            MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(detector.sigma()),
-                    thresholds.pixel());
-            AnomalyPredictor predictor = new AnomalyPredictor(anomaly, preprocessor, post, Long.MAX_VALUE, manager,
-                    thresholds::image);
-            ResultWriter writer = new ResultWriter(dir.resolve("out"), true, false, detector);
-            for (int i = 0; i < files.size(); i++) {
-                long t0 = System.nanoTime();
-                Path file = files.get(i);
-                AnomalyPredictor.Outcome outcome = predictor.predict(List.of(file)).get(0);
-                if (outcome.failed()) {
-                    throw new IllegalStateException("bench image failed: " + outcome.error());
-                }
-                long t1 = System.nanoTime();
-                writer.write(new InputFiles.Input(file, file.toString(), "image-" + i), outcome);
-                if (i >= warmup) {
-                    total[i - warmup] = (System.nanoTime() - t0) / 1e9;
-                    writing[i - warmup] = (System.nanoTime() - t1) / 1e9;
-                }
-            }
-        }
-        return new Timings(writing, total);
-    }
-
-    private void print(ClipWeights clipWeights, DetectorConfig detector, Timings timings) throws IOException {
-        ObjectNode json = new ObjectMapper().createObjectNode();
-        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
-        json.put("weights", clipWeights.format().name().toLowerCase(java.util.Locale.ROOT));
-        json.put("image_size", detector.imageSize());
-        json.put("dpam", detector.dpam());
-        json.put("features", detector.featureBlocks().toString());
-        json.put("mode", endToEnd ? "end-to-end" : "encoder");
-        json.put("images", images);
-        json.put("source_size", sourceSize);
-        json.put("threads", JniUtils.getNumThreads());
-        json.put("cores", Runtime.getRuntime().availableProcessors());
-        if (!endToEnd) {
-            json.put("preprocess_seconds", round(timings.mean(timings.preprocess())));
-            json.put("encoder_seconds", round(timings.mean(timings.encoder())));
-        } else {
-            json.put("write_seconds", round(timings.mean(timings.preprocess())));
-        }
-        json.put("seconds_per_image", round(endToEnd ? timings.mean(timings.encoder())
-                : timings.mean(timings.preprocess()) + timings.mean(timings.encoder())));
-        json.put("cpu", cpuName());
-        json.put("java", System.getProperty("java.version"));
-        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
-        spec.commandLine().getOut().flush();
-    }
-
-    private int benchMetrics() throws IOException {
-        int side = imageSize != null ? imageSize : DetectorConfig.DEFAULT_IMAGE_SIZE;
-        com.adclip.bench.PixelMetricsBenchmark.Report report = com.adclip.bench.PixelMetricsBenchmark.run(maps, side, side,
-                42, com.adclip.eval.PixelMetricsAccumulator.DEFAULT_CAPACITY);
-        ObjectNode json = new ObjectMapper().createObjectNode();
-        json.put("mode", "pixel-metrics");
-        json.put("maps", report.maps());
-        json.put("pixels", report.pixels());
-        json.put("metric_seconds", round(report.metricSeconds()));
-        json.put("total_seconds", round(report.totalSeconds()));
-        json.put("peak_heap_mb", round(report.peakHeapBytes() / 1e6));
-        json.put("histogram_mb", round(report.histogramBytes() / 1e6));
-        json.put("exact", report.metrics().exact());
-        json.put("auroc_error_bound", report.metrics().aurocErrorBound());
-        json.put("cpu", cpuName());
-        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
-        spec.commandLine().getOut().flush();
-        return 0;
-    }
-
-    private void printTrain(TrainBench.Result result, DetectorConfig detector) throws IOException {
-        ObjectNode json = new ObjectMapper().createObjectNode();
-        json.put("model", weights != null ? weights.toString() : ModelRegistry.find(model).name());
-        json.put("mode", noCache ? "train-no-cache" : "train-cached");
-        json.put("image_size", detector.imageSize());
-        json.put("images", images);
-        json.put("batch_size", batchSize);
-        json.put("threads", JniUtils.getNumThreads());
-        List<com.adclip.train.EpochRecord> log = result.epochs();
-        json.put("first_epoch_seconds", round(log.get(0).seconds()));
-        if (log.size() > 1) {
-            double later = log.subList(1, log.size()).stream().mapToDouble(com.adclip.train.EpochRecord::seconds)
-                    .average().orElseThrow();
-            int steps = (images + batchSize - 1) / batchSize;
-            json.put("later_epoch_seconds", round(later));
-            json.put("later_seconds_per_step", round(later / steps));
-        }
-        if (!noCache) {
-            json.put("cache_mb_per_image", round(result.cacheBytes() / 1e6 / Math.max(1, result.cachedImages())));
-            json.put("cache_mb_total", round(result.cacheBytes() / 1e6));
-        }
-        json.put("peak_rss_mb", round(result.peakRssBytes() / 1e6));
-        json.put("cpu", cpuName());
-        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
-        spec.commandLine().getOut().flush();
-    }
-
-    private static double round(double seconds) {
-        return Math.round(seconds * 10000) / 10000.0;
-    }
-
-    private static String cpuName() {
+    private int[] sourceSize() {
+        String[] parts = sourceSize.toLowerCase(Locale.ROOT).split("x");
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
-        return System.getProperty("os.arch");
-    }
-
-    /** Noisy gradient images, so decoding and resampling do real work; written as PNG like camera exports. */
-    private List<Path> syntheticImages(Path dir, int count) throws IOException {
-        String[] parts = sourceSize.toLowerCase(java.util.Locale.ROOT).split("x");
-        int width;
-        int height;
-        try {
-            width = Integer.parseInt(parts[0]);
-            height = Integer.parseInt(parts[1]);
+            return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
         } catch (RuntimeException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--source-size must look like 1280x960");
         }
-        Random random = new Random(42);
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int v = (x * 255 / width + y * 255 / height) / 2;
-                    int n = random.nextInt(32);
-                    image.setRGB(x, y, ((v + n) & 0xFF) << 16 | (v & 0xFF) << 8 | ((255 - v + n) & 0xFF));
-                }
-            }
-            Path file = dir.resolve("bench-" + i + ".png");
-            ImageIO.write(image, "png", file.toFile());
-            files.add(file);
-        }
-        return files;
     }
 
-    private static void deleteAll(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+    private int print(Map<String, Object> line) throws IOException {
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(line));
+        spec.commandLine().getOut().flush();
+        return 0;
     }
-
 }
