@@ -71,7 +71,7 @@ public final class AnomalyPredictor {
                 Prediction prediction = post.apply(detection, smoothed, i, input.originalWidth(),
                         input.originalHeight(), threshold);
                 int at = good.get(i);
-                outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share),
+                outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share, threshold),
                         null));
             }
         }

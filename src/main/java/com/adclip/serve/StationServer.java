@@ -1,6 +1,8 @@
 package com.adclip.serve;
 
 import com.adclip.AdclipException;
+import com.adclip.Inspection;
+import com.adclip.Verdict;
 import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.Prediction;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,7 +143,6 @@ public final class StationServer implements AutoCloseable {
     private final Instant started = Instant.now();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Path uploads;
-    private volatile double threshold;
     private volatile boolean ready;
     private volatile boolean draining;
     private Javalin app;
@@ -149,7 +150,7 @@ public final class StationServer implements AutoCloseable {
     public StationServer(Config config, Inspector inspector) {
         this.config = config;
         this.inspector = inspector;
-        this.threshold = config.imageThreshold();
+        inspector.setThreshold(config.imageThreshold());
         this.queue = new InspectionQueue(inspector, config.queueCapacity());
         this.history = new HistoryStore(config.history());
         this.metrics = new StationMetrics(queue::depth);
@@ -207,7 +208,7 @@ public final class StationServer implements AutoCloseable {
 
     /** The image threshold in force. */
     public double threshold() {
-        return threshold;
+        return inspector.threshold();
     }
 
     private void warmUp() {
@@ -301,7 +302,7 @@ public final class StationServer implements AutoCloseable {
     private void info(Context ctx) {
         ObjectNode out = JSON.createObjectNode();
         out.put("model", inspector.model());
-        out.put("threshold", threshold);
+        out.put("threshold", inspector.threshold());
         out.put("map_threshold", inspector.mapThreshold());
         out.put("map_max", inspector.mapMax());
         out.put("api_key_required", config.apiKey() != null);
@@ -315,7 +316,7 @@ public final class StationServer implements AutoCloseable {
 
     private void inspect(Context ctx) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        double used = requestThreshold(ctx);
+        Double asked = requestThreshold(ctx);
         Upload upload = receive(ctx);
         ImageSniffer.Format format = ImageSniffer.sniff(upload.bytes()).orElseThrow(() -> new ApiError(415,
                 "not a supported image (the content is not PNG, JPEG, BMP, TIFF, WebP or GIF, whatever its name "
@@ -332,20 +333,21 @@ public final class StationServer implements AutoCloseable {
                     config.maxPixels() / 1e6));
         }
         Path file = Files.createTempFile(uploads, "upload-", "." + format.extension);
-        Inspector.Inspection inspection;
+        Inspection inspection;
         try {
             Files.write(file, upload.bytes());
             inspection = await(file);
         } finally {
             deleteQuietly(file);
         }
-        respond(ctx, upload.name(), inspection, used, t0);
+        respond(ctx, upload.name(), inspection, asked, t0);
     }
 
-    private double requestThreshold(Context ctx) {
+    /** The request's own {@code ?threshold=}, or null for the station's. */
+    private Double requestThreshold(Context ctx) {
         String given = ctx.queryParam("threshold");
         if (given == null || given.isBlank()) {
-            return threshold;
+            return null;
         }
         try {
             double t = Double.parseDouble(given);
@@ -418,7 +420,7 @@ public final class StationServer implements AutoCloseable {
                 + (size > 0 ? " (" + size + " bytes)" : ""));
     }
 
-    private Inspector.Inspection await(Path file) throws InterruptedException {
+    private Inspection await(Path file) throws InterruptedException {
         InspectionQueue.Ticket ticket;
         try {
             ticket = queue.submit(file);
@@ -439,9 +441,11 @@ public final class StationServer implements AutoCloseable {
         }
     }
 
-    private void respond(Context ctx, String name, Inspector.Inspection inspection, double used, long t0) {
+    /** The verdict is the detector's, at the threshold it ran at, unless the request gave its own threshold. */
+    private void respond(Context ctx, String name, Inspection inspection, Double asked, long t0) {
         Prediction p = inspection.prediction();
-        String verdict = p.score() >= used ? "NG" : "OK";
+        double used = asked != null ? asked : inspection.threshold();
+        String verdict = (asked != null ? Verdict.of(p.score(), asked) : inspection.verdict()).name();
         BufferedImage overlay = Renderings.overlay(inspection, inspector.mapMax());
         ObjectNode out = JSON.createObjectNode();
         out.put("score", p.score());
@@ -541,8 +545,8 @@ public final class StationServer implements AutoCloseable {
             throw new ApiError(400, "threshold must be a number in [0, 1]");
         }
         Path backup = BundleThresholds.saveImageThreshold(config.bundle(), t.asDouble());
-        threshold = t.asDouble();
-        ctx.json(Map.of("threshold", threshold, "bundle", config.bundle().getFileName().toString(), "backup",
+        inspector.setThreshold(t.asDouble());
+        ctx.json(Map.of("threshold", inspector.threshold(), "bundle", config.bundle().getFileName().toString(), "backup",
                 backup.getFileName().toString()));
     }
 
