@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import com.adclip.clip.Constants;
 import com.adclip.clip.Ops;
 import com.adclip.clip.VisionFeatures;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ public final class AnomalyHead {
      * @param text [2, E] normalised text features (normal, anomaly)
      */
     public static NDArray imageLogits(NDArray global, NDArray text, float temperature) {
-        return normalize(global).matMul(text.transpose()).div(temperature);
+        NDArray cosine = normalize(global).matMul(text.transpose()); // [B, 2]
+        return cosine.div(Constants.scalar(cosine, temperature));
     }
 
     /**
@@ -38,7 +40,8 @@ public final class AnomalyHead {
      */
     public static NDArray similarityMap(NDArray tokens, NDArray text, int grid, int size, float temperature) {
         NDArray patches = normalize(tokens.get(new NDIndex(":, 1:, :"))); // [B, G², E]
-        NDArray probs = patches.matMul(text.transpose()).div(temperature).softmax(-1); // [B, G², 2]
+        NDArray cosine = patches.matMul(text.transpose()); // [B, G², 2]
+        NDArray probs = cosine.div(Constants.scalar(cosine, temperature)).softmax(-1); // [B, G², 2]
         long batch = probs.getShape().get(0);
         NDArray square = probs.reshape(batch, grid, grid, 2).transpose(0, 3, 1, 2); // [B, 2, G, G]
         NDArray resized = Ops.resizeBilinear(square, size, size); // [B, 2, S, S]
@@ -60,7 +63,8 @@ public final class AnomalyHead {
         for (NDArray map : similarityMaps) {
             NDArray anomaly = map.get(new NDIndex("..., 1"));
             NDArray normal = map.get(new NDIndex("..., 0"));
-            perLayer.add(anomaly.add(1).sub(normal).div(2));
+            NDArray sum = anomaly.add(Constants.scalar(anomaly, 1f)).sub(normal);
+            perLayer.add(sum.div(Constants.scalar(sum, 2f)));
         }
         return NDArrays.stack(perLayer).sum(new int[] {0});
     }

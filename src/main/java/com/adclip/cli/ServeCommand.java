@@ -1,7 +1,9 @@
 package com.adclip.cli;
 
 import com.adclip.Detector;
+import com.adclip.serve.HistoryRetention;
 import com.adclip.serve.Inspector;
+import com.adclip.serve.StationLog;
 import com.adclip.serve.StationServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,12 +70,44 @@ final class ServeCommand implements Callable<Integer> {
             description = "Longest wait for one inspection; longer gets 504 (default: ${DEFAULT-VALUE}).")
     double timeout;
 
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Close a connection with no traffic for this long (default: ${DEFAULT-VALUE}).")
+    double idleTimeout;
+
+    @Option(names = "--min-upload-rate", paramLabel = "KB/S", defaultValue = "1",
+            description = "An upload slower than this on average gets 408 and is dropped, so slow clients cannot "
+                    + "hold threads (default: ${DEFAULT-VALUE}; 0 for no minimum).")
+    double minUploadRate;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
+            description = "Connections open at once; beyond it new ones wait (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "200",
+            description = "Largest number of HTTP threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--history-keep", paramLabel = "AGE,ROWS", defaultValue = "30d,1000000",
+            description = "History kept: an age (30d, 12h, 90m), a number of entries, both (30d,100000), or all "
+                    + "(default: ${DEFAULT-VALUE}). Older entries are pruned at start and every 10 minutes.")
+    String historyKeep;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "Log level: error, warn, info, debug, trace or off (default: ${DEFAULT-VALUE}). "
+                    + "info logs one line per request.")
+    String logLevel;
+
+    @Option(names = "--log-file", paramLabel = "FILE",
+            description = "Append the log to FILE instead of stderr.")
+    Path logFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
-        validate();
+        HistoryRetention retention = validate();
+        StationLog.configure(logLevel, logFile);
         String key = apiKey != null ? apiKey : System.getenv("ADCLIP_API_KEY");
         PrintWriter err = spec.commandLine().getErr();
         try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels).build()) {
@@ -85,7 +119,10 @@ final class ServeCommand implements Callable<Integer> {
                     .withLimits((long) (maxUploadMb * 1024 * 1024), (long) (maxMegapixels * 1e6))
                     .withQueue(queue, Duration.ofMillis((long) (timeout * 1000)))
                     .withBundle(detectorOptions.bundle)
-                    .withWatchResults(watchResults);
+                    .withWatchResults(watchResults)
+                    .withConnections(new StationServer.Connections(Duration.ofMillis((long) (idleTimeout * 1000)),
+                            (long) (minUploadRate * 1024), maxConnections, threads))
+                    .withRetention(retention);
             StationServer server = new StationServer(config, inspector).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -104,7 +141,7 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private void validate() {
+    private HistoryRetention validate() {
         CommandLine cl = spec.commandLine();
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(cl, "--port must be 0 to 65535");
@@ -118,6 +155,18 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new CommandLine.ParameterException(cl, "--threshold must be in [0, 1]");
+        }
+        if (!(idleTimeout > 0) || !(minUploadRate >= 0) || maxConnections < 1 || threads < 16) {
+            throw new CommandLine.ParameterException(cl, "--idle-timeout and --max-connections must be positive, "
+                    + "--min-upload-rate at least 0 and --threads at least 16");
+        }
+        if (!StationLog.LEVELS.contains(logLevel.toLowerCase(java.util.Locale.ROOT))) {
+            throw new CommandLine.ParameterException(cl, "--log-level must be one of " + StationLog.LEVELS);
+        }
+        try {
+            return HistoryRetention.parse(historyKeep);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--history-keep: " + e.getMessage());
         }
     }
 }

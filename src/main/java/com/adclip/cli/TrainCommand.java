@@ -182,9 +182,13 @@ final class TrainCommand implements Callable<Integer> {
             }
             List<Sample> valSamples = dataset.samples("val");
             Stream.concat(trainSamples.stream(), valSamples.stream()).forEach(Sample::requireMaskFits);
-            Path weightsPath = modelOptions.resolve(null);
+            Path weightsPath = resumed != null ? resumeWeights(resumed.manifest()) : modelOptions.resolve(null);
             ClipWeights weights = ModelOptions.load(weightsPath, manager);
             String weightsSha = modelOptions.sha256(weightsPath);
+            if (resumed != null && !weightsSha.equals(resumed.manifest().clip().weightsSha256())) {
+                spec.commandLine().getErr().println("note: resuming with other CLIP weights than the run started "
+                        + "with (" + weightsPath + "): the result will not equal an uninterrupted run");
+            }
             ClipModel clip = ClipModel.create(weights.config(), weights::get, manager);
             PromptLearner learner;
             DetectorConfig detector;
@@ -197,11 +201,74 @@ final class TrainCommand implements Callable<Integer> {
                 learner = initial.learner();
             }
             detector.checkAgainst(weights.config());
+            boolean created = !Files.exists(outDir);
             Files.createDirectories(outDir);
+            removeStaleTemps(outDir);
             TrainingRun run = new TrainingRun(outDir, clip, learner, detector, config, weightsPath, weightsSha,
                     spec.commandLine().getErr());
-            return run.execute(trainSamples, valSamples, resumed, manager);
+            try {
+                return run.execute(trainSamples, valSamples, resumed, manager);
+            } catch (Exception | Error e) {
+                removeIfEmpty(created, outDir);
+                throw e;
+            }
         }
+    }
+
+    /** Temp files of a killed run (loss curve, log, checkpoints) would otherwise stay in the run folder forever. */
+    private void removeStaleTemps(Path dir) throws java.io.IOException {
+        int removed = com.adclip.train.LossCurve.removeStaleTemps(dir, List.of(ConsoleTrainListener.LOG, "last.adclip",
+                "best.adclip", "model.adclip", "epoch_"));
+        if (removed > 0) {
+            spec.commandLine().getErr().println("removed " + removed + " temporary file(s) left by a killed run in "
+                    + dir);
+        }
+    }
+
+    /** A run that failed before writing anything leaves no empty --out folder behind (only one it created). */
+    private static void removeIfEmpty(boolean created, Path dir) {
+        if (!created) {
+            return;
+        }
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        } catch (java.io.IOException e) {
+            // keep it: the error being reported matters more than an empty folder
+        }
+    }
+
+    /**
+     * The CLIP weights of a resumed run: --weights/--model when given, else the registry model the run used, else
+     * the weights file it was trained with, by path, if it is still there with the same sha256.
+     */
+    private Path resumeWeights(BundleManifest manifest) {
+        Object stored = ((Map<?, ?>) manifest.training().get("options")).get("weights");
+        if (modelOptions.weights != null || modelOptions.model != null || !(stored instanceof String path)) {
+            return modelOptions.resolve(manifest.clip().model());
+        }
+        Path file = Path.of(path);
+        if (ModelOptions.isRandom(file)) {
+            modelOptions.weights = file;
+            return modelOptions.resolve(null);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw AdclipException.usage("cannot resume: the run was trained with the weights " + file + ", which are "
+                    + "gone; pass --weights PATH to resume with a copy of them", null);
+        }
+        String sha = modelOptions.sha256(file);
+        if (!sha.equals(manifest.clip().weightsSha256())) {
+            throw AdclipException.usage("cannot resume: the weights " + file + " changed since the run was trained "
+                    + "(sha256 " + sha.substring(0, 12) + "…, was " + abbreviate(manifest.clip().weightsSha256())
+                    + "); pass --weights PATH to resume with other weights", null);
+        }
+        modelOptions.weights = file;
+        return file;
+    }
+
+    private static String abbreviate(String sha) {
+        return sha == null ? "unknown" : sha.substring(0, Math.min(12, sha.length())) + "…";
     }
 
     /** Prompts and detector config of a fresh run: from --init, or initialised from the seed. */
@@ -271,6 +338,10 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, Object> storedOptions(TrainConfig config) {
         Map<String, Object> stored = new LinkedHashMap<>();
         stored.put("data", data.toAbsolutePath().normalize().toString());
+        if (modelOptions.weights != null) { // resume finds them again by path (and checks their sha256)
+            stored.put("weights", ModelOptions.isRandom(modelOptions.weights) ? modelOptions.weights.toString()
+                    : modelOptions.weights.toAbsolutePath().normalize().toString());
+        }
         stored.put("epochs", config.epochs());
         stored.put("batch_size", config.batchSize());
         stored.put("optimizer", config.optimizer().kind().name().toLowerCase(Locale.ROOT));
@@ -304,7 +375,13 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> o = (Map<String, Object>) raw;
         data = data != null ? data : Path.of((String) o.get("data"));
         epochs = epochs != null ? epochs : ((Number) o.get("epochs")).intValue();
-        batchSize = batchSize != null ? batchSize : ((Number) o.get("batch_size")).intValue();
+        int storedBatch = ((Number) o.get("batch_size")).intValue();
+        Object step = ((Map<?, ?>) manifest.training().get("state")).get("epoch_step");
+        if (batchSize != null && batchSize != storedBatch && step instanceof Number n && n.intValue() > 0) {
+            throw AdclipException.usage("cannot resume in the middle of an epoch with another --batch-size (the run "
+                    + "used " + storedBatch + "); leave --batch-size out", null);
+        }
+        batchSize = batchSize != null ? batchSize : storedBatch;
         optimizer = optimizer != null ? optimizer : (String) o.get("optimizer");
         lr = lr != null ? lr : ((Number) o.get("lr")).doubleValue();
         if (betas == null) {
@@ -606,10 +683,7 @@ final class TrainCommand implements Callable<Integer> {
 
         private Trainer.Start startFrom(Bundle resumed) {
             Map<?, ?> state = (Map<?, ?>) resumed.manifest().training().get("state");
-            Object best = state.get("best_val_loss");
-            return new Trainer.Start(((Number) state.get("epoch")).intValue(), ((Number) state.get("steps")).longValue(),
-                    resumed.optimizer(), best == null ? Double.POSITIVE_INFINITY : ((Number) best).doubleValue(),
-                    ((Number) state.get("epochs_since_best")).intValue());
+            return Trainer.Start.fromState(state, resumed.optimizer());
         }
 
         private List<EpochRecord> priorLog(Bundle resumed) throws java.io.IOException {

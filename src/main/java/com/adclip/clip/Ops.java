@@ -30,7 +30,8 @@ public final class Ops {
 
     /** OpenAI CLIP's activation: {@code x * sigmoid(1.702 x)}. */
     static NDArray quickGelu(NDArray x) {
-        NDArray gate = Activation.sigmoid(x.mul(QUICK_GELU_ALPHA));
+        NDArray scaled = x.mul(Constants.scalar(x, QUICK_GELU_ALPHA));
+        NDArray gate = Activation.sigmoid(scaled);
         return x.mul(gate);
     }
 
@@ -67,13 +68,18 @@ public final class Ops {
         return both.reshape(new Shape(target));
     }
 
-    /** {@code w0 · x[i0] + w1 · x[i1]} along the axis that {@code pattern} indexes. */
+    /**
+     * {@code w0 · x[i0] + w1 · x[i1]} along the axis that {@code pattern} indexes. Indices and weights are copied
+     * into libtorch-owned memory: the graph keeps them for backward (see {@link Constants}).
+     */
     private static NDArray lerp(NDArray x, BilinearAxis axis, String pattern, Shape weightShape) {
         NDManager manager = x.getManager();
-        NDArray first = x.get(new NDIndex(pattern, manager.create(axis.index0())));
-        NDArray second = x.get(new NDIndex(pattern, manager.create(axis.index1())));
-        NDArray w0 = manager.create(axis.weight0()).reshape(weightShape);
-        NDArray w1 = manager.create(axis.weight1()).reshape(weightShape);
+        NDArray index0 = Constants.owned(manager.create(axis.index0())); // [out]
+        NDArray index1 = Constants.owned(manager.create(axis.index1())); // [out]
+        NDArray w0 = Constants.owned(manager.create(axis.weight0(), weightShape));
+        NDArray w1 = Constants.owned(manager.create(axis.weight1(), weightShape));
+        NDArray first = x.get(new NDIndex(pattern, index0));
+        NDArray second = x.get(new NDIndex(pattern, index1));
         return first.mul(w0).add(second.mul(w1));
     }
 

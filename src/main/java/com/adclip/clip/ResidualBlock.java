@@ -99,7 +99,8 @@ final class ResidualBlock {
     /** softmax(q·kᵀ / √D + mask)·v for [B, H, L, D] inputs, heads merged back to [B, L, W]. */
     private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask) {
         long headDim = q.getShape().get(3);
-        NDArray scores = q.mul((float) (1.0 / Math.sqrt(headDim))).matMul(k.transpose(0, 1, 3, 2)); // [B,H,L,L]
+        NDArray scaled = q.mul(Constants.scalar(q, (float) (1.0 / Math.sqrt(headDim)))); // [B, H, L, D]
+        NDArray scores = scaled.matMul(k.transpose(0, 1, 3, 2)); // [B, H, L, L]
         if (mask != null) {
             scores = scores.add(mask);
         }

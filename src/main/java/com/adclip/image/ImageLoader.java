@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
@@ -71,10 +72,28 @@ final class ImageLoader {
      * size comes from the file's header).
      */
     static PillowImage load(Path file, long maxPixels) {
-        return withReader(file, false, "cannot read image ", (reader, in) -> {
+        return load(file, maxPixels, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #load(Path, long)}, decoding a large image at a reduced resolution: when both sides are at least
+     * twice {@code minSide}, only every s-th pixel of every s-th row is decoded (ImageIO source subsampling), with
+     * s the largest integer that keeps both sides at least {@code minSide}. The result then differs from Pillow's
+     * (which decodes every pixel), but its cost is bounded by the subsampled size.
+     *
+     * <p>Metadata chunks (PNG text, zTXt, iCCP, ...) are never parsed: a zTXt that inflates to gigabytes costs
+     * nothing. The PNG header and the chunks that decoding needs (PLTE, tRNS) are still read.
+     */
+    static PillowImage load(Path file, long maxPixels, int minSide) {
+        return withReader(file, true, "cannot read image ", (reader, in) -> {
             requireAtMost(file, reader, maxPixels);
-            return decode(file, reader, in);
+            return decode(file, reader, in, subsampling(reader.getWidth(0), reader.getHeight(0), minSide));
         });
+    }
+
+    /** The source subsampling for an image of {@code width × height}: 1 (none) unless both sides are ≥ 2 minSide. */
+    static int subsampling(int width, int height, int minSide) {
+        return (int) Math.max(1, Math.min(width, height) / Math.max(1L, minSide));
     }
 
     /** What to do with a file's image reader, once its input is set. */
@@ -127,13 +146,18 @@ final class ImageLoader {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip();
     }
 
-    private static PillowImage decode(Path file, ImageReader reader, ImageInputStream in) throws IOException {
+    private static PillowImage decode(Path file, ImageReader reader, ImageInputStream in, int subsampling)
+            throws IOException {
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);
         boolean jpeg = format.equals("jpeg") || format.equals("jpg");
-        BufferedImage image = jpeg ? null : reader.read(0);
-        Raster jpegRaster = jpeg ? reader.readRaster(0, null) : null;
+        ImageReadParam param = reader.getDefaultReadParam();
+        if (subsampling > 1) {
+            param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+        }
+        BufferedImage image = jpeg ? null : reader.read(0, param);
+        Raster jpegRaster = jpeg ? reader.readRaster(0, param) : null;
         for (String warning : warnings) {
             String w = warning.toLowerCase(Locale.ROOT);
             if (w.contains("premature end") || w.contains("truncat")) {

@@ -80,11 +80,22 @@ public final class ImagePreprocessor {
     public record Prepared(Preprocessed input, BufferedImage rgb) {}
 
     /**
+     * Images whose sides are both at least twice this many times the model input are decoded subsampled (see
+     * {@link #prepare}).
+     */
+    public static final int SUBSAMPLE_ABOVE = 4;
+
+    /**
      * Loads an image once and returns both the model input and an RGB picture of it. Images with more than
-     * {@code maxPixels} pixels are refused from their header, before decoding.
+     * {@code maxPixels} pixels are refused from their header, before decoding. An image whose sides are both at
+     * least {@code 2 × 4 × S} (S the model input, 518 at most) is decoded with ImageIO source subsampling by the
+     * largest s that keeps both sides at least {@code 4 × S}, so a large image costs what a ~4 S image costs;
+     * its model input then differs slightly from Pillow's, and the picture, the map and region boxes are in the
+     * pixels of the decoded size ({@link Preprocessed#originalWidth()}). Smaller images are decoded in full,
+     * exactly as Pillow does.
      */
     public Prepared prepare(Path image, long maxPixels) {
-        PillowImage loaded = ImageLoader.load(image, maxPixels);
+        PillowImage loaded = ImageLoader.load(image, maxPixels, SUBSAMPLE_ABOVE * config.size());
         PillowImage rgb = loaded.toRgb();
         Preprocessed input = new Preprocessed(
                 normalise(fit(loaded, Filter.BICUBIC).toRgb().data()), config.size(), loaded.width(), loaded.height());

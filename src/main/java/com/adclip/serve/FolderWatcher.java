@@ -5,7 +5,9 @@ import com.adclip.Inspection;
 import com.adclip.anomaly.Prediction;
 import com.adclip.Verdict;
 import java.io.IOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -44,7 +46,7 @@ import org.apache.commons.csv.CSVRecord;
 public final class FolderWatcher implements AutoCloseable {
     /** The results CSV's header. */
     public static final List<String> COLUMNS = List.of("id", "time", "file", "verdict", "score", "threshold", "ms",
-            "regions", "destination", "overlay", "error");
+            "regions", "destination", "overlay", "error", "entry");
 
     /**
      * What to watch and where files go.
@@ -74,7 +76,9 @@ public final class FolderWatcher implements AutoCloseable {
     private final Inspector inspector;
     private final WatchJournal journal;
     private final Steps steps;
-    private final Set<Long> rowsWritten = new HashSet<>();
+    private final Set<String> rowsWritten = new HashSet<>();
+    private long lastRowId;
+    private long resultsSize = -1;
     private Map<String, Seen> lastSeen = new HashMap<>();
     private int ok;
     private int ng;
@@ -215,9 +219,7 @@ public final class FolderWatcher implements AutoCloseable {
             transfer(source, destination);
         }
         steps.after("moved", begin);
-        if (!rowsWritten.contains(begin.seq())) {
-            appendRow(begin);
-        }
+        appendRowOnce(begin);
         steps.after("row", begin);
         journal.done(begin);
         switch (begin.verdict()) {
@@ -254,15 +256,20 @@ public final class FolderWatcher implements AutoCloseable {
         }
     }
 
-    /** {@code dir/name}, or {@code dir/STEM-SEQ.EXT} when a file of that name is already there. */
+    /**
+     * {@code dir/name}, or {@code dir/STEM-SEQ.EXT} when a file of that name is already there, or
+     * {@code dir/STEM-SEQ-2.EXT} and so on (several input folders may share the OK and NG folders).
+     */
     private static Path unique(Path dir, String name, long seq) {
         Path plain = dir.resolve(name);
-        if (!Files.exists(plain)) {
-            return plain;
-        }
         int dot = name.lastIndexOf('.');
-        return dot > 0 ? dir.resolve(name.substring(0, dot) + "-" + seq + name.substring(dot))
-                : dir.resolve(name + "-" + seq);
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String extension = dot > 0 ? name.substring(dot) : "";
+        Path candidate = plain;
+        for (int n = 1; Files.exists(candidate); n++) {
+            candidate = dir.resolve(stem + "-" + seq + (n == 1 ? "" : "-" + n) + extension);
+        }
+        return candidate;
     }
 
     private static String stem(String name) {
@@ -280,36 +287,74 @@ public final class FolderWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the results file's row ids and entries (journal identity and sequence number): a row is never written
+     * twice, and a new row takes the next id, whichever folders or journals wrote the rows before.
+     */
     private void readResults() {
+        rowsWritten.clear();
+        lastRowId = 0;
         if (!Files.exists(config.results())) {
+            resultsSize = -1;
             return;
         }
-        try (CSVParser parser = CSVParser.parse(config.results(), StandardCharsets.UTF_8,
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build())) {
+        try (CSVParser parser = CSVParser.parse(config.results(), StandardCharsets.UTF_8, CSVFormat.DEFAULT)) {
             for (CSVRecord record : parser) {
-                if (record.isConsistent()) {
-                    try {
-                        rowsWritten.add(Long.parseLong(record.get("id")));
-                    } catch (NumberFormatException e) {
-                        // not one of ours
-                    }
+                long id;
+                try {
+                    id = Long.parseLong(record.get(0));
+                } catch (NumberFormatException e) {
+                    continue; // the header, or not one of ours
                 }
+                lastRowId = Math.max(lastRowId, id);
+                // rows of older versions have no entry column: their id was the journal's sequence number
+                rowsWritten.add(record.size() > ENTRY ? record.get(ENTRY) : "legacy:" + id);
             }
-        } catch (IOException | IllegalArgumentException e) {
+            resultsSize = Files.size(config.results());
+        } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new AdclipException("cannot read the results file " + config.results() + ": " + e.getMessage()
                     + " (give a new --results file)", e);
         }
     }
 
-    private void appendRow(WatchJournal.Begin b) {
-        boolean header = !Files.exists(config.results());
-        try (Writer out = Files.newBufferedWriter(config.results(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND); CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT)) {
+    private static final int ENTRY = COLUMNS.indexOf("entry");
+
+    /**
+     * Appends the file's row unless the results file already has it. The results file is locked while appending
+     * and re-read first when someone else (a watch on another folder) has written to it since.
+     */
+    private void appendRowOnce(WatchJournal.Begin begin) {
+        String entry = journal.entry(begin);
+        if (rowsWritten.contains(entry)) {
+            return;
+        }
+        try (FileChannel out = FileChannel.open(config.results(), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND); FileLock held = out.lock()) {
+            long size = out.size();
+            if (size != resultsSize && size > 0) {
+                readResults();
+            }
+            if (!rowsWritten.contains(entry)) {
+                ByteBuffer bytes = ByteBuffer.wrap(row(begin, entry, size == 0).getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                rowsWritten.add(entry);
+            }
+            resultsSize = out.size();
+        } catch (IOException e) {
+            throw new AdclipException("cannot append to " + config.results() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String row(WatchJournal.Begin b, String entry, boolean header) throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (CSVPrinter csv = new CSVPrinter(text, CSVFormat.DEFAULT)) {
             if (header) {
                 csv.printRecord(COLUMNS);
             }
             List<Object> row = new ArrayList<>();
-            row.add(b.seq());
+            row.add(++lastRowId);
             row.add(Instant.now().toString());
             row.add(b.name());
             row.add(b.verdict());
@@ -320,11 +365,10 @@ public final class FolderWatcher implements AutoCloseable {
             row.add(b.destination());
             row.add(b.overlay() == null ? "" : b.overlay());
             row.add(b.error() == null ? "" : b.error());
+            row.add(entry);
             csv.printRecord(row);
-        } catch (IOException e) {
-            throw new AdclipException("cannot append to " + config.results() + ": " + e.getMessage(), e);
         }
-        rowsWritten.add(b.seq());
+        return text.toString();
     }
 
     @Override

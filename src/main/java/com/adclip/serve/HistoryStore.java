@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +105,44 @@ final class HistoryStore implements AutoCloseable {
                 r.next();
                 return new Counts(since, r.getLong(1), r.getLong(2));
             }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("history read failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Deletes entries older than the retention's age (relative to {@code now}) and all but its newest
+     * {@code maxRows}; returns how many were deleted. The freed pages are reused by new entries (SQLite), so the
+     * file stops growing once the retention is reached.
+     */
+    synchronized long prune(HistoryRetention keep, Instant now) {
+        long deleted = 0;
+        try {
+            if (keep.maxAge() != null) {
+                try (PreparedStatement s = connection.prepareStatement("DELETE FROM inspections WHERE time_ms < ?")) {
+                    s.setLong(1, now.minus(keep.maxAge()).toEpochMilli());
+                    deleted += s.executeUpdate();
+                }
+            }
+            if (keep.maxRows() != null) {
+                try (PreparedStatement s = connection.prepareStatement("DELETE FROM inspections WHERE id <= "
+                        + "(SELECT id FROM inspections ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
+                    s.setLong(1, keep.maxRows());
+                    deleted += s.executeUpdate();
+                }
+            }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("history pruning failed: " + ex.getMessage(), ex);
+        }
+        return deleted;
+    }
+
+    /** How many entries the history holds. */
+    synchronized long size() {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT COUNT(*) FROM inspections")) {
+            r.next();
+            return r.getLong(1);
         } catch (SQLException ex) {
             throw new IllegalStateException("history read failed: " + ex.getMessage(), ex);
         }

@@ -14,6 +14,12 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.awt.Dimension;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StationServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger("adclip.serve");
+    private static final String ERROR_REASON = "adclip.error";
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
     private static final String API_KEY_HEADER = "X-API-Key";
     private static final long MULTIPART_SLACK = 64 * 1024;
     private static final Map<String, String> PAGE = Map.of("/", "index.html", "/station.js", "station.js",
@@ -63,10 +74,12 @@ public final class StationServer implements AutoCloseable {
      * @param imageThreshold the initial image threshold
      * @param watchResults a hot folder's results CSV to follow, or null
      * @param shutdownGrace how long stopping waits for requests in flight
+     * @param connections limits that keep slow or greedy clients from starving the others
+     * @param retention how much history is kept
      */
     public record Config(String host, int port, String apiKey, long maxUploadBytes, long maxPixels,
             int queueCapacity, Duration timeout, Path history, Path bundle, double imageThreshold,
-            Path watchResults, Duration shutdownGrace) {
+            Path watchResults, Duration shutdownGrace, Connections connections, HistoryRetention retention) {
         public Config {
             if (maxUploadBytes < 1 || maxPixels < 1 || queueCapacity < 1) {
                 throw new IllegalArgumentException("limits must be positive");
@@ -79,37 +92,74 @@ public final class StationServer implements AutoCloseable {
         /** 127.0.0.1:8080, no key, 25 MB, 40 MP, 16 queued, 30 s timeout, 10 s grace. */
         public static Config defaults(Path history, double imageThreshold) {
             return new Config("127.0.0.1", 8080, null, 25L * 1024 * 1024, 40_000_000L, 16, Duration.ofSeconds(30),
-                    history, null, imageThreshold, null, Duration.ofSeconds(10));
+                    history, null, imageThreshold, null, Duration.ofSeconds(10), Connections.defaults(),
+                    HistoryRetention.defaults());
         }
 
         public Config withAddress(String host, int port) {
             return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
-                    imageThreshold, watchResults, shutdownGrace);
+                    imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
         public Config withApiKey(String key) {
             return new Config(host, port, key, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
-                    imageThreshold, watchResults, shutdownGrace);
+                    imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
         public Config withLimits(long uploadBytes, long pixels) {
             return new Config(host, port, apiKey, uploadBytes, pixels, queueCapacity, timeout, history, bundle,
-                    imageThreshold, watchResults, shutdownGrace);
+                    imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
         public Config withQueue(int capacity, Duration requestTimeout) {
             return new Config(host, port, apiKey, maxUploadBytes, maxPixels, capacity, requestTimeout, history,
-                    bundle, imageThreshold, watchResults, shutdownGrace);
+                    bundle, imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
         public Config withBundle(Path file) {
             return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, file,
-                    imageThreshold, watchResults, shutdownGrace);
+                    imageThreshold, watchResults, shutdownGrace, connections, retention);
+        }
+
+        public Config withConnections(Connections limits) {
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
+                    imageThreshold, watchResults, shutdownGrace, limits, retention);
+        }
+
+        public Config withRetention(HistoryRetention keep) {
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
+                    imageThreshold, watchResults, shutdownGrace, connections, keep);
         }
 
         public Config withWatchResults(Path results) {
             return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
-                    imageThreshold, results, shutdownGrace);
+                    imageThreshold, results, shutdownGrace, connections, retention);
+        }
+    }
+
+    /**
+     * Connection limits (Jetty's own mechanisms), against slow clients (slowloris) and clients that open many
+     * requests at once.
+     *
+     * @param idleTimeout a connection with no bytes in either direction for this long is closed
+     * @param minUploadBytesPerSecond a request body that arrives slower than this on average gets 408 and its
+     *     connection is closed (Jetty's minimum request data rate); 0 for no minimum
+     * @param maxConnections connections open at once over all clients; beyond it Jetty stops accepting until
+     *     some close
+     * @param threads Jetty's largest thread pool
+     */
+    public record Connections(Duration idleTimeout, long minUploadBytesPerSecond, int maxConnections,
+            int threads) {
+        public Connections {
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || minUploadBytesPerSecond < 0 || maxConnections < 1
+                    || threads < 16) {
+                throw new IllegalArgumentException("connection limits must be positive (and at least 16 threads)");
+            }
+        }
+
+        /** 10 s idle timeout, uploads at least 1 KiB/s, 1000 connections, 200 threads. */
+        public static Connections defaults() {
+            return new Connections(Duration.ofSeconds(10), 1024, 1000, 200);
         }
     }
 
@@ -143,6 +193,11 @@ public final class StationServer implements AutoCloseable {
     private final Instant started = Instant.now();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Path uploads;
+    private final ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "adclip-history-pruner");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean ready;
     private volatile boolean draining;
     private Javalin app;
@@ -164,8 +219,20 @@ public final class StationServer implements AutoCloseable {
 
     /** Starts listening, then warms the model up in the background ({@code /ready} turns 200 after). */
     public StationServer start() {
+        Connections limits = config.connections();
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
+            c.jetty.threadPool = threadPool(limits.threads());
+            c.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(limits.minUploadBytesPerSecond()));
+            c.jetty.modifyServer(server -> server.addBean(new ConnectionLimit(limits.maxConnections(), server)));
+            c.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                connector.setIdleTimeout(limits.idleTimeout().toMillis());
+                return connector;
+            });
+            c.requestLogger.http(this::logRequest);
             c.http.maxRequestSize = config.maxUploadBytes() + MULTIPART_SLACK;
             c.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
             c.jetty.multipartConfig.maxTotalRequestSize(config.maxUploadBytes() + MULTIPART_SLACK, SizeUnit.BYTES);
@@ -181,11 +248,43 @@ public final class StationServer implements AutoCloseable {
         app.post("/api/v1/threshold", route("threshold", this::saveThreshold));
         app.get("/api/v1/watch", route("watch", this::watchRows));
         app.get("/api/v1/watch/{id}/overlay", route("watch_overlay", this::watchOverlay));
-        app.start(config.host(), config.port());
+        app.start();
+        history.prune(config.retention(), Instant.now());
+        pruner.scheduleWithFixedDelay(this::prune, PRUNE_EVERY.toMinutes(), PRUNE_EVERY.toMinutes(),
+                TimeUnit.MINUTES);
         Thread warm = new Thread(this::warmUp, "adclip-warm-up");
         warm.setDaemon(true);
         warm.start();
         return this;
+    }
+
+    private static QueuedThreadPool threadPool(int max) {
+        QueuedThreadPool pool = new QueuedThreadPool(max, 8, 60_000);
+        pool.setName("adclip-http");
+        return pool;
+    }
+
+    /** One line per request: method, path, status, milliseconds, client address, and the reason of an error. */
+    private void logRequest(Context ctx, Float millis) {
+        Object reason = ctx.attribute(ERROR_REASON);
+        String line = String.format(Locale.ROOT, "%s %s %d %.1f ms %s%s", ctx.method(), ctx.path(),
+                ctx.statusCode(), millis, ctx.req().getRemoteAddr(), reason == null ? "" : " - " + reason);
+        if (ctx.statusCode() >= 500) {
+            LOG.error(line);
+        } else {
+            LOG.info(line);
+        }
+    }
+
+    private void prune() {
+        try {
+            long deleted = history.prune(config.retention(), Instant.now());
+            if (deleted > 0) {
+                LOG.info("history: pruned {} entries (keeping {})", deleted, config.retention().describe());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("history pruning failed", e);
+        }
     }
 
     /** The port listened on (useful with port 0). */
@@ -254,6 +353,7 @@ public final class StationServer implements AutoCloseable {
             } catch (io.javalin.validation.ValidationException e) {
                 error(ctx, 400, "invalid query: " + e.getErrors().keySet() + " " + e.getErrors().values());
             } catch (Exception e) {
+                LOG.error("{} {}: internal error", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + ")");
             } finally {
                 inFlight.decrementAndGet();
@@ -263,6 +363,7 @@ public final class StationServer implements AutoCloseable {
     }
 
     private static void error(Context ctx, int status, String reason) {
+        ctx.attribute(ERROR_REASON, reason);
         ctx.status(status).json(Map.of("error", reason, "status", status));
     }
 
@@ -372,8 +473,11 @@ public final class StationServer implements AutoCloseable {
             UploadedFile part;
             try {
                 part = ctx.uploadedFile("image");
-            } catch (IllegalStateException e) { // Jetty: a part or the request exceeds the multipart limits
-                throw tooLarge(declared);
+            } catch (Exception e) { // Jetty's multipart parser refused the body (an IOException comes unchecked)
+                if (e instanceof IllegalStateException || e instanceof IOException) {
+                    throw multipartError(e, declared);
+                }
+                throw e;
             }
             if (part == null) {
                 throw new ApiError(400, "multipart upload without a field named 'image'");
@@ -413,6 +517,33 @@ public final class StationServer implements AutoCloseable {
         String name = given.replace('\\', '/');
         name = name.substring(name.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "");
         return name.isBlank() ? "upload" : name.substring(0, Math.min(120, name.length()));
+    }
+
+    private static final java.util.regex.Pattern TOO_MANY_PARTS =
+            java.util.regex.Pattern.compile("too many parts \\[(\\d+) > (\\d+)\\]");
+    /** Jetty 11's multipart parser refuses a part header line longer than this (MultiPartParser). */
+    static final int MAX_PART_HEADER_LINE = 998;
+
+    /**
+     * What Jetty's multipart parser threw, as the status and reason a client can act on: 413 naming the limit
+     * that was hit (parts, part header line, bytes), 400 for a body that is not multipart with the declared
+     * boundary.
+     */
+    private ApiError multipartError(Exception e, long declared) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher parts = TOO_MANY_PARTS.matcher(message);
+        if (parts.find()) {
+            return new ApiError(413, "too many parts in the multipart body (limit " + parts.group(2) + ")");
+        }
+        if (message.contains("Header Line Exceeded")) {
+            return new ApiError(413, "a part header line is longer than the limit of " + MAX_PART_HEADER_LINE
+                    + " bytes (is the file name too long?)");
+        }
+        if (e instanceof IllegalStateException && message.contains("exceeds")) {
+            return tooLarge(declared);
+        }
+        return new ApiError(400, "malformed multipart body: " + (message.isBlank() ? e.getClass().getSimpleName()
+                : message) + " (the body must be multipart/form-data with the boundary named in Content-Type)");
     }
 
     private ApiError tooLarge(long size) {
@@ -617,6 +748,7 @@ public final class StationServer implements AutoCloseable {
         }
         app.stop();
         app = null;
+        pruner.shutdownNow();
         queue.close(config.shutdownGrace().toMillis());
         history.close();
         try (var files = Files.list(uploads)) {

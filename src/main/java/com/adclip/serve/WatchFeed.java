@@ -98,7 +98,9 @@ final class WatchFeed {
     private void parse(String complete) throws IOException {
         try (CSVParser parser = CSVParser.parse(new StringReader(complete), CSVFormat.DEFAULT)) {
             for (CSVRecord record : parser) {
-                if (record.size() != FolderWatcher.COLUMNS.size() || record.get(0).equals("id")) {
+                // rows of older versions lack the last column (entry)
+                if (record.size() < FolderWatcher.COLUMNS.size() - 1 || record.size() > FolderWatcher.COLUMNS.size()
+                        || record.get(0).equals("id")) {
                     continue;
                 }
                 Map<String, String> row = new LinkedHashMap<>();

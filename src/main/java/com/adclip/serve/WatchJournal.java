@@ -39,6 +39,8 @@ final class WatchJournal implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
+    private String id;
+    private long legacyUpTo; // begins numbered up to here predate the identity (journals of older versions)
     private final Map<Long, Begin> pending = new LinkedHashMap<>();
     private final java.util.Set<String> doneKeys = new java.util.HashSet<>();
     private long lastSeq;
@@ -55,6 +57,11 @@ final class WatchJournal implements AutoCloseable {
             throw new AdclipException("cannot open the watch journal " + file + ": " + e.getMessage()
                     + " (the input folder must be writable)", e);
         }
+        if (id == null) { // a new journal, or one written before journals had an identity
+            id = java.util.UUID.randomUUID().toString();
+            legacyUpTo = lastSeq;
+            append(Map.of("type", "journal", "id", id, "seq", lastSeq));
+        }
     }
 
     private void read(List<String> lines) throws IOException {
@@ -69,6 +76,11 @@ final class WatchJournal implements AutoCloseable {
             } catch (IOException e) {
                 continue; // a line cut short by a crash: its 'begin' was never acted on
             }
+            if ("journal".equals(entry.get("type"))) {
+                id = (String) entry.get("id");
+                legacyUpTo = ((Number) entry.get("seq")).longValue();
+                continue;
+            }
             long seq = ((Number) entry.get("seq")).longValue();
             lastSeq = Math.max(lastSeq, seq);
             if ("begin".equals(entry.get("type"))) {
@@ -82,6 +94,22 @@ final class WatchJournal implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * This journal's identity, a random UUID written as its first line: with the sequence number it names a file's
+     * results row uniquely, whatever other folders (or an earlier, deleted journal) wrote to the same results file.
+     */
+    String id() {
+        return id;
+    }
+
+    /**
+     * The results row's key for a begun file: journal identity and sequence number ({@code legacy:SEQ} for a
+     * file begun by an older version, whose row carries only the sequence number as its id).
+     */
+    String entry(Begin begin) {
+        return begin.seq() <= legacyUpTo ? "legacy:" + begin.seq() : id + ":" + begin.seq();
     }
 
     long nextSeq() {

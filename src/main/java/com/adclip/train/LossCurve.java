@@ -4,11 +4,17 @@ import com.adclip.AdclipException;
 import com.adclip.files.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -20,17 +26,56 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class LossCurve {
     private static final int WIDTH = 900;
     private static final int HEIGHT = 500;
+    private static final String TEMP_PREFIX = "loss_curve";
 
     private LossCurve() {}
 
-    /** Writes the chart atomically (temp file + rename). */
+    /**
+     * Writes the chart atomically (temp file + rename). The PNG is encoded in memory first, without ImageIO's cache
+     * file (which lands in the system temp folder, lingers when the run is killed, and on a full disk fails with
+     * a trace from its StreamCloser), so the temp file exists only for one write and a failure is one line.
+     */
     public static void write(Path file, List<EpochRecord> log) {
         JFreeChart chart = chart(log);
         try {
-            AtomicFiles.write(file, temp -> ChartUtils.saveChartAsPNG(temp.toFile(), chart, WIDTH, HEIGHT));
+            byte[] png = png(chart.createBufferedImage(WIDTH, HEIGHT));
+            AtomicFiles.write(file, png);
         } catch (IOException e) {
             throw new AdclipException("cannot write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A PNG of {@code image}, encoded in memory (no cache file). */
+    static byte[] png(BufferedImage image) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(image);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Removes temp files that a killed run left in {@code dir}: of the loss curve, and {@code stem*.tmp} for each
+     * of {@code stems} (the other files a run writes by temp + rename).
+     *
+     * @return how many were removed
+     */
+    public static int removeStaleTemps(Path dir, List<String> stems) throws IOException {
+        int removed = 0;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                boolean ours = name.startsWith(TEMP_PREFIX) || stems.stream().anyMatch(name::startsWith);
+                if (ours && name.endsWith(".tmp") && Files.isRegularFile(f) && Files.deleteIfExists(f)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     static JFreeChart chart(List<EpochRecord> log) {

@@ -2,6 +2,7 @@ package com.adclip.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import com.adclip.clip.Constants;
 
 /**
  * AnomalyCLIP's training losses, as its reference code defines them (see the golden README): image-level
@@ -27,12 +28,14 @@ public final class Losses {
      * {@code mean(-(1 - pt)² · log pt)} with {@code pt = Σ_c onehot_c · p_c + 1e-5}.
      */
     public static NDArray focal(NDArray maps, NDArray mask) {
+        NDArray one = Constants.scalar(maps, 1f);
         NDArray anomalous = mask.clip(FOCAL_SMOOTH, 1 - FOCAL_SMOOTH); // one-hot of class 1, clamped
-        NDArray normal = mask.neg().add(1).clip(FOCAL_SMOOTH, 1 - FOCAL_SMOOTH); // one-hot of class 0, clamped
+        NDArray normal = one.sub(mask).clip(FOCAL_SMOOTH, 1 - FOCAL_SMOOTH); // one-hot of class 0, clamped
         NDArray p0 = maps.get(new NDIndex(":, 0"));
         NDArray p1 = maps.get(new NDIndex(":, 1"));
-        NDArray pt = p0.mul(normal).add(p1.mul(anomalous)).add(FOCAL_SMOOTH); // [B, S, S]
-        NDArray weight = pt.neg().add(1).square();
+        NDArray hit = p0.mul(normal).add(p1.mul(anomalous)); // [B, S, S]
+        NDArray pt = hit.add(Constants.scalar(maps, FOCAL_SMOOTH));
+        NDArray weight = one.sub(pt).square();
         return weight.mul(pt.log()).neg().mean();
     }
 
@@ -41,9 +44,12 @@ public final class Losses {
         long batch = probabilities.getShape().get(0);
         NDArray p = probabilities.reshape(batch, -1);
         NDArray t = target.reshape(batch, -1);
-        NDArray overlap = p.mul(t).sum(new int[] {1}).mul(2).add(DICE_SMOOTH);
-        NDArray total = p.sum(new int[] {1}).add(t.sum(new int[] {1})).add(DICE_SMOOTH);
-        return overlap.div(total).mean().neg().add(1);
+        NDArray smooth = Constants.scalar(p, DICE_SMOOTH);
+        NDArray twice = p.mul(t).sum(new int[] {1}).mul(Constants.scalar(p, 2f)); // [B]
+        NDArray overlap = twice.add(smooth);
+        NDArray total = p.sum(new int[] {1}).add(t.sum(new int[] {1})).add(smooth); // [B]
+        NDArray meanScore = overlap.div(total).mean();
+        return Constants.scalar(p, 1f).sub(meanScore);
     }
 
     /**
@@ -51,7 +57,7 @@ public final class Losses {
      * 1 − mask), for softmax maps [B, 2, S, S].
      */
     public static NDArray mapLoss(NDArray maps, NDArray mask) {
-        NDArray inverse = mask.neg().add(1);
+        NDArray inverse = Constants.scalar(maps, 1f).sub(mask); // [B, S, S]
         NDArray anomaly = maps.get(new NDIndex(":, 1"));
         NDArray normal = maps.get(new NDIndex(":, 0"));
         return focal(maps, mask).add(dice(anomaly, mask)).add(dice(normal, inverse));

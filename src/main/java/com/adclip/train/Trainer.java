@@ -78,13 +78,46 @@ public final class Trainer {
         Path write(String kind, int epoch, Map<String, Object> state, Map<String, NDArray> optimizer);
     }
 
-    /** Where a run starts: fresh, or from a resumable checkpoint. */
+    /**
+     * Where a run starts: fresh, or from a resumable checkpoint.
+     *
+     * @param epoch epochs completed
+     * @param steps optimiser steps taken (all epochs)
+     * @param epochStep steps of epoch {@code epoch + 1} already taken (a Ctrl-C in the middle of an epoch)
+     * @param epochSums the running (image, map, total) loss means of those steps, so the epoch's record comes out
+     *     the same as in an uninterrupted run
+     */
     public record Start(int epoch, long steps, Map<String, NDArray> optimizer, double bestValidationLoss,
-            int epochsSinceBest) {
+            int epochsSinceBest, int epochStep, double[] epochSums) {
+        public Start {
+            if (epochSums.length != 3) {
+                throw new IllegalArgumentException("epoch sums are (image, map, total), got " + epochSums.length);
+            }
+        }
+
         public static Start fresh() {
-            return new Start(0, 0, Map.of(), Double.POSITIVE_INFINITY, 0);
+            return new Start(0, 0, Map.of(), Double.POSITIVE_INFINITY, 0, 0, new double[3]);
+        }
+
+        /** The start a checkpoint's training state (see {@link Trainer#run}) and optimiser tensors describe. */
+        public static Start fromState(Map<?, ?> state, Map<String, NDArray> optimizer) {
+            Object best = state.get("best_val_loss");
+            Object step = state.get("epoch_step");
+            double[] sums = new double[3];
+            if (state.get("epoch_sums") instanceof List<?> saved) {
+                for (int i = 0; i < sums.length; i++) {
+                    sums[i] = ((Number) saved.get(i)).doubleValue();
+                }
+            }
+            return new Start(((Number) state.get("epoch")).intValue(), ((Number) state.get("steps")).longValue(),
+                    optimizer, best == null ? Double.POSITIVE_INFINITY : ((Number) best).doubleValue(),
+                    ((Number) state.get("epochs_since_best")).intValue(), step == null ? 0 : ((Number) step).intValue(),
+                    sums);
         }
     }
+
+    /** Where an epoch got to: every step (complete), or {@code done} steps before a stop was requested. */
+    private record Progress(int done, boolean complete, double[] sums) {}
 
     /** How a run ended. */
     public record Result(int epoch, boolean stoppedEarly, boolean interrupted, List<EpochRecord> log) {}
@@ -121,16 +154,24 @@ public final class Trainer {
         int sinceBest = start.epochsSinceBest();
         try (AdamOptimizer optimizer = new AdamOptimizer(config.optimizer(), manager)) {
             optimizer.restore(start.optimizer(), start.steps());
+            int firstStep = start.epochStep();
+            double[] carried = start.epochSums().clone();
             for (int epoch = start.epoch() + 1; epoch <= config.epochs(); epoch++) {
                 long t0 = System.nanoTime();
                 int encodedBefore = encodedCount();
-                double[] sums = trainEpoch(epoch, params, optimizer, manager);
-                boolean interrupted = stopRequested.get() && sums == null;
-                if (interrupted) {
-                    checkpoints.write("last", epoch - 1, state(epoch - 1, optimizer.step(), best, sinceBest, false),
-                            optimizer.state());
+                Progress progress = trainEpoch(epoch, firstStep, carried, params, optimizer, manager);
+                firstStep = 0;
+                carried = new double[3];
+                if (!progress.complete()) {
+                    Map<String, Object> state = state(epoch - 1, optimizer.step(), best, sinceBest, false);
+                    if (progress.done() > 0) {
+                        state.put("epoch_step", progress.done());
+                        state.put("epoch_sums", List.of(progress.sums()[0], progress.sums()[1], progress.sums()[2]));
+                    }
+                    listener.saved(checkpoints.write("last", epoch - 1, state, optimizer.state()));
                     return new Result(epoch - 1, false, true, log);
                 }
+                double[] sums = progress.sums();
                 double validationLoss = validation.isEmpty() ? Double.NaN : validationLoss(epoch, manager);
                 boolean improved = !validation.isEmpty() && validationLoss < best;
                 if (improved) {
@@ -168,7 +209,11 @@ public final class Trainer {
         return features.encoded();
     }
 
-    /** Training state recorded in checkpoint manifests, read back by {@code --resume}. */
+    /**
+     * Training state recorded in checkpoint manifests, read back by {@link Start#fromState}: epochs completed,
+     * optimiser steps, seed, validation state. A checkpoint written by a stop in the middle of an epoch also has
+     * {@code epoch_step} (steps of the next epoch taken) and {@code epoch_sums} (their running loss means).
+     */
     private Map<String, Object> state(int epoch, long steps, double best, int sinceBest, boolean complete) {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("epoch", epoch);
@@ -180,41 +225,53 @@ public final class Trainer {
         return state;
     }
 
-    /** One epoch; returns mean (image, map, total) losses, or null when stopped before its first step. */
-    private double[] trainEpoch(int epoch, Map<String, NDArray> params, AdamOptimizer optimizer, NDManager manager) {
+    /**
+     * Steps {@code firstStep..} of one epoch, adding each step's (image, map, total) loss / steps to {@code sums}.
+     * Stops before a step once a stop is requested; the steps taken so far and the sums say where it got to, so
+     * that a checkpoint can resume the epoch exactly there.
+     */
+    private Progress trainEpoch(int epoch, int firstStep, double[] sums, Map<String, NDArray> params,
+            AdamOptimizer optimizer, NDManager manager) {
         List<Integer> order = shuffled(epoch);
         int steps = (order.size() + config.batchSize() - 1) / config.batchSize();
-        listener.epochStarted(epoch, steps);
-        double[] sums = new double[3];
-        for (int step = 0; step < steps; step++) {
-            if (stopRequested.get()) {
-                return null;
-            }
-            List<TrainItem> items = slice(order, step);
-            try (NDManager scope = manager.newSubManager()) {
-                TrainingBatch batch = batch(items, epoch, scope);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    TrainingObjective.Parts parts = objective.loss(learner, batch);
-                    scope.attachAll(parts.image(), parts.map(), parts.total());
-                    double total = parts.total().getFloat();
-                    if (!Double.isFinite(total)) {
-                        throw new AdclipException(String.format(
-                                "the loss became %s at epoch %d, batch %d (%s); training stopped, the last good "
-                                        + "checkpoint is kept (lower --lr?)", total, epoch, step + 1, names(items)));
-                    }
-                    collector.backward(parts.total());
-                    double image = parts.image().getFloat();
-                    double map = parts.map().getFloat();
-                    sums[0] += image / steps;
-                    sums[1] += map / steps;
-                    sums[2] += total / steps;
-                    listener.stepDone(epoch, step + 1, image, map, total, config.optimizer().learningRate());
-                }
-                optimizer.update(params);
-                params.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
-            }
+        if (firstStep < 0 || firstStep >= steps) {
+            throw new AdclipException("the checkpoint stopped at step " + firstStep + " of epoch " + epoch + ", which "
+                    + "has " + steps + " steps with this data and batch size; resume with the same data and batch size");
         }
-        return sums;
+        listener.epochStarted(epoch, steps);
+        for (int step = firstStep; step < steps; step++) {
+            if (stopRequested.get()) {
+                return new Progress(step, false, sums);
+            }
+            trainStep(epoch, step, steps, slice(order, step), sums, params, optimizer, manager);
+        }
+        return new Progress(steps, true, sums);
+    }
+
+    private void trainStep(int epoch, int step, int steps, List<TrainItem> items, double[] sums,
+            Map<String, NDArray> params, AdamOptimizer optimizer, NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            TrainingBatch batch = batch(items, epoch, scope);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                TrainingObjective.Parts parts = objective.loss(learner, batch);
+                scope.attachAll(parts.image(), parts.map(), parts.total());
+                double total = parts.total().getFloat();
+                if (!Double.isFinite(total)) {
+                    throw new AdclipException(String.format(
+                            "the loss became %s at epoch %d, batch %d (%s); training stopped, the last good "
+                                    + "checkpoint is kept (lower --lr?)", total, epoch, step + 1, names(items)));
+                }
+                collector.backward(parts.total());
+                double image = parts.image().getFloat();
+                double map = parts.map().getFloat();
+                sums[0] += image / steps;
+                sums[1] += map / steps;
+                sums[2] += total / steps;
+                listener.stepDone(epoch, step + 1, image, map, total, config.optimizer().learningRate());
+            }
+            optimizer.update(params);
+            params.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+        }
     }
 
     private static String names(List<TrainItem> items) {

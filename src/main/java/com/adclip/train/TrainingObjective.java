@@ -5,6 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import com.adclip.anomaly.AnomalyHead;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
+import com.adclip.clip.Constants;
 
 /**
  * The training loss on a batch of cached features: {@code w_image · CE(image logits)} + {@code w_map · Σ_layers
@@ -46,7 +47,9 @@ public final class TrainingObjective {
                 mapLoss = mapLoss.add(Losses.mapLoss(maps, batch.masks()));
             }
         }
-        NDArray total = imageLoss.mul(weights.image()).add(mapLoss.mul(weights.map()));
+        NDArray weightedImage = imageLoss.mul(Constants.scalar(imageLoss, weights.image()));
+        NDArray weightedMap = mapLoss.mul(Constants.scalar(mapLoss, weights.map()));
+        NDArray total = weightedImage.add(weightedMap);
         return new Parts(imageLoss, mapLoss, total);
     }
 }

@@ -72,7 +72,7 @@ class TrainCommandTest {
     }
 
     @Test
-    void resumeEndsEqualToAnUninterruptedRun() {
+    void resumeEndsEqualToAnUninterruptedRun() throws IOException {
         String[] common = {"--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--seed", "11", "--lr", "0.01"};
         Path straight = tmp.resolve("straight");
         List<String> a = tiny(straight, common);
@@ -83,9 +83,11 @@ class TrainCommandTest {
         List<String> b = tiny(split, common);
         b.addAll(List.of("--epochs", "2"));
         assertEquals(0, run(b).exitCode());
-        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--weights",
-                golden.resolve("tiny-clip.pt").toString(), "--cache", tmp.resolve("cache").toString());
+        Files.writeString(split.resolve("loss_curve4471.tmp"), "left by a killed run");
+        CliRun resumed = CliRun.of("train", "--resume", split.toString(), "--epochs", "4", "--cache",
+                tmp.resolve("cache").toString()); // the weights file is found again from the checkpoint
         assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(!Files.exists(split.resolve("loss_curve4471.tmp")), resumed.toString());
         try (NDManager manager = NDManager.newBaseManager()) {
             Bundle x = Bundle.load(straight.resolve("last.adclip"), manager);
             Bundle y = Bundle.load(split.resolve("last.adclip"), manager);
@@ -95,6 +97,33 @@ class TrainCommandTest {
             x.optimizer().forEach((name, t) ->
                     assertArrayEquals(t.toFloatArray(), y.optimizer().get(name).toFloatArray(), 0f, name));
         }
+    }
+
+    @Test
+    void resumeRefusesWeightsThatChangedOrWentAway() throws IOException {
+        Path weights = Files.copy(golden.resolve("tiny-clip.pt"), tmp.resolve("my-clip.pt"));
+        Path out = tmp.resolve("run");
+        List<String> args = tiny(out, "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--epochs", "1");
+        args.set(args.indexOf("--weights") + 1, weights.toString());
+        assertEquals(0, run(args).exitCode());
+        String[] resume = {"train", "--resume", out.toString(), "--epochs", "2", "--cache", tmp.resolve("cache").toString()};
+
+        Files.write(weights, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        CliRun changed = CliRun.of(resume);
+        assertEquals(2, changed.exitCode(), changed.toString());
+        assertEquals(1, changed.err().strip().lines().count(), changed.toString());
+        assertTrue(changed.err().contains(weights + " changed") && changed.err().contains("--weights"), changed.err());
+
+        Files.delete(weights);
+        CliRun gone = CliRun.of(resume);
+        assertEquals(2, gone.exitCode(), gone.toString());
+        assertEquals(1, gone.err().strip().lines().count(), gone.toString());
+        assertTrue(gone.err().contains(weights + ", which are gone") && gone.err().contains("--weights"), gone.err());
+
+        List<String> override = new ArrayList<>(List.of(resume));
+        override.addAll(List.of("--weights", golden.resolve("tiny-clip.pt").toString()));
+        CliRun copy = CliRun.of(override.toArray(String[]::new));
+        assertEquals(0, copy.exitCode(), copy.toString());
     }
 
     @Test
@@ -127,6 +156,29 @@ class TrainCommandTest {
             assertEquals(4, files.count(), "two images and their masks");
         }
         assertTrue(run.err().contains("never sees a real defect"), run.toString());
+    }
+
+    @Test
+    void aBadImageMidRunLeavesNoEmptyOutFolder() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data/images"));
+        Files.copy(golden.resolve("images/img0.png"), data.resolve("img0.png"));
+        byte[] png = Files.readAllBytes(golden.resolve("images/img1.png"));
+        Files.write(data.resolve("bad.png"), java.util.Arrays.copyOf(png, 200)); // a valid header, then cut off
+        String item = "{\"img_path\": \"images/%s\", \"mask_path\": \"\", \"cls_name\": \"v1\", "
+                + "\"specie_name\": \"good\", \"anomaly\": 0}";
+        Files.writeString(tmp.resolve("data/meta.json"), "{\"train\": {\"v1\": [" + String.format(item, "img0.png")
+                + ", " + String.format(item, "bad.png") + "]}, \"test\": {}}");
+        Path out = tmp.resolve("new-out");
+        List<String> args = tiny(out, "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2", "--epochs", "1");
+        args.set(2, tmp.resolve("data/meta.json").toString());
+        CliRun run = run(args);
+        assertTrue(run.exitCode() != 0 && run.err().contains("bad.png"), run.toString());
+        assertTrue(!Files.exists(out), "the empty folder this run created is gone");
+
+        Path existing = Files.createDirectories(tmp.resolve("existing-out"));
+        args.set(args.indexOf("--out") + 1, existing.toString());
+        assertTrue(run(args).exitCode() != 0);
+        assertTrue(Files.isDirectory(existing), "a folder that was there before is kept");
     }
 
     @Test

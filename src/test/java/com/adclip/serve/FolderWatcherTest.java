@@ -203,6 +203,56 @@ class FolderWatcherTest {
         }
     }
 
+    private List<String> four(Path in, String prefix) throws IOException {
+        Files.createDirectories(in);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String name = prefix + i + ".png";
+            Files.copy(TinyStationModel.image(i), in.resolve(name));
+            names.add(name);
+        }
+        return names;
+    }
+
+    private void runOnce(Path in, Path results) {
+        FolderWatcher.Config config = new FolderWatcher.Config(in, tmp.resolve("ok"), tmp.resolve("ng"),
+                in.resolve("error"), results, false, Duration.ofMillis(1));
+        try (FolderWatcher watcher = new FolderWatcher(config, memo)) {
+            twoPolls(watcher, () -> true);
+        }
+    }
+
+    @Test
+    void twoFoldersWritingOneResultsFileKeepEveryRow() throws IOException {
+        Path results = tmp.resolve("r.csv");
+        four(tmp.resolve("a"), "x"); // the same names in both folders: the shared OK/NG folders rename
+        four(tmp.resolve("b"), "x");
+        runOnce(tmp.resolve("a"), results);
+        runOnce(tmp.resolve("b"), results);
+        List<CSVRecord> rows = rows(results);
+        assertEquals(8, rows.size(), "one row per file of both folders");
+        Set<String> ids = new HashSet<>();
+        Set<String> destinations = new HashSet<>();
+        for (CSVRecord row : rows) {
+            assertTrue(ids.add(row.get("id")), "ids are unique: " + row.get("id"));
+            assertTrue(destinations.add(row.get("destination")), "destinations differ: " + row.get("destination"));
+            assertTrue(Files.exists(Path.of(row.get("destination"))), row.get("destination"));
+        }
+        assertEquals(8, images(tmp.resolve("ok")).size() + images(tmp.resolve("ng")).size());
+    }
+
+    @Test
+    void aDeletedJournalDoesNotHideTheNextRows() throws IOException {
+        Path results = tmp.resolve("r.csv");
+        Path in = tmp.resolve("in");
+        four(in, "p");
+        runOnce(in, results);
+        Files.delete(in.resolve(WatchJournal.FILE_NAME));
+        four(in, "q");
+        runOnce(in, results);
+        assertEquals(8, rows(results).size());
+    }
+
     private static List<CSVRecord> rows(Path results) throws IOException {
         try (Reader reader = Files.newBufferedReader(results, StandardCharsets.UTF_8)) {
             return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(reader)
