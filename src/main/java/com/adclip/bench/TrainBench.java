@@ -102,7 +102,7 @@ public final class TrainBench {
             OptimizerConfig adamw = new OptimizerConfig(OptimizerConfig.Kind.ADAMW, TrainConfig.DEFAULT_LR, 0.9f, 0.999f,
                     1e-8f, 0.01f);
             LossWeights weights = new LossWeights(1, 4);
-            TrainConfig config = new TrainConfig(epochs, batchSize, adamw, weights, 0, 0, 0, 0);
+            TrainConfig config = new TrainConfig(epochs, batchSize, adamw, weights, 0, 0, 0);
             List<EpochRecord> log = new ArrayList<>();
             TrainListener listener = new TrainListener() {
                 @Override

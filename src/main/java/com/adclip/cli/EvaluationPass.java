@@ -121,18 +121,12 @@ final class EvaluationPass {
 
     /** The S × S ground truth: all background for good images, else the mask resized as the reference does. */
     private boolean[] mask(Sample sample, int size) {
-        boolean[] mask = new boolean[size * size];
         if (sample.mask().isEmpty()) {
-            return mask;
+            return new boolean[size * size];
         }
         try (NDManager scope = NDManager.newBaseManager()) {
-            NDArray target = sample.maskTarget(scope, preprocessor);
-            float[] values = target.toFloatArray();
-            for (int i = 0; i < mask.length; i++) {
-                mask[i] = values[i] > 0.5f;
-            }
+            return ImagePreprocessor.maskBooleans(sample.maskTarget(scope, preprocessor).toFloatArray());
         }
-        return mask;
     }
 
     /** All scored samples, in class order. */
