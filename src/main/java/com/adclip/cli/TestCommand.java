@@ -1,5 +1,6 @@
 package com.adclip.cli;
 
+import com.adclip.eval.EvaluationPass;
 import com.adclip.Outcome;
 import com.adclip.report.ResultWriter;
 import com.adclip.Detector;
@@ -100,13 +101,13 @@ final class TestCommand implements Callable<Integer> {
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
             EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
-                    true, maps == null ? null : (sample, input, outcome) -> maps.write(input.given(), input.outputName(), outcome));
+                    true, maps == null ? null : (sample, name, stem, outcome) -> maps.write(name, stem, outcome));
             if (maps != null) {
                 maps.finish();
             }
-            if (pass.scored.isEmpty()) {
+            if (pass.scored().isEmpty()) {
                 throw new AdclipException("no image of the " + split + " split of " + data + " could be evaluated: "
-                        + String.join("; ", pass.failures.stream().limit(3).toList()));
+                        + String.join("; ", pass.failures().stream().limit(3).toList()));
             }
             EvaluationReport report = report(detector, dataset, pass, t, config);
             report.writeAll(out);
@@ -115,7 +116,7 @@ final class TestCommand implements Callable<Integer> {
             report.summaryLines().forEach(stdout::println);
             stdout.println("report: " + out.resolve("report.html"));
             stdout.flush();
-            return pass.failures.isEmpty() ? 0 : AdclipException.FAILURE;
+            return pass.failures().isEmpty() ? 0 : AdclipException.FAILURE;
         }
     }
 
@@ -136,29 +137,29 @@ final class TestCommand implements Callable<Integer> {
     private EvaluationReport report(Detector detector, Dataset dataset, EvaluationPass pass,
             double t, DetectorConfig config) {
         Map<String, ClassMetrics> classes = new LinkedHashMap<>();
-        pass.scored.forEach((name, list) -> {
-            PixelMetricsAccumulator acc = pass.classPixels.get(name);
+        pass.scored().forEach((name, list) -> {
+            PixelMetricsAccumulator acc = pass.classPixels().get(name);
             classes.put(name, metrics(list, t, acc == null ? null : acc.result()));
         });
         List<EvaluationPass.Scored> all = pass.all();
-        ClassMetrics pooled = metrics(all, t, pass.pooledPixels.result());
+        ClassMetrics pooled = metrics(all, t, pass.pooledPixels().result());
         ClassMetrics mean = ClassMetrics.mean(new ArrayList<>(classes.values()));
         boolean[] labels = labels(all);
         double[] scores = scores(all);
         boolean twoLabels = pooled.good() > 0 && pooled.defective() > 0;
         CurvePoints imageCurve = twoLabels ? CurvePoints.compute(labels, scores) : null;
         List<String> notes = new ArrayList<>();
-        if (pass.withoutPixelTruth > 0) {
-            notes.add(pass.withoutPixelTruth + " defective image(s) without a mask are left out of the pixel metrics");
+        if (pass.withoutPixelTruth() > 0) {
+            notes.add(pass.withoutPixelTruth() + " defective image(s) without a mask are left out of the pixel metrics");
         }
-        PixelMetrics pixels = pass.pooledPixels.result();
+        PixelMetrics pixels = pass.pooledPixels().result();
         if (pixels.maps() > 0 && !pixels.exact()) {
             notes.add(String.format(Locale.ROOT, "pixel metrics from a binned histogram: AUROC within %.1e, AUPRO "
                     + "spread %.1e", pixels.aurocErrorBound(), pixels.auproSpread()));
         }
         return new EvaluationReport(about(detector, dataset, t, pass), classes, mean, pooled, t, thresholdOrigin(detector),
-                detector.storedThresholds().pixel(), imageCurve, pass.pooledPixels.curve(2000), select(all, labels, false),
-                select(all, labels, true), gallery(all, t, detector, dataset, config), pass.failures, notes);
+                detector.storedThresholds().pixel(), imageCurve, pass.pooledPixels().curve(2000), select(all, labels, false),
+                select(all, labels, true), gallery(all, t, detector, dataset, config), pass.failures(), notes);
     }
 
     private static ClassMetrics metrics(List<EvaluationPass.Scored> list, double t, PixelMetrics pixel) {

@@ -1,4 +1,4 @@
-package com.adclip.cli;
+package com.adclip.eval;
 
 import com.adclip.Outcome;
 import com.adclip.Detector;
@@ -10,7 +10,6 @@ import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.data.Sample;
-import com.adclip.eval.PixelMetricsAccumulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,24 +24,28 @@ import me.tongfei.progressbar.ProgressBar;
  * ({@link Sample#pixelLabelled()} false) are left out of the pixel metrics; images that cannot be read are
  * listed as failures and left out of everything.
  */
-final class EvaluationPass {
+public final class EvaluationPass {
     /** Histogram bins per class (the pooled accumulator has the default, 2^20). */
-    static final int CLASS_CAPACITY = 1 << 18;
+    public static final int CLASS_CAPACITY = 1 << 18;
 
     /** A sample and its score. */
-    record Scored(Sample sample, String name, double score) {}
+    public record Scored(Sample sample, String name, double score) {}
 
     /** What to do with each successful prediction besides scoring it (e.g. save its maps). */
-    interface Sink {
-        void accept(Sample sample, InputFiles.Input input, Outcome outcome);
+    public interface Sink {
+        /**
+         * @param name the sample's path under the dataset root, with '/'
+         * @param stem {@code name} without its extension, for output files
+         */
+        void accept(Sample sample, String name, String stem, Outcome outcome);
     }
 
-    final Map<String, List<Scored>> scored = new LinkedHashMap<>();
-    final Map<String, PixelMetricsAccumulator> classPixels = new LinkedHashMap<>();
-    final PixelMetricsAccumulator pooledPixels = new PixelMetricsAccumulator();
-    final List<String> failures = new ArrayList<>();
-    int withoutPixelTruth;
-    int pixelMaps;
+    private final Map<String, List<Scored>> scored = new LinkedHashMap<>();
+    private final Map<String, PixelMetricsAccumulator> classPixels = new LinkedHashMap<>();
+    private final PixelMetricsAccumulator pooledPixels = new PixelMetricsAccumulator();
+    private final List<String> failures = new ArrayList<>();
+    private int withoutPixelTruth;
+    private int pixelMaps;
 
     private final Detector detector;
     private final ImagePreprocessor preprocessor;
@@ -60,7 +63,7 @@ final class EvaluationPass {
      * @param perClass whether to keep per-class pixel accumulators too
      * @param sink called for each successful prediction, or null
      */
-    static EvaluationPass run(Detector detector, Dataset dataset,
+    public static EvaluationPass run(Detector detector, Dataset dataset,
             String split, int batchSize, boolean perClass, Sink sink) {
         EvaluationPass pass = new EvaluationPass(detector, perClass);
         List<Sample> samples = dataset.samples(split);
@@ -82,7 +85,7 @@ final class EvaluationPass {
     }
 
     /** The name of a sample in outputs: its path under the dataset root, with '/'. */
-    static String name(Path root, Sample sample) {
+    public static String name(Path root, Sample sample) {
         Path image = sample.image();
         Path rel = image.startsWith(root) ? root.relativize(image) : image.getFileName();
         return rel.toString().replace('\\', '/');
@@ -115,7 +118,7 @@ final class EvaluationPass {
         scored.computeIfAbsent(sample.className(), c -> new ArrayList<>()).add(new Scored(sample, name, p.score()));
         if (sink != null) {
             String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-            sink.accept(sample, new InputFiles.Input(sample.image(), name, stem), outcome);
+            sink.accept(sample, name, stem, outcome);
         }
     }
 
@@ -130,7 +133,37 @@ final class EvaluationPass {
     }
 
     /** All scored samples, in class order. */
-    List<Scored> all() {
+    /** The scored samples per class, in class order. */
+    public Map<String, List<Scored>> scored() {
+        return scored;
+    }
+
+    /** Per-class pixel accumulators (empty unless asked for). */
+    public Map<String, PixelMetricsAccumulator> classPixels() {
+        return classPixels;
+    }
+
+    /** Pixel accumulator over every class. */
+    public PixelMetricsAccumulator pooledPixels() {
+        return pooledPixels;
+    }
+
+    /** Images that could not be used, each as "name: why". */
+    public List<String> failures() {
+        return failures;
+    }
+
+    /** Scored images without pixel ground truth (left out of the pixel metrics). */
+    public int withoutPixelTruth() {
+        return withoutPixelTruth;
+    }
+
+    /** Maps that went into the pixel metrics. */
+    public int pixelMaps() {
+        return pixelMaps;
+    }
+
+    public List<Scored> all() {
         List<Scored> out = new ArrayList<>();
         scored.values().forEach(out::addAll);
         return out;
