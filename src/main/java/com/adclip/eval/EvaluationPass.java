@@ -2,11 +2,9 @@ package com.adclip.eval;
 
 import com.adclip.Outcome;
 import com.adclip.Detector;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.data.Sample;
