@@ -1,5 +1,8 @@
 package com.adclip.anomaly;
 
+import java.util.function.UnaryOperator;
+import java.util.Enumeration;
+import java.nio.file.StandardCopyOption;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -112,6 +115,62 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
             return bytes.toByteArray();
         } finally {
             list.close();
+        }
+    }
+
+    /** This bundle with other thresholds (as {@code calibrate} and the station's operator set them). */
+    public Bundle withThresholds(BundleManifest.Thresholds thresholds) {
+        return new Bundle(manifest.withThresholds(thresholds), prompts, optimizer);
+    }
+
+    /** This bundle with another detector configuration (as {@code calibrate} stores the one it calibrated). */
+    public Bundle withDetector(DetectorConfig config) {
+        return new Bundle(manifest.withDetector(config), prompts, optimizer);
+    }
+
+    /**
+     * Saves an operator's image threshold (strategy {@code operator}) into the bundle {@code file}: the manifest
+     * becomes {@link #withThresholds}'s, the other entries are copied byte for byte, the old file is kept as
+     * {@code NAME.adclip.bak}, and the new one replaces it by an atomic rename (keeping its mode), so a reader sees
+     * either file whole.
+     *
+     * @return the backup of the previous bundle
+     */
+    public static synchronized Path saveImageThreshold(Path file, double threshold) {
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("the image threshold must be in [0, 1], got " + threshold);
+        }
+        Path backup = file.resolveSibling(file.getFileName() + ".bak");
+        try {
+            AtomicFiles.write(file, temp -> {
+                rewriteManifest(file, temp, old -> new BundleManifest.Thresholds(threshold, "operator", old.pixel(),
+                        old.pixelStrategy(), old.source()));
+                Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            });
+            return backup;
+        } catch (IOException e) {
+            throw new AdclipException("cannot save the threshold into " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void rewriteManifest(Path file, Path target, UnaryOperator<BundleManifest.Thresholds> change)
+            throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile()); OutputStream stream = Files.newOutputStream(target);
+                ZipOutputStream out = new ZipOutputStream(stream)) {
+            BundleManifest manifest = readManifest(file, zip);
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                if (entry.getName().equals(MANIFEST)) {
+                    out.write(JSON.writeValueAsBytes(manifest.withThresholds(change.apply(manifest.thresholds()))));
+                } else {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        in.transferTo(out);
+                    }
+                }
+                out.closeEntry();
+            }
         }
     }
 

@@ -37,6 +37,18 @@ public record BundleManifest(
         training = training == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(training));
     }
 
+    /** This manifest with other thresholds, stamped now by this software. */
+    public BundleManifest withThresholds(Thresholds value) {
+        return new BundleManifest(formatVersion, clip, detector, value, training, java.time.Instant.now().toString(),
+                com.adclip.Version.software());
+    }
+
+    /** This manifest with another detector configuration, stamped now by this software. */
+    public BundleManifest withDetector(DetectorConfig value) {
+        return new BundleManifest(formatVersion, clip, Detector.of(value), thresholds, training,
+                java.time.Instant.now().toString(), com.adclip.Version.software());
+    }
+
     /**
      * The CLIP the prompts belong to.
      *

@@ -126,11 +126,7 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     private void write(Bundle input, DetectorConfig config, BundleManifest.Thresholds thresholds) {
-        BundleManifest m = input.manifest();
-        BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
-                thresholds, m.training(), java.time.Instant.now().toString(),
-                com.adclip.Version.software());
-        new Bundle(manifest, input.prompts(), input.optimizer()).save(out);
+        input.withDetector(config).withThresholds(thresholds).save(out);
     }
 
     private void report(ThresholdStrategy.Choice image, ThresholdStrategy.Choice pixel, String pixelNote, String source,

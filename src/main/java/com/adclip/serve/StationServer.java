@@ -675,7 +675,7 @@ public final class StationServer implements AutoCloseable {
         if (t == null || !t.isNumber() || !(t.asDouble() >= 0 && t.asDouble() <= 1)) {
             throw new ApiError(400, "threshold must be a number in [0, 1]");
         }
-        Path backup = BundleThresholds.saveImageThreshold(config.bundle(), t.asDouble());
+        Path backup = com.adclip.anomaly.Bundle.saveImageThreshold(config.bundle(), t.asDouble());
         inspector.setThreshold(t.asDouble());
         ctx.json(Map.of("threshold", inspector.threshold(), "bundle", config.bundle().getFileName().toString(), "backup",
                 backup.getFileName().toString()));
