@@ -315,7 +315,8 @@ public final class TrainingRun {
         }
         try (NDManager scope = manager.newSubManager()) {
             Bundle bundle = Bundle.load(best, scope);
-            learner.parameters().forEach((name, param) -> param.muli(0).addi(bundle.prompts().get(name)));
+            // zeroed as x - x, not x * 0: no scalar overloads in train/ (see clip/Constants)
+            learner.parameters().forEach((name, param) -> param.subi(param).addi(bundle.prompts().get(name)));
         }
         err.println("final model: the prompts of the best validation epoch (best.adclip)");
     }
