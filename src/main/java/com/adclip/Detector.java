@@ -1,5 +1,6 @@
 package com.adclip;
 
+import com.adclip.files.AtomicFiles;
 import ai.djl.ndarray.NDArray;
 import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.anomaly.BundleManifest;
@@ -190,18 +191,7 @@ public final class Detector implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the image for inspection: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(file);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temp file left behind is harmless
+            AtomicFiles.deleteQuietly(file);
         }
     }
 

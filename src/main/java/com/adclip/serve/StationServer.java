@@ -1,5 +1,6 @@
 package com.adclip.serve;
 
+import com.adclip.files.AtomicFiles;
 import com.adclip.AdclipException;
 import com.adclip.Inspection;
 import com.adclip.Verdict;
@@ -329,7 +330,7 @@ public final class StationServer implements AutoCloseable {
         } catch (Exception e) {
             ready = false; // /ready keeps answering 503; the reason shows in inspections
         } finally {
-            deleteQuietly(file);
+            AtomicFiles.deleteQuietly(file);
         }
     }
 
@@ -439,7 +440,7 @@ public final class StationServer implements AutoCloseable {
             Files.write(file, upload.bytes());
             inspection = await(file);
         } finally {
-            deleteQuietly(file);
+            AtomicFiles.deleteQuietly(file);
         }
         respond(ctx, upload.name(), inspection, asked, t0);
     }
@@ -752,11 +753,11 @@ public final class StationServer implements AutoCloseable {
         queue.close(config.shutdownGrace().toMillis());
         history.close();
         try (var files = Files.list(uploads)) {
-            files.forEach(StationServer::deleteQuietly);
+            files.forEach(AtomicFiles::deleteQuietly);
         } catch (IOException e) {
             // temporary files: the OS cleans up
         }
-        deleteQuietly(uploads);
+        AtomicFiles.deleteQuietly(uploads);
     }
 
     @Override
@@ -764,14 +765,4 @@ public final class StationServer implements AutoCloseable {
         stop();
     }
 
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temporary file left behind is harmless
-        }
-    }
 }
