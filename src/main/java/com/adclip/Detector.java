@@ -7,6 +7,7 @@ import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.ConfigOverrides;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapPostProcessor;
+import com.adclip.image.DecodeBudget;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.image.PreprocessConfig;
 import com.adclip.weights.WeightsSource;
@@ -52,7 +53,7 @@ public final class Detector implements AutoCloseable {
     private volatile double threshold;
 
     private Detector(DetectorAssembly parts, double threshold, double mapThreshold, double maxMegapixels,
-            String name) {
+            double maxDecodedMb, String name) {
         this.parts = parts;
         this.threshold = requireFinite(threshold);
         this.mapThreshold = requireFinite(mapThreshold);
@@ -61,7 +62,7 @@ public final class Detector implements AutoCloseable {
         this.preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
         MapPostProcessor post = new MapPostProcessor(MapPostProcessor.smoothing(config.sigma()), mapThreshold);
         this.predictor = new AnomalyPredictor(parts.detector(), preprocessor, post, (long) (maxMegapixels * 1e6),
-                parts.manager(), this::threshold);
+                (long) (maxDecodedMb * 1e6), parts.manager(), this::threshold);
     }
 
     public static Builder builder() {
@@ -224,6 +225,7 @@ public final class Detector implements AutoCloseable {
         private Double threshold;
         private Double mapThreshold;
         private double maxMegapixels = DEFAULT_MAX_MEGAPIXELS;
+        private double maxDecodedMb = DecodeBudget.DEFAULT_MAX_MB;
         private Long freshSeed;
         private String classWord;
         private boolean fitDepth;
@@ -379,6 +381,19 @@ public final class Detector implements AutoCloseable {
                     fitDepth), new WeightsSource(weights, model, cache), overrides(), force);
         }
 
+        /**
+         * Images whose raw decode (width × height × channels × bytes per sample, from the header) is more than this
+         * many MB (10^6 bytes) are refused before decoding (as {@code --max-decoded-mb}; default 160): decoders
+         * produce every raw row even for a subsampled result, so this bounds an image's decoding time and memory.
+         */
+        public Builder maxDecodedMb(double maxDecodedMb) {
+            if (!(maxDecodedMb > 0)) {
+                throw new IllegalArgumentException("maxDecodedMb must be positive");
+            }
+            this.maxDecodedMb = maxDecodedMb;
+            return this;
+        }
+
         /** The hyper-parameter overrides set so far (also what {@code train} applies to its starting point). */
         public ConfigOverrides overrides() {
             return new ConfigOverrides(imageSize, features, dpam, sigma, temperature, nCtx, tNCtx, depth);
@@ -396,7 +411,7 @@ public final class Detector implements AutoCloseable {
                 double map = mapThreshold != null ? mapThreshold : parts.thresholds().pixel();
                 Path source = bundle != null ? bundle : checkpoint;
                 String name = source != null ? source.getFileName().toString() : "fresh prompts (seed " + freshSeed + ")";
-                return new Detector(parts, image, map, maxMegapixels, name);
+                return new Detector(parts, image, map, maxMegapixels, maxDecodedMb, name);
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

@@ -21,6 +21,7 @@ public final class AnomalyPredictor {
     private final ImagePreprocessor preprocessor;
     private final MapPostProcessor post;
     private final long maxPixels;
+    private final long maxDecodedBytes;
     private final NDManager manager;
     private final DoubleSupplier imageThreshold;
 
@@ -31,6 +32,15 @@ public final class AnomalyPredictor {
      */
     public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
             long maxPixels, NDManager manager, DoubleSupplier imageThreshold) {
+        this(detector, preprocessor, post, maxPixels, Long.MAX_VALUE, manager, imageThreshold);
+    }
+
+    /**
+     * As the other constructor, also refusing before decoding the images whose raw decode is more than
+     * {@code maxDecodedBytes} ({@link com.adclip.image.DecodeBudget}).
+     */
+    public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
+            long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -39,6 +49,7 @@ public final class AnomalyPredictor {
         this.preprocessor = preprocessor;
         this.post = post;
         this.maxPixels = maxPixels;
+        this.maxDecodedBytes = maxDecodedBytes;
         this.manager = manager;
         this.imageThreshold = imageThreshold;
     }
@@ -51,7 +62,7 @@ public final class AnomalyPredictor {
         long start = System.nanoTime();
         for (Path image : images) {
             try {
-                prepared.add(preprocessor.prepare(image, maxPixels));
+                prepared.add(preprocessor.prepare(image, maxPixels, maxDecodedBytes));
                 good.add(outcomes.size());
                 outcomes.add(null);
             } catch (AdclipException e) {

@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             ImportCommand.class,
             ServeCommand.class,
             WatchCommand.class,
+            WorkerCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -63,6 +63,11 @@ final class PredictCommand implements Callable<Integer> {
             description = "Refuse larger images (default: ${DEFAULT-VALUE}).")
     double maxMegapixels;
 
+    @Option(names = "--max-decoded-mb", paramLabel = "MB", defaultValue = "160",
+            description = "Refuse images whose raw decode (width x height x channels x bytes per sample, from the header) is "
+                    + "larger, e.g. 16-bit RGBA of 6300 x 6300 = 317 MB (default: ${DEFAULT-VALUE}).")
+    double maxDecodedMb;
+
     @Option(names = "--no-images", description = "Write results only: no .npy, overlay or mask files.")
     boolean noImages;
 
@@ -96,13 +101,15 @@ final class PredictCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1");
         }
-        if (!(maxMegapixels > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-megapixels must be positive");
+        if (!(maxMegapixels > 0) || !(maxDecodedMb > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-megapixels and --max-decoded-mb must "
+                    + "be positive");
         }
     }
 
     private Detector detector() {
-        Detector.Builder builder = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels);
+        Detector.Builder builder = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels)
+                .maxDecodedMb(maxDecodedMb);
         if (threshold != null) {
             builder.threshold(threshold);
         }

@@ -1,6 +1,7 @@
 package com.adclip.cli;
 
 import com.adclip.Detector;
+import com.adclip.serve.History;
 import com.adclip.serve.HistoryRetention;
 import com.adclip.serve.Inspector;
 import com.adclip.serve.StationLog;
@@ -46,9 +47,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Image threshold (default: the bundle's, else 0.5).")
     Double threshold;
 
-    @Option(names = "--history", paramLabel = "FILE", defaultValue = "adclip-history.db",
-            description = "SQLite file of past inspections (default: ${DEFAULT-VALUE}).")
-    Path history;
+    @Option(names = "--history", paramLabel = "FILE|URL", defaultValue = "adclip-history.db",
+            description = "Past inspections: a SQLite file (default: ${DEFAULT-VALUE}), or a "
+                    + "jdbc:postgresql://HOST/DB URL shared with other stations and fleet workers.")
+    String history;
 
     @Option(names = "--watch-results", paramLabel = "FILE",
             description = "Follow a running `adclip watch` through its results CSV (shown on the page).")
@@ -61,6 +63,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "40",
             description = "Largest image; more gets 413 (default: ${DEFAULT-VALUE}).")
     double maxMegapixels;
+
+    @Option(names = "--max-decoded-mb", paramLabel = "MB", defaultValue = "160",
+            description = "Largest raw decode (width x height x channels x bytes per sample, from the header); more gets "
+                    + "413 (default: ${DEFAULT-VALUE}).")
+    double maxDecodedMb;
 
     @Option(names = "--queue", paramLabel = "N", defaultValue = "16",
             description = "Images that may wait for the model; more get 503 (default: ${DEFAULT-VALUE}).")
@@ -82,6 +89,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "1000",
             description = "Connections open at once; beyond it new ones wait (default: ${DEFAULT-VALUE}).")
     int maxConnections;
+
+    @Option(names = "--max-client-connections", paramLabel = "N", defaultValue = "64",
+            description = "Connections one client address may hold open at once; more are closed as soon as they "
+                    + "are accepted, loopback included (default: ${DEFAULT-VALUE}; 0 for no per-client bound, e.g. "
+                    + "behind a reverse proxy on the same host).")
+    int maxClientConnections;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "200",
             description = "Largest number of HTTP threads (default: ${DEFAULT-VALUE}).")
@@ -110,20 +123,23 @@ final class ServeCommand implements Callable<Integer> {
         StationLog.configure(logLevel, logFile);
         String key = apiKey != null ? apiKey : System.getenv("ADCLIP_API_KEY");
         PrintWriter err = spec.commandLine().getErr();
-        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels).build()) {
+        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels)
+                .maxDecodedMb(maxDecodedMb).build()) {
             double image = StationSetup.imageThreshold(detector, threshold);
             Inspector inspector = StationSetup.inspector(detector, image);
-            StationServer.Config config = StationServer.Config.defaults(history, image)
+            StationServer.Config config = StationServer.Config.defaults(
+                    history.startsWith("jdbc:") ? null : Path.of(history), image)
                     .withAddress(host, port)
                     .withApiKey(key == null || key.isBlank() ? null : key)
                     .withLimits((long) (maxUploadMb * 1024 * 1024), (long) (maxMegapixels * 1e6))
+                    .withMaxDecodedBytes((long) (maxDecodedMb * 1e6))
                     .withQueue(queue, Duration.ofMillis((long) (timeout * 1000)))
                     .withBundle(detectorOptions.bundle)
                     .withWatchResults(watchResults)
                     .withConnections(new StationServer.Connections(Duration.ofMillis((long) (idleTimeout * 1000)),
-                            (long) (minUploadRate * 1024), maxConnections, threads))
+                            (long) (minUploadRate * 1024), maxConnections, threads, maxClientConnections))
                     .withRetention(retention);
-            StationServer server = new StationServer(config, inspector).start();
+            StationServer server = new StationServer(config, inspector, History.open(history)).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 server.stop();
@@ -146,9 +162,9 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(cl, "--port must be 0 to 65535");
         }
-        if (!(maxUploadMb > 0) || !(maxMegapixels > 0) || !(timeout > 0)) {
-            throw new CommandLine.ParameterException(cl, "--max-upload-mb, --max-megapixels and --timeout must be "
-                    + "positive");
+        if (!(maxUploadMb > 0) || !(maxMegapixels > 0) || !(maxDecodedMb > 0) || !(timeout > 0)) {
+            throw new CommandLine.ParameterException(cl, "--max-upload-mb, --max-megapixels, --max-decoded-mb and "
+                    + "--timeout must be positive");
         }
         if (queue < 1) {
             throw new CommandLine.ParameterException(cl, "--queue must be at least 1");
@@ -156,9 +172,10 @@ final class ServeCommand implements Callable<Integer> {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new CommandLine.ParameterException(cl, "--threshold must be in [0, 1]");
         }
-        if (!(idleTimeout > 0) || !(minUploadRate >= 0) || maxConnections < 1 || threads < 16) {
+        if (!(idleTimeout > 0) || !(minUploadRate >= 0) || maxConnections < 1 || threads < 16
+                || maxClientConnections < 0) {
             throw new CommandLine.ParameterException(cl, "--idle-timeout and --max-connections must be positive, "
-                    + "--min-upload-rate at least 0 and --threads at least 16");
+                    + "--min-upload-rate and --max-client-connections at least 0 and --threads at least 16");
         }
         if (!StationLog.LEVELS.contains(logLevel.toLowerCase(java.util.Locale.ROOT))) {
             throw new CommandLine.ParameterException(cl, "--log-level must be one of " + StationLog.LEVELS);

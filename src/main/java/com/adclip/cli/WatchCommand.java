@@ -61,6 +61,11 @@ final class WatchCommand implements Callable<Integer> {
             description = "Larger images go to the error folder (default: ${DEFAULT-VALUE}).")
     double maxMegapixels;
 
+    @Option(names = "--max-decoded-mb", paramLabel = "MB", defaultValue = "160",
+            description = "Images whose raw decode (width x height x channels x bytes per sample, from the header) is "
+                    + "larger go to the error folder (default: ${DEFAULT-VALUE}).")
+    double maxDecodedMb;
+
     @Option(names = "--once", description = "Process what is in IN now (two looks), then exit.")
     boolean once;
 
@@ -72,8 +77,13 @@ final class WatchCommand implements Callable<Integer> {
         if (pollMs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--poll-ms must be positive");
         }
+        if (!(maxMegapixels > 0) || !(maxDecodedMb > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-megapixels and --max-decoded-mb must "
+                    + "be positive");
+        }
         PrintWriter err = spec.commandLine().getErr();
-        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels).build()) {
+        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels)
+                .maxDecodedMb(maxDecodedMb).build()) {
             double image = StationSetup.imageThreshold(detector, threshold);
             Inspector inspector = StationSetup.inspector(detector, image);
             FolderWatcher.Config config = new FolderWatcher.Config(in, ok, ng, error != null ? error : in.resolve("error"),

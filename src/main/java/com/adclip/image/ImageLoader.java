@@ -85,8 +85,21 @@ final class ImageLoader {
      * nothing. The PNG header and the chunks that decoding needs (PLTE, tRNS) are still read.
      */
     static PillowImage load(Path file, long maxPixels, int minSide) {
+        return load(file, maxPixels, Long.MAX_VALUE, minSide);
+    }
+
+    /**
+     * As {@link #load(Path, long, int)}, also refusing an image whose raw decode ({@link DecodeBudget}: width ×
+     * height × channels × bytes per sample, from the header) exceeds {@code maxDecodedBytes}: readers decode every
+     * raw row even when subsampling, so that is what the image costs.
+     */
+    static PillowImage load(Path file, long maxPixels, long maxDecodedBytes, int minSide) {
         return withReader(file, true, "cannot read image ", (reader, in) -> {
             requireAtMost(file, reader, maxPixels);
+            DecodeBudget.Size size = DecodeBudget.of(reader);
+            if (size.exceeds(maxDecodedBytes)) {
+                throw new AdclipException("image " + file + " " + size.refusal(maxDecodedBytes));
+            }
             return decode(file, reader, in, subsampling(reader.getWidth(0), reader.getHeight(0), minSide));
         });
     }

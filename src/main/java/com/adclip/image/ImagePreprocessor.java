@@ -95,7 +95,15 @@ public final class ImagePreprocessor {
      * exactly as Pillow does.
      */
     public Prepared prepare(Path image, long maxPixels) {
-        PillowImage loaded = ImageLoader.load(image, maxPixels, SUBSAMPLE_ABOVE * config.size());
+        return prepare(image, maxPixels, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #prepare(Path, long)}, also refusing from the header an image whose raw decode (width × height ×
+     * channels × bytes per sample, see {@link DecodeBudget}) is more than {@code maxDecodedBytes}.
+     */
+    public Prepared prepare(Path image, long maxPixels, long maxDecodedBytes) {
+        PillowImage loaded = ImageLoader.load(image, maxPixels, maxDecodedBytes, SUBSAMPLE_ABOVE * config.size());
         PillowImage rgb = loaded.toRgb();
         Preprocessed input = new Preprocessed(
                 normalise(fit(loaded, Filter.BICUBIC).toRgb().data()), config.size(), loaded.width(), loaded.height());

@@ -13,26 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Recent inspections in an embedded SQLite file, thumbnails included, so a restarted station still shows its
  * shift. One connection, used under this object's lock (the writes are tiny next to an inference).
  */
-final class HistoryStore implements AutoCloseable {
-    /**
-     * One inspection.
-     *
-     * @param id assigned by the store (0 before {@link #add})
-     * @param time when it was inspected
-     * @param name the upload's file name as the client gave it (display only, never used as a path)
-     * @param thumbnail a small JPEG of the overlay
-     */
-    record Entry(long id, Instant time, String name, double score, String verdict, double threshold, double millis,
-            int regions, byte[] thumbnail) {}
-
-    /** OK and NG counts since a moment. */
-    record Counts(Instant since, long ok, long ng) {}
-
+final class HistoryStore implements History {
     private final Connection connection;
 
     HistoryStore(Path file) {
@@ -54,7 +41,8 @@ final class HistoryStore implements AutoCloseable {
         }
     }
 
-    synchronized Entry add(Entry e) {
+    @Override
+    public synchronized Entry add(Entry e) {
         try (PreparedStatement s = connection.prepareStatement("INSERT INTO inspections (time_ms, name, score, "
                 + "verdict, threshold, millis, regions, thumbnail) VALUES (?,?,?,?,?,?,?,?)",
                 Statement.RETURN_GENERATED_KEYS)) {
@@ -69,8 +57,7 @@ final class HistoryStore implements AutoCloseable {
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {
                 keys.next();
-                return new Entry(keys.getLong(1), e.time(), e.name(), e.score(), e.verdict(), e.threshold(),
-                        e.millis(), e.regions(), e.thumbnail());
+                return e.withId(keys.getLong(1));
             }
         } catch (SQLException ex) {
             throw new IllegalStateException("history write failed: " + ex.getMessage(), ex);
@@ -78,7 +65,8 @@ final class HistoryStore implements AutoCloseable {
     }
 
     /** The newest {@code limit} entries, newest first. */
-    synchronized List<Entry> recent(int limit) {
+    @Override
+    public synchronized List<Entry> recent(int limit) {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement("SELECT id, time_ms, name, score, verdict, threshold, "
                 + "millis, regions, thumbnail FROM inspections ORDER BY id DESC LIMIT ?")) {
@@ -96,7 +84,8 @@ final class HistoryStore implements AutoCloseable {
         return entries;
     }
 
-    synchronized Counts counts(Instant since) {
+    @Override
+    public synchronized Counts counts(Instant since) {
         try (PreparedStatement s = connection.prepareStatement("SELECT "
                 + "COALESCE(SUM(CASE WHEN verdict = 'OK' THEN 1 ELSE 0 END), 0), "
                 + "COALESCE(SUM(CASE WHEN verdict = 'NG' THEN 1 ELSE 0 END), 0) FROM inspections WHERE time_ms >= ?")) {
@@ -115,7 +104,8 @@ final class HistoryStore implements AutoCloseable {
      * {@code maxRows}; returns how many were deleted. The freed pages are reused by new entries (SQLite), so the
      * file stops growing once the retention is reached.
      */
-    synchronized long prune(HistoryRetention keep, Instant now) {
+    @Override
+    public synchronized long prune(HistoryRetention keep, Instant now) {
         long deleted = 0;
         try {
             if (keep.maxAge() != null) {
@@ -138,7 +128,8 @@ final class HistoryStore implements AutoCloseable {
     }
 
     /** How many entries the history holds. */
-    synchronized long size() {
+    @Override
+    public synchronized long size() {
         try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(
                 "SELECT COUNT(*) FROM inspections")) {
             r.next();
@@ -146,6 +137,12 @@ final class HistoryStore implements AutoCloseable {
         } catch (SQLException ex) {
             throw new IllegalStateException("history read failed: " + ex.getMessage(), ex);
         }
+    }
+
+    /** This file keeps no request ids (a station's uploads have none): never found. */
+    @Override
+    public Optional<Entry> findByRequestId(String requestId) {
+        return Optional.empty();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package com.adclip.serve;
 
-import java.awt.Dimension;
+import com.adclip.image.DecodeBudget;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,11 +55,11 @@ final class ImageSniffer {
     }
 
     /**
-     * The image's width and height from its header.
+     * The image's width, height, channels and bits per sample from its header.
      *
      * @throws Inspector.ImageRejectedException if no reader understands the header
      */
-    static Dimension size(byte[] bytes) {
+    static DecodeBudget.Size size(byte[] bytes) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
@@ -68,7 +68,7 @@ final class ImageSniffer {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return new Dimension(reader.getWidth(0), reader.getHeight(0));
+                return DecodeBudget.of(reader);
             } finally {
                 reader.dispose();
             }

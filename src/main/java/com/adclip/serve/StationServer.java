@@ -3,9 +3,8 @@ package com.adclip.serve;
 import com.adclip.files.AtomicFiles;
 import com.adclip.AdclipException;
 import com.adclip.Inspection;
-import com.adclip.Verdict;
-import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.Prediction;
+import com.adclip.image.DecodeBudget;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,7 +13,6 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
-import java.awt.Dimension;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -79,10 +77,10 @@ public final class StationServer implements AutoCloseable {
      * @param retention how much history is kept
      */
     public record Config(String host, int port, String apiKey, long maxUploadBytes, long maxPixels,
-            int queueCapacity, Duration timeout, Path history, Path bundle, double imageThreshold,
+            long maxDecodedBytes, int queueCapacity, Duration timeout, Path history, Path bundle, double imageThreshold,
             Path watchResults, Duration shutdownGrace, Connections connections, HistoryRetention retention) {
         public Config {
-            if (maxUploadBytes < 1 || maxPixels < 1 || queueCapacity < 1) {
+            if (maxUploadBytes < 1 || maxPixels < 1 || maxDecodedBytes < 1 || queueCapacity < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
             if (apiKey != null && apiKey.isBlank()) {
@@ -90,50 +88,56 @@ public final class StationServer implements AutoCloseable {
             }
         }
 
-        /** 127.0.0.1:8080, no key, 25 MB, 40 MP, 16 queued, 30 s timeout, 10 s grace. */
+        /** 127.0.0.1:8080, no key, 25 MB, 40 MP, 160 MB decoded, 16 queued, 30 s timeout, 10 s grace. */
         public static Config defaults(Path history, double imageThreshold) {
-            return new Config("127.0.0.1", 8080, null, 25L * 1024 * 1024, 40_000_000L, 16, Duration.ofSeconds(30),
+            return new Config("127.0.0.1", 8080, null, 25L * 1024 * 1024, 40_000_000L,
+                    (long) (DecodeBudget.DEFAULT_MAX_MB * 1e6), 16, Duration.ofSeconds(30),
                     history, null, imageThreshold, null, Duration.ofSeconds(10), Connections.defaults(),
                     HistoryRetention.defaults());
         }
 
         public Config withAddress(String host, int port) {
-            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, maxDecodedBytes, queueCapacity, timeout, history, bundle,
                     imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
         public Config withApiKey(String key) {
-            return new Config(host, port, key, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
+            return new Config(host, port, key, maxUploadBytes, maxPixels, maxDecodedBytes, queueCapacity, timeout, history, bundle,
                     imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
         public Config withLimits(long uploadBytes, long pixels) {
-            return new Config(host, port, apiKey, uploadBytes, pixels, queueCapacity, timeout, history, bundle,
+            return new Config(host, port, apiKey, uploadBytes, pixels, maxDecodedBytes, queueCapacity, timeout, history, bundle,
                     imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
+        public Config withMaxDecodedBytes(long bytes) {
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, bytes, queueCapacity, timeout, history,
+                    bundle, imageThreshold, watchResults, shutdownGrace, connections, retention);
+        }
+
         public Config withQueue(int capacity, Duration requestTimeout) {
-            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, capacity, requestTimeout, history,
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, maxDecodedBytes, capacity, requestTimeout, history,
                     bundle, imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
         public Config withBundle(Path file) {
-            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, file,
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, maxDecodedBytes, queueCapacity, timeout, history, file,
                     imageThreshold, watchResults, shutdownGrace, connections, retention);
         }
 
         public Config withConnections(Connections limits) {
-            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, maxDecodedBytes, queueCapacity, timeout, history, bundle,
                     imageThreshold, watchResults, shutdownGrace, limits, retention);
         }
 
         public Config withRetention(HistoryRetention keep) {
-            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, maxDecodedBytes, queueCapacity, timeout, history, bundle,
                     imageThreshold, watchResults, shutdownGrace, connections, keep);
         }
 
         public Config withWatchResults(Path results) {
-            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, queueCapacity, timeout, history, bundle,
+            return new Config(host, port, apiKey, maxUploadBytes, maxPixels, maxDecodedBytes, queueCapacity, timeout, history, bundle,
                     imageThreshold, results, shutdownGrace, connections, retention);
         }
     }
@@ -148,19 +152,25 @@ public final class StationServer implements AutoCloseable {
      * @param maxConnections connections open at once over all clients; beyond it Jetty stops accepting until
      *     some close
      * @param threads Jetty's largest thread pool
+     * @param maxClientConnections connections one client address may hold open at once; a connection beyond it is
+     *     closed as soon as it is accepted (loopback included); 0 for no per-client bound
      */
     public record Connections(Duration idleTimeout, long minUploadBytesPerSecond, int maxConnections,
-            int threads) {
+            int threads, int maxClientConnections) {
         public Connections {
             if (idleTimeout.isNegative() || idleTimeout.isZero() || minUploadBytesPerSecond < 0 || maxConnections < 1
-                    || threads < 16) {
+                    || threads < 16 || maxClientConnections < 0) {
                 throw new IllegalArgumentException("connection limits must be positive (and at least 16 threads)");
             }
         }
 
-        /** 10 s idle timeout, uploads at least 1 KiB/s, 1000 connections, 200 threads. */
+        /** 10 s idle timeout, uploads at least 1 KiB/s, 1000 connections, 200 threads, 64 per client. */
         public static Connections defaults() {
-            return new Connections(Duration.ofSeconds(10), 1024, 1000, 200);
+            return new Connections(Duration.ofSeconds(10), 1024, 1000, 200, 64);
+        }
+
+        public Connections withMaxClientConnections(int perClient) {
+            return new Connections(idleTimeout, minUploadBytesPerSecond, maxConnections, threads, perClient);
         }
     }
 
@@ -188,7 +198,7 @@ public final class StationServer implements AutoCloseable {
     private final Config config;
     private final Inspector inspector;
     private final InspectionQueue queue;
-    private final HistoryStore history;
+    private final History history;
     private final StationMetrics metrics;
     private final WatchFeed watch;
     private final Instant started = Instant.now();
@@ -204,11 +214,19 @@ public final class StationServer implements AutoCloseable {
     private Javalin app;
 
     public StationServer(Config config, Inspector inspector) {
+        this(config, inspector, new HistoryStore(config.history()));
+    }
+
+    /**
+     * A station over a history opened by the caller (a PostgreSQL database shared with other stations and fleet
+     * workers); {@code config.history()} is not used. The station closes the history when it stops.
+     */
+    public StationServer(Config config, Inspector inspector, History history) {
         this.config = config;
         this.inspector = inspector;
         inspector.setThreshold(config.imageThreshold());
         this.queue = new InspectionQueue(inspector, config.queueCapacity());
-        this.history = new HistoryStore(config.history());
+        this.history = history;
         this.metrics = new StationMetrics(queue::depth);
         this.watch = config.watchResults() == null ? null : new WatchFeed(config.watchResults());
         try {
@@ -231,6 +249,10 @@ public final class StationServer implements AutoCloseable {
                 connector.setHost(config.host());
                 connector.setPort(config.port());
                 connector.setIdleTimeout(limits.idleTimeout().toMillis());
+                if (limits.maxClientConnections() > 0) {
+                    connector.addBean(new ClientConnectionLimit(limits.maxClientConnections()));
+                }
+                connector.addBean(new ExchangeCounter());
                 return connector;
             });
             c.requestLogger.http(this::logRequest);
@@ -334,12 +356,28 @@ public final class StationServer implements AutoCloseable {
         }
     }
 
-    /** Wraps a handler: API key, draining, in-flight count, errors as JSON, and metrics. */
+    /**
+     * Counts HTTP exchanges from the start of a request until its response is completely written. A handler
+     * returns before Javalin writes its result, so counting in the handler let {@link #stop()} close a connection
+     * whose answer was still unwritten.
+     */
+    private final class ExchangeCounter implements org.eclipse.jetty.server.HttpChannel.Listener {
+        @Override
+        public void onRequestBegin(org.eclipse.jetty.server.Request request) {
+            inFlight.incrementAndGet();
+        }
+
+        @Override
+        public void onComplete(org.eclipse.jetty.server.Request request) {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Wraps a handler: API key, draining, errors as JSON, and metrics. */
     private io.javalin.http.Handler route(String name, Route route) {
         boolean api = !name.equals("health") && !name.equals("ready");
         return ctx -> {
             long t0 = System.nanoTime();
-            inFlight.incrementAndGet();
             try {
                 if (draining) {
                     throw new ApiError(503, "the station is shutting down", Map.of("Connection", "close"));
@@ -357,7 +395,6 @@ public final class StationServer implements AutoCloseable {
                 LOG.error("{} {}: internal error", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + ")");
             } finally {
-                inFlight.decrementAndGet();
                 metrics.request(name, ctx.statusCode(), (System.nanoTime() - t0) / 1e9);
             }
         };
@@ -411,6 +448,7 @@ public final class StationServer implements AutoCloseable {
         out.put("threshold_saving", config.apiKey() != null && config.bundle() != null);
         out.put("max_upload_bytes", config.maxUploadBytes());
         out.put("max_pixels", config.maxPixels());
+        out.put("max_decoded_bytes", config.maxDecodedBytes());
         out.put("watch", watch != null);
         out.put("started", started.toString());
         ctx.json(out);
@@ -423,16 +461,19 @@ public final class StationServer implements AutoCloseable {
         ImageSniffer.Format format = ImageSniffer.sniff(upload.bytes()).orElseThrow(() -> new ApiError(415,
                 "not a supported image (the content is not PNG, JPEG, BMP, TIFF, WebP or GIF, whatever its name "
                         + "or type says)"));
-        Dimension size;
+        DecodeBudget.Size size;
         try {
             size = ImageSniffer.size(upload.bytes());
         } catch (Inspector.ImageRejectedException e) {
             throw new ApiError(400, "unreadable " + format.name() + ": " + e.getMessage());
         }
-        if ((long) size.width * size.height > config.maxPixels()) {
+        if ((long) size.width() * size.height() > config.maxPixels()) {
             throw new ApiError(413, String.format(Locale.ROOT, "the image is %d x %d = %.1f megapixels, more than "
-                    + "the limit of %.1f", size.width, size.height, (double) size.width * size.height / 1e6,
+                    + "the limit of %.1f", size.width(), size.height(), (double) size.width() * size.height() / 1e6,
                     config.maxPixels() / 1e6));
+        }
+        if (size.exceeds(config.maxDecodedBytes())) {
+            throw new ApiError(413, "the image " + size.refusal(config.maxDecodedBytes()));
         }
         Path file = Files.createTempFile(uploads, "upload-", "." + format.extension);
         Inspection inspection;
@@ -576,30 +617,10 @@ public final class StationServer implements AutoCloseable {
     /** The verdict is the detector's, at the threshold it ran at, unless the request gave its own threshold. */
     private void respond(Context ctx, String name, Inspection inspection, Double asked, long t0) {
         Prediction p = inspection.prediction();
-        double used = asked != null ? asked : inspection.threshold();
-        String verdict = (asked != null ? Verdict.of(p.score(), asked) : inspection.verdict()).name();
+        ObjectNode out = ResultJson.answer(inspection, asked, inspector);
+        double used = out.get("threshold").asDouble();
+        String verdict = out.get("verdict").asText();
         BufferedImage overlay = Renderings.overlay(inspection, inspector.mapMax());
-        ObjectNode out = JSON.createObjectNode();
-        out.put("score", p.score());
-        out.put("verdict", verdict);
-        ObjectNode probabilities = out.putObject("probabilities");
-        probabilities.put("normal", p.normal());
-        probabilities.put("anomaly", p.score());
-        out.put("threshold", used);
-        out.put("map_threshold", inspector.mapThreshold());
-        out.put("width", p.width());
-        out.put("height", p.height());
-        ArrayNode regions = out.putArray("regions");
-        for (DefectRegions.Region r : p.regions()) {
-            ObjectNode region = regions.addObject();
-            region.put("id", r.id());
-            region.putArray("box").add(r.x()).add(r.y()).add(r.width()).add(r.height());
-            region.put("area", r.area());
-            region.put("max_score", r.maxScore());
-            region.put("mean_score", r.meanScore());
-        }
-        out.put("ms", round(inspection.millis()));
-        out.put("model", inspector.model());
         if (ctx.queryParamAsClass("overlay", Boolean.class).getOrDefault(false)) {
             out.put("overlay", Base64.getEncoder().encodeToString(Renderings.png(overlay)));
         }

@@ -116,4 +116,35 @@ class StationLimitsTest {
         assertEquals(409, keyed.postJson("/api/v1/threshold", "{\"threshold\":0.3}").statusCode());
         assertEquals(404, keyed.get("/api/v1/watch").statusCode());
     }
+
+    /** The 8-byte signature and an IHDR of a PNG: all the station reads before refusing an image. */
+    private static byte[] pngHeader(int width, int height, int bitDepth, int colorType) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+        java.io.DataOutputStream h = new java.io.DataOutputStream(ihdr);
+        h.write("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        h.writeInt(width);
+        h.writeInt(height);
+        h.write(new byte[] {(byte) bitDepth, (byte) colorType, 0, 0, 0});
+        byte[] chunk = ihdr.toByteArray();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(chunk);
+        out.writeInt(chunk.length - 4);
+        out.write(chunk);
+        out.writeInt((int) crc.getValue());
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void anImageWhoseRawDecodeExceedsTheBudgetAnswers413BeforeTheModelSeesIt() throws Exception {
+        Http http = start(4, Duration.ofSeconds(5), null);
+        int before = model.entered.get();
+        HttpResponse<String> bomb = http.postRaw("/api/v1/inspect", "image/png", pngHeader(6300, 6300, 16, 6));
+        assertEquals(413, bomb.statusCode(), bomb.body());
+        assertEquals("the image decodes to 317.5 MB (6300 x 6300, 4 channels of 16 bits), more than the limit of "
+                + "160.0 MB (--max-decoded-mb)", Http.json(bomb).get("error").asText());
+        assertEquals(before, model.entered.get(), "the model never saw it");
+    }
 }

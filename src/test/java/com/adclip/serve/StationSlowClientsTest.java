@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Slowloris on loopback: 200 connections that announce a 100 000-byte upload and then send a byte now and
  * then. The slow client (from 127.0.0.2) must not starve another client (from 127.0.0.1): {@code /health} and an
  * inspection still answer within 2 s. Bounded: the slow sockets live a few seconds and are closed at the end.
+ * The per-client connection bound is off here, so that this tests the minimum upload rate alone (the bound has
+ * its own test, {@link StationClientConnectionsTest}).
  */
 class StationSlowClientsTest {
     private static final int SLOW = 200;
@@ -83,7 +85,8 @@ class StationSlowClientsTest {
     @Test
     void slowUploadsDoNotStarveOtherClients() throws Exception {
         StationServer.Config config = StationServer.Config.defaults(tmp.resolve("h.db"), 0.5)
-                .withAddress("127.0.0.1", 0);
+                .withAddress("127.0.0.1", 0)
+                .withConnections(StationServer.Connections.defaults().withMaxClientConnections(0));
         server = new StationServer(config, new GatedInspector()).start();
         assertTrue(server.awaitReady(Duration.ofSeconds(10)));
         int port = server.port();
