@@ -1,5 +1,6 @@
 package com.adclip;
 
+import com.adclip.files.AtomicFiles;
 import ai.djl.ndarray.NDArray;
 import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.AnomalyPredictor;
@@ -130,7 +131,7 @@ public final class Detector implements AutoCloseable {
      * @throws AdclipException if the file cannot be read or decoded, or is larger than the pixel limit
      */
     public Inspection inspect(Path image) {
-        AnomalyPredictor.Outcome outcome = inspectAll(List.of(image)).get(0);
+        Outcome outcome = inspectAll(List.of(image)).get(0);
         if (outcome.failed()) {
             throw new AdclipException(outcome.error());
         }
@@ -160,7 +161,7 @@ public final class Detector implements AutoCloseable {
      * Inspects several image files as one batch (faster per image). An image that cannot be used becomes a
      * failed outcome; the others go on. Outcomes are in input order.
      */
-    public List<AnomalyPredictor.Outcome> inspectAll(List<Path> images) {
+    public List<Outcome> inspectAll(List<Path> images) {
         return inspectAll(images, false);
     }
 
@@ -168,7 +169,7 @@ public final class Detector implements AutoCloseable {
      * As {@link #inspectAll(List)}; with {@code promptOnly} and a reference bank in use, each outcome also carries
      * the prompt-only prediction (at the bundle's prompt-only thresholds), for side-by-side metrics.
      */
-    public List<AnomalyPredictor.Outcome> inspectAll(List<Path> images, boolean promptOnly) {
+    public List<Outcome> inspectAll(List<Path> images, boolean promptOnly) {
         lock.lock();
         try {
             return (promptOnly ? withPromptOnly : predictor).predict(images);
@@ -273,6 +274,11 @@ public final class Detector implements AutoCloseable {
         return tileBatch;
     }
 
+    /** Where the time of the last whole-image batch went, or null before the first (benchmarks). */
+    public AnomalyPredictor.StageTimes lastStageTimes() {
+        return predictor.lastStageTimes();
+    }
+
     /** The image tower's precision. */
     public Precision precision() {
         return parts.clip().precision();
@@ -312,6 +318,11 @@ public final class Detector implements AutoCloseable {
     /** The CLIP weights in use: a file, or {@code random:NAME}. */
     public Path weightsFile() {
         return parts.weightsPath();
+    }
+
+    /** The format of the weights file (random weights are {@code RANDOM}). */
+    public com.adclip.weights.WeightsFormat weightsFormat() {
+        return parts.weights().format();
     }
 
     /** The sha256 of the weights file (of the {@code random:NAME} text for random weights). */
@@ -357,18 +368,7 @@ public final class Detector implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the image for inspection: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(file);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temp file left behind is harmless
+            AtomicFiles.deleteQuietly(file);
         }
     }
 
@@ -409,6 +409,9 @@ public final class Detector implements AutoCloseable {
         private boolean noReference;
         private double maxDecodedMb = DecodeBudget.DEFAULT_MAX_MB;
         private Precision precision = Precision.auto();
+        private Long freshSeed;
+        private String classWord;
+        private boolean fitDepth;
 
         private Builder() {}
 
@@ -418,6 +421,30 @@ public final class Detector implements AutoCloseable {
          */
         public Builder noReference(boolean noReference) {
             this.noReference = noReference;
+            return this;
+        }
+
+        /**
+         * Prompts initialised from {@code seed} instead of a bundle or checkpoint: the start of a training run, or
+         * a benchmark. Such a detector's answers mean nothing until the prompts are trained.
+         */
+        public Builder freshPrompts(long seed) {
+            this.freshSeed = seed;
+            return this;
+        }
+
+        /** With {@link #freshPrompts}: the object word of the prompts (as {@code train --class-word}; default object). */
+        public Builder classWord(String classWord) {
+            this.classWord = classWord;
+            return this;
+        }
+
+        /**
+         * With {@link #freshPrompts} and no {@link #depth}: cut the prompt depth to the CLIP's text blocks (small
+         * test CLIPs have fewer than the default 9), as {@code adclip bench} does.
+         */
+        public Builder fitPromptDepth() {
+            this.fitDepth = true;
             return this;
         }
 
@@ -587,6 +614,17 @@ public final class Detector implements AutoCloseable {
         }
 
         /**
+         * The parts of the detector without the inspection side: for training (the prompts are trainable) and
+         * benchmarks. The caller owns them and closes them.
+         *
+         * @throws AdclipException (usage, exit code 2) for missing files and parts that do not fit together
+         */
+        public DetectorAssembly assemble() {
+            return DetectorAssembly.create(new DetectorAssembly.Origin(bundle, checkpoint, freshSeed, classWord,
+                    fitDepth), new WeightsSource(weights, model, cache), overrides(), force, precision);
+        }
+
+        /**
          * Images whose raw decode (width × height × channels × bytes per sample, from the header) is more than this
          * many MB (10^6 bytes) are refused before decoding (as {@code --max-decoded-mb}; default 160): decoders
          * produce every raw row even for a subsampled result, so this bounds an image's decoding time and memory.
@@ -629,8 +667,7 @@ public final class Detector implements AutoCloseable {
         }
 
         public Detector build() {
-            DetectorAssembly parts = DetectorAssembly.create(bundle, checkpoint, new WeightsSource(weights, model,
-                    cache), overrides(), force, precision);
+            DetectorAssembly parts = assemble();
             try {
                 boolean hasBank = parts.bundle() != null && parts.bundle().hasReference();
                 ReferenceBank bank = hasBank && !noReference ? loadBank(parts) : null;
@@ -638,6 +675,7 @@ public final class Detector implements AutoCloseable {
                 double image = threshold != null ? threshold : stored.image();
                 double map = mapThreshold != null ? mapThreshold : stored.pixel();
                 Path source = bundle != null ? bundle : checkpoint;
+                String name = source != null ? source.getFileName().toString() : "fresh prompts (seed " + freshSeed + ")";
                 Tiling tiling = tilingOver(parts.storedTiling());
                 if (tiling != null && bank != null) {
                     throw AdclipException.usage(source.getFileName() + " has a bank of reference images, which "
@@ -645,7 +683,7 @@ public final class Detector implements AutoCloseable {
                             + "none (whole images)", null);
                 }
                 return new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels, maxDecodedMb,
-                        source.getFileName().toString(), tiling, tileBatch);
+                        name, tiling, tileBatch);
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

@@ -6,6 +6,7 @@ import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.ConfigOverrides;
 import com.adclip.anomaly.DetectorConfig;
+import com.adclip.anomaly.PromptConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.anomaly.ReferenceCheckpoint;
 import com.adclip.clip.ClipModel;
@@ -17,28 +18,85 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * Builds the parts of a detector: CLIP weights, prompts from a bundle or a reference checkpoint, the
- * hyper-parameters (overrides over the bundle's over the model card's) and the tiling the bundle stores (null for
- * whole images and for reference checkpoints). Problems with what was given (missing files, checkpoints that do
- * not fit) are usage errors, exit code 2.
+ * The one place a detector is put together: CLIP weights, prompts (from a bundle, a reference checkpoint, or
+ * freshly initialised from a seed), the hyper-parameters (overrides over the bundle's over the model card's) and
+ * the tiling the bundle stores (null for whole images, reference checkpoints and fresh prompts).
+ * {@link Detector.Builder#build} wraps it for inspection; training and benchmarks take the parts from
+ * {@link Detector.Builder#assemble}. Problems with what was given (missing files, checkpoints that do not fit) are
+ * usage errors, exit code 2. Closing it frees every tensor of the parts.
+ *
+ * @param manager owns every tensor of the parts
+ * @param weights the CLIP weights as loaded
+ * @param clip the frozen CLIP
+ * @param learner the prompts (trainable)
+ * @param detector CLIP + the prompts' text features, ready to run
+ * @param thresholds the stored thresholds (defaults for a checkpoint or fresh prompts)
+ * @param weightsPath the weights file, or {@code random:NAME}
+ * @param weightsSha256 the sha256 identifying the weights
+ * @param storedTiling the bundle's tiling, else null
+ * @param bundle the bundle the prompts came from, else null
  */
-record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, PromptLearner learner,
+public record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, PromptLearner learner,
         AnomalyDetector detector, BundleManifest.Thresholds thresholds, Path weightsPath, String weightsSha256,
-        Tiling storedTiling, Bundle bundle) {
+        Tiling storedTiling, Bundle bundle) implements AutoCloseable {
 
-    static DetectorAssembly create(Path bundle, Path checkpoint, WeightsSource source, ConfigOverrides overrides,
-            boolean force, Precision precision) {
-        if ((bundle == null) == (checkpoint == null)) {
+    /** Where the prompts come from: exactly one of a bundle, a checkpoint, or a seed for fresh prompts. */
+    record Origin(Path bundle, Path checkpoint, Long freshSeed, String classWord, boolean fitDepth) {}
+
+    static DetectorAssembly create(Origin origin, WeightsSource source, ConfigOverrides overrides, boolean force,
+            Precision precision) {
+        int given = (origin.bundle() != null ? 1 : 0) + (origin.checkpoint() != null ? 1 : 0)
+                + (origin.freshSeed() != null ? 1 : 0);
+        if (given != 1) {
             throw AdclipException.usage("give exactly one of --bundle FILE or --checkpoint FILE", null);
         }
         NDManager manager = NDManager.newBaseManager();
         try {
-            return bundle != null ? fromBundle(bundle, source, overrides, force, precision, manager)
-                    : fromCheckpoint(checkpoint, source, overrides, precision, manager);
+            if (origin.bundle() != null) {
+                return fromBundle(origin.bundle(), source, overrides, force, precision, manager);
+            }
+            return origin.checkpoint() != null
+                    ? fromCheckpoint(origin.checkpoint(), source, overrides, precision, manager)
+                    : fresh(origin, source, overrides, precision, manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /** The detector's hyper-parameters. */
+    public DetectorConfig config() {
+        return detector.config();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /**
+     * Prompts initialised from a seed (a training run's start, benchmarks): the model card's prompt shape with
+     * the overrides' n_ctx, t_n_ctx and depth. With {@code fitDepth} and no depth given, the depth is cut to the
+     * CLIP's text blocks (small test CLIPs).
+     */
+    private static DetectorAssembly fresh(Origin origin, WeightsSource source, ConfigOverrides overrides,
+            Precision precision, NDManager manager) {
+        Path path = source.resolve(null);
+        ClipWeights weights = WeightsSource.load(path, manager);
+        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, precision);
+        int depth = overrides.depth() != null ? overrides.depth() : origin.fitDepth()
+                ? Math.min(DetectorConfig.DEFAULT_DEPTH, weights.config().text().layers())
+                : DetectorConfig.DEFAULT_DEPTH;
+        PromptConfig prompts = new PromptConfig(
+                overrides.nCtx() != null ? overrides.nCtx() : DetectorConfig.DEFAULT_N_CTX,
+                overrides.tNCtx() != null ? overrides.tNCtx() : DetectorConfig.DEFAULT_T_N_CTX, depth,
+                origin.classWord() != null ? origin.classWord() : DetectorConfig.DEFAULT_CLASS_WORD);
+        DetectorConfig config = overrides.apply(DetectorConfig.defaultsFor(weights.config()).withPrompts(prompts));
+        check(config, weights);
+        PromptLearner learner = PromptLearner.initialise(prompts, clip, manager, origin.freshSeed());
+        String sha = source.sha256(path);
+        return assemble(manager, weights, clip, learner, config, BundleManifest.Thresholds.defaults(config), path, sha,
+                null, null);
     }
 
     private static DetectorAssembly fromBundle(Path file, WeightsSource source, ConfigOverrides overrides,
@@ -94,14 +152,19 @@ record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel clip, 
     private static DetectorAssembly assemble(NDManager manager, ClipWeights weights, ClipModel clip,
             PromptLearner learner, DetectorConfig config, BundleManifest.Thresholds thresholds, Path path,
             String sha, Tiling storedTiling, Bundle bundle) {
+        check(config, weights);
+        AnomalyDetector detector = AnomalyDetector.create(clip, learner, config, manager);
+        return new DetectorAssembly(manager, weights, clip, learner, detector, thresholds, path, sha, storedTiling,
+                bundle);
+    }
+
+    private static void check(DetectorConfig config, ClipWeights weights) {
         try {
             config.checkAgainst(weights.config());
         } catch (IllegalArgumentException e) {
             throw AdclipException.usage(e.getMessage(), e);
         }
-        AnomalyDetector detector = AnomalyDetector.create(clip, learner, config, manager);
-        return new DetectorAssembly(manager, weights, clip, learner, detector, thresholds, path, sha, storedTiling,
-                bundle);
+
     }
 
     static <T> T usage(Supplier<T> step) {

@@ -11,15 +11,16 @@ import java.util.List;
  * @param prediction score, verdict, map at the image's size, defect mask and regions
  * @param picture the image as loaded (RGB, EXIF orientation applied), for overlays and thumbnails
  * @param millis time spent on this image: decoding, preprocessing, the model and post-processing
+ * @param threshold the image threshold the verdict was decided at (the detector's when the model ran)
  */
-public record Inspection(Prediction prediction, BufferedImage picture, double millis) {
+public record Inspection(Prediction prediction, BufferedImage picture, double millis, double threshold) {
 
     /** The image's anomaly score in [0, 1], as in results.json. */
     public double score() {
         return prediction.score();
     }
 
-    /** NG when {@link #score} is at or above the detector's threshold at the time of the inspection. */
+    /** NG when {@link #score} is at or above {@link #threshold}: {@link Verdict#of}. */
     public Verdict verdict() {
         return prediction.verdict();
     }

@@ -58,7 +58,7 @@ class DetectorReferenceTest {
             double fusedScore = fused.inspect(TinyStationModel.image(2)).score();
             assertTrue(Math.abs(fusedScore - promptScore) > 1e-4);
             assertEquals(fused.referenceBank().thresholds(), fused.storedThresholds());
-            AnomalyPredictor.Outcome both = fused.inspectAll(List.of(TinyStationModel.image(2)), true).get(0);
+            Outcome both = fused.inspectAll(List.of(TinyStationModel.image(2)), true).get(0);
             assertEquals(promptScore, both.promptOnly().score(), 0);
             assertEquals(fusedScore, both.prediction().score(), 0);
             // extending: image 2 joins the bank, and from then on it scores as a bank image

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
 import com.adclip.Inspection;
 import com.adclip.clip.VisionFeatures;
+import com.adclip.Outcome;
 import com.adclip.image.ImagePreprocessor;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,39 +114,6 @@ public final class AnomalyPredictor {
     }
 
     /**
-     * The result for one input of a batch: its inspection, or why it failed.
-     *
-     * @param image the input as given
-     * @param inspection null when the image failed
-     * @param error why the image failed, else null
-     * @param promptOnly with a fusion asked to keep it, the prompt-only prediction; else null
-     */
-    public record Outcome(Path image, Inspection inspection, String error, Prediction promptOnly) {
-        public Outcome(Path image, Inspection inspection, String error) {
-            this(image, inspection, error, null);
-        }
-
-        public boolean failed() {
-            return error != null;
-        }
-
-        /** The inspection's prediction (null when failed). */
-        public Prediction prediction() {
-            return inspection == null ? null : inspection.prediction();
-        }
-
-        /** The image as loaded, for overlays (null when failed). */
-        public BufferedImage picture() {
-            return inspection == null ? null : inspection.picture();
-        }
-
-        /** This image's share of the batch's wall time, preprocessing included. */
-        public double millis() {
-            return inspection == null ? 0 : inspection.millis();
-        }
-    }
-
-    /**
      * Where the time of the last batch went, in milliseconds: decoding + preprocessing, the network (image
      * tower, head, maps at S×S), post-processing (smoothing, map at image size, verdict, regions).
      */
@@ -197,8 +164,8 @@ public final class AnomalyPredictor {
                 Prediction promptOnly = promptPost == null ? null : promptPost.apply(prompt, promptSmoothed, i,
                         input.originalWidth(), input.originalHeight(), promptThreshold);
                 int at = good.get(i);
-                outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share),
-                        null, promptOnly));
+                outcomes.set(at, new Outcome(images.get(at), new Inspection(prediction, prepared.get(i).rgb(), share,
+                        threshold), null, promptOnly));
             }
             lastStages = new StageTimes((t0 - start) / 1e6, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
         }
@@ -224,7 +191,7 @@ public final class AnomalyPredictor {
                 ImagePreprocessor.Source source = preprocessor.load(image, maxPixels, maxDecodedBytes);
                 Prediction prediction = perImage.predict(source, threshold);
                 double millis = (System.nanoTime() - t0) / 1e6;
-                outcomes.add(new Outcome(image, new Inspection(prediction, source.rgb(), millis), null));
+                outcomes.add(new Outcome(image, new Inspection(prediction, source.rgb(), millis, threshold), null));
             } catch (AdclipException e) {
                 outcomes.add(new Outcome(image, null, e.getMessage()));
             }

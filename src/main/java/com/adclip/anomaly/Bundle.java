@@ -1,5 +1,8 @@
 package com.adclip.anomaly;
 
+import java.util.function.UnaryOperator;
+import java.util.Enumeration;
+import java.nio.file.StandardCopyOption;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -166,6 +169,92 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
             throw new AdclipException(file + " is not an .adclip bundle (not a zip archive: " + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new AdclipException("cannot read bundle " + file + ": " + FileErrors.reason(e), e);
+        }
+    }
+
+    /** This bundle with other thresholds (as {@code calibrate} and the station's operator set them). */
+    public Bundle withThresholds(BundleManifest.Thresholds thresholds) {
+        return new Bundle(manifest.withThresholds(thresholds), prompts, optimizer, reference);
+    }
+
+    /** This bundle with another detector configuration (as {@code calibrate} stores the one it calibrated). */
+    public Bundle withDetector(DetectorConfig config) {
+        return new Bundle(manifest.withDetector(config), prompts, optimizer, reference);
+    }
+
+    /**
+     * Saves an operator's image threshold (strategy {@code operator}) into the bundle {@code file}: the manifest
+     * becomes {@link #withThresholds}'s, the other entries are copied byte for byte, the old file is kept as
+     * {@code NAME.adclip.bak}, and the new one replaces it by an atomic rename (keeping its mode), so a reader sees
+     * either file whole.
+     *
+     * @return the backup of the previous bundle
+     */
+    public static Path saveImageThreshold(Path file, double threshold) {
+        return saveImageThreshold(file, threshold, false, Double.NaN);
+    }
+
+    /**
+     * As {@link #saveImageThreshold(Path, double)}; with {@code fused}, the threshold is the image threshold of the
+     * bundle's reference bank (fused score space), whose thresholds are created with {@code mapThreshold} as pixel
+     * threshold when it has none.
+     *
+     * @return the backup of the previous bundle
+     */
+    public static synchronized Path saveImageThreshold(Path file, double threshold, boolean fused,
+            double mapThreshold) {
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("the image threshold must be in [0, 1], got " + threshold);
+        }
+        Path backup = file.resolveSibling(file.getFileName() + ".bak");
+        try {
+            AtomicFiles.write(file, temp -> {
+                rewriteManifest(file, temp, manifest -> withImageThreshold(file, manifest, threshold, fused,
+                        mapThreshold));
+                Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            });
+            return backup;
+        } catch (IOException e) {
+            throw new AdclipException("cannot save the threshold into " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BundleManifest withImageThreshold(Path file, BundleManifest manifest, double threshold,
+            boolean fused, double mapThreshold) {
+        if (!fused) {
+            BundleManifest.Thresholds old = manifest.thresholds();
+            return manifest.withThresholds(new BundleManifest.Thresholds(threshold, "operator", old.pixel(),
+                    old.pixelStrategy(), old.source()));
+        }
+        BundleManifest.Reference bank = manifest.reference();
+        if (bank == null) {
+            throw new AdclipException("the bundle on disk has no reference bank any more; threshold not saved");
+        }
+        BundleManifest.Thresholds old = bank.thresholds();
+        BundleManifest.Thresholds now = old == null
+                ? new BundleManifest.Thresholds(threshold, "operator", mapThreshold, "default", null)
+                : new BundleManifest.Thresholds(threshold, "operator", old.pixel(), old.pixelStrategy(), old.source());
+        return manifest.withReference(bank.withThresholds(now));
+    }
+
+    private static void rewriteManifest(Path file, Path target, UnaryOperator<BundleManifest> change)
+            throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile()); OutputStream stream = Files.newOutputStream(target);
+                ZipOutputStream out = new ZipOutputStream(stream)) {
+            BundleManifest manifest = readManifest(file, zip);
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                if (entry.getName().equals(MANIFEST)) {
+                    out.write(JSON.writeValueAsBytes(change.apply(manifest)));
+                } else {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        in.transferTo(out);
+                    }
+                }
+                out.closeEntry();
+            }
         }
     }
 

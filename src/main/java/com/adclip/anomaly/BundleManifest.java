@@ -75,16 +75,22 @@ public record BundleManifest(
     public record Tiling(int size, int stride, String merge, boolean global) {}
 
 
-    /** The same manifest with other thresholds (the bank, if any, is kept). */
+    /** This manifest with other thresholds, stamped now by this software (name, tiling and bank kept). */
     public BundleManifest withThresholds(Thresholds value) {
-        return new BundleManifest(formatVersion, clip, detector, value, training, created, software, name, tiling,
-                reference);
+        return new BundleManifest(formatVersion, clip, detector, value, training, java.time.Instant.now().toString(),
+                com.adclip.Version.software(), name, tiling, reference);
     }
 
-    /** The same manifest with another detector section (the bank, if any, is kept). */
+    /** The same manifest with another detector section (name, tiling and bank kept). */
     public BundleManifest withDetector(Detector value) {
         return new BundleManifest(formatVersion, clip, value, thresholds, training, created, software, name, tiling,
                 reference);
+    }
+
+    /** This manifest with another detector configuration, stamped now by this software (name, tiling, bank kept). */
+    public BundleManifest withDetector(DetectorConfig value) {
+        return new BundleManifest(formatVersion, clip, Detector.of(value), thresholds, training,
+                java.time.Instant.now().toString(), com.adclip.Version.software(), name, tiling, reference);
     }
 
     /** The same manifest with another reference bank section, or none (null). */

@@ -5,10 +5,12 @@ import com.adclip.eval.PixelMetricsAccumulator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Times {@link PixelMetricsAccumulator} on a synthetic set (for a future {@code adclip bench --metrics}):
+ * Times {@link PixelMetricsAccumulator} on a synthetic set ({@code adclip bench --metrics}):
  * {@code maps} random maps of {@code height × width} continuous float values (almost all distinct, the worst
  * case for the histogram), every other map with 1–3 disc-shaped defects scoring higher.
  */
@@ -27,7 +29,24 @@ public final class PixelMetricsBenchmark {
      * @param metrics the result
      */
     public record Report(int maps, long pixels, double metricSeconds, double totalSeconds, long peakHeapBytes,
-            long histogramBytes, PixelMetrics metrics) {}
+            long histogramBytes, PixelMetrics metrics) {
+
+        /** The JSON line {@code adclip bench --metrics} prints. */
+        public Map<String, Object> line() {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("mode", "pixel-metrics");
+            line.put("maps", maps);
+            line.put("pixels", pixels);
+            line.put("metric_seconds", Machine.round(metricSeconds));
+            line.put("total_seconds", Machine.round(totalSeconds));
+            line.put("peak_heap_mb", Machine.round(peakHeapBytes / 1e6));
+            line.put("histogram_mb", Machine.round(histogramBytes / 1e6));
+            line.put("exact", metrics.exact());
+            line.put("auroc_error_bound", metrics.aurocErrorBound());
+            line.put("cpu", Machine.cpuName());
+            return line;
+        }
+    }
 
     /** Streams the synthetic set through an accumulator of {@code capacity} bins. */
     public static Report run(int maps, int height, int width, long seed, int capacity) {

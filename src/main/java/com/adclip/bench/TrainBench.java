@@ -2,6 +2,8 @@ package com.adclip.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import com.adclip.DetectorAssembly;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.PromptLearner;
 import com.adclip.clip.ClipModel;
@@ -18,10 +20,11 @@ import com.adclip.train.TrainListener;
 import com.adclip.train.Trainer;
 import com.adclip.train.TrainingObjective;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code adclip bench --train}: seconds per training epoch, first and later, with the frozen-encoder feature
@@ -29,12 +32,57 @@ import java.util.List;
  */
 public final class TrainBench {
     /** What one run measured. */
-    public record Result(List<EpochRecord> epochs, long cacheBytes, int cachedImages, long peakRssBytes) {}
+    record Result(List<EpochRecord> epochs, long cacheBytes, int cachedImages, long peakRssBytes) {}
+
+    /**
+     * @param model what the line names as the model
+     * @param images synthetic training images, half of them with a defect mask
+     * @param batchSize images per step
+     * @param epochs epochs to time
+     * @param cached whether frozen-encoder features are cached (else the image tower runs on every step)
+     * @param sourceWidth width of the synthetic images
+     * @param sourceHeight their height
+     */
+    public record Options(String model, int images, int batchSize, int epochs, boolean cached, int sourceWidth,
+            int sourceHeight) {}
 
     private TrainBench() {}
 
-    public static Result run(ClipModel clip, DetectorConfig detector, List<Path> images, int batchSize, int epochs,
-            boolean cached, NDManager manager) {
+    /** Trains fresh prompts of {@code parts} on synthetic images; the JSON line the command prints. */
+    public static Map<String, Object> run(DetectorAssembly parts, Options options) throws IOException {
+        Result result;
+        try (BenchImages images = new BenchImages()) {
+            List<Path> files = images.write(options.images(), options.sourceWidth(), options.sourceHeight());
+            result = run(parts.clip(), parts.learner(), parts.config(), files, options.batchSize(), options.epochs(),
+                    options.cached(), parts.manager());
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("model", options.model());
+        line.put("mode", options.cached() ? "train-cached" : "train-no-cache");
+        line.put("image_size", parts.config().imageSize());
+        line.put("images", options.images());
+        line.put("batch_size", options.batchSize());
+        line.put("threads", JniUtils.getNumThreads());
+        List<EpochRecord> log = result.epochs();
+        line.put("first_epoch_seconds", Machine.round(log.get(0).seconds()));
+        if (log.size() > 1) {
+            double later = log.subList(1, log.size()).stream().mapToDouble(EpochRecord::seconds).average()
+                    .orElseThrow();
+            int steps = (options.images() + options.batchSize() - 1) / options.batchSize();
+            line.put("later_epoch_seconds", Machine.round(later));
+            line.put("later_seconds_per_step", Machine.round(later / steps));
+        }
+        if (options.cached()) {
+            line.put("cache_mb_per_image", Machine.round(result.cacheBytes() / 1e6 / Math.max(1, result.cachedImages())));
+            line.put("cache_mb_total", Machine.round(result.cacheBytes() / 1e6));
+        }
+        line.put("peak_rss_mb", Machine.round(result.peakRssBytes() / 1e6));
+        line.put("cpu", Machine.cpuName());
+        return line;
+    }
+
+    private static Result run(ClipModel clip, PromptLearner learner, DetectorConfig detector, List<Path> images,
+            int batchSize, int epochs, boolean cached, NDManager manager) {
         int size = detector.imageSize();
         ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(size));
         List<TrainItem> items = new ArrayList<>();
@@ -43,8 +91,7 @@ public final class TrainBench {
             items.add(new TrainItem(images.get(i), "bench-" + i, defect, defect ? squareMask(size) : new byte[size * size]));
         }
         VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
-        try (PromptLearner learner = PromptLearner.initialise(detector.prompts(), clip, manager, 0);
-                FeatureCache cache = new FeatureCache(clip, request, "bench", FeatureCache.Precision.FP32, null,
+        try (FeatureCache cache = new FeatureCache(clip, request, "bench", FeatureCache.Precision.FP32, null,
                         manager)) {
             Trainer.FeatureSource source = (item, epoch, scope) -> {
                 NDArray packed = cached
@@ -55,7 +102,7 @@ public final class TrainBench {
             OptimizerConfig adamw = new OptimizerConfig(OptimizerConfig.Kind.ADAMW, TrainConfig.DEFAULT_LR, 0.9f, 0.999f,
                     1e-8f, 0.01f);
             LossWeights weights = new LossWeights(1, 4);
-            TrainConfig config = new TrainConfig(epochs, batchSize, adamw, weights, 0, 0, 0, 0);
+            TrainConfig config = new TrainConfig(epochs, batchSize, adamw, weights, 0, 0, 0);
             List<EpochRecord> log = new ArrayList<>();
             TrainListener listener = new TrainListener() {
                 @Override
@@ -67,7 +114,7 @@ public final class TrainBench {
                     new TrainingObjective(clip, weights, size, detector.temperature()), config, items, List.of(), source,
                     detector.featureBlocks().size(), size, detector.temperature(), listener);
             trainer.run(Trainer.Start.fresh(), (kind, epoch, state, optimizer) -> Path.of("none"), manager);
-            return new Result(log, cache.storedBytes(), cached ? cache.computed() : 0, peakRss());
+            return new Result(log, cache.storedBytes(), cached ? cache.computed() : 0, Machine.peakRss());
         }
     }
 
@@ -80,19 +127,5 @@ public final class TrainBench {
             }
         }
         return mask;
-    }
-
-    /** The process's peak resident memory (Linux VmHWM), or -1. */
-    public static long peakRss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return -1;
     }
 }

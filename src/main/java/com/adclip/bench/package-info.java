@@ -1,2 +1,6 @@
-/** Benchmarks behind {@code adclip bench}: training epochs and streaming pixel metrics. */
+/**
+ * Benchmarks behind {@code adclip bench}: the vision encoder, predict's whole path (with its stage times), tiled
+ * prediction ({@link com.adclip.bench.TiledBench}), training epochs, the reference bank and streaming pixel
+ * metrics. Each run returns the one JSON line the command prints; timings are never asserted in tests.
+ */
 package com.adclip.bench;

@@ -1,5 +1,6 @@
 package com.adclip.cli;
 
+import com.adclip.eval.EvaluationPass;
 import com.adclip.Detector;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Bundle;
@@ -91,7 +92,7 @@ final class CalibrateCommand implements Callable<Integer> {
             List<EvaluationPass.Scored> all = pass.all();
             if (all.isEmpty()) {
                 throw new AdclipException("no image of the " + split + " split of " + data + " could be scored: "
-                        + String.join("; ", pass.failures.stream().limit(3).toList()));
+                        + String.join("; ", pass.failures().stream().limit(3).toList()));
             }
             boolean[] labels = new boolean[all.size()];
             double[] scores = new double[all.size()];
@@ -100,7 +101,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 scores[i] = all.get(i).score();
             }
             ThresholdStrategy.Choice imageChoice = image.choose(scores, labels);
-            CurvePoints pixels = pass.pooledPixels.curve(Integer.MAX_VALUE);
+            CurvePoints pixels = pass.pooledPixels().curve(Integer.MAX_VALUE);
             ThresholdStrategy.Choice pixelChoice = null;
             String pixelNote;
             if (pixels == null || (pixel.needsDefects() && pixels.positives() == 0)) {
@@ -123,7 +124,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     pixelChoice == null ? old.pixelStrategy() : "pixel " + pixelChoice.strategy(), source);
             write(detector, config, thresholds);
             report(imageChoice, pixelChoice, pixelNote, source, pass);
-            return pass.failures.isEmpty() ? 0 : AdclipException.FAILURE;
+            return pass.failures().isEmpty() ? 0 : AdclipException.FAILURE;
         }
     }
 
@@ -158,7 +159,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 TestCommand.EvaluationReportText.pct(image.goodPassRate()));
         if (pixel != null) {
             stdout.printf(Locale.ROOT, "map threshold %.6g (%s on %d maps, pixels of S×S maps)%n", pixel.threshold(),
-                    pixel.strategy(), pass.pixelMaps);
+                    pixel.strategy(), pass.pixelMaps());
             stdout.printf(Locale.ROOT, "  expected pixel precision %s, recall %s, normal-pixel pass rate %s%n",
                     TestCommand.EvaluationReportText.pct(pixel.precision()),
                     TestCommand.EvaluationReportText.pct(pixel.recall()),
@@ -166,9 +167,9 @@ final class CalibrateCommand implements Callable<Integer> {
         } else {
             stdout.println(pixelNote);
         }
-        if (!pass.failures.isEmpty()) {
-            stdout.println(pass.failures.size() + " image(s) could not be scored and were left out:");
-            pass.failures.forEach(f -> stdout.println("  " + f));
+        if (!pass.failures().isEmpty()) {
+            stdout.println(pass.failures().size() + " image(s) could not be scored and were left out:");
+            pass.failures().forEach(f -> stdout.println("  " + f));
         }
         stdout.println("wrote " + out);
         stdout.flush();

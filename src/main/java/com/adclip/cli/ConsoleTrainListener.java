@@ -20,7 +20,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * (on a terminal), a line per epoch otherwise; {@code train_log.csv} and {@code loss_curve.png} after every epoch.
  */
 final class ConsoleTrainListener implements TrainListener {
-    static final String LOG = "train_log.csv";
+    static final String LOG = com.adclip.train.TrainingRun.LOG;
     static final String CURVE = "loss_curve.png";
 
     private final PrintWriter err;

@@ -33,24 +33,13 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "ViT-B/16";
 
-    @Option(names = "--model", paramLabel = "NAME", defaultValue = DEFAULT_MODEL,
-            description = "Registry model, fetched if missing (default: ${DEFAULT-VALUE}, the fastest good choice on "
-                    + "a CPU).")
-    String model;
+    // --weights PATH or random:NAME (a smoke test: every number is meaningless), --model (fetched if missing;
+    // default ViT-B/16 here, the fastest good choice on a CPU), --cache
+    @Mixin ModelOptions modelOptions;
 
-    @Option(names = "--weights", paramLabel = "PATH", description = "Use these CLIP weights (works offline).")
-    Path weights;
-
-    @Option(names = "--random-weights",
-            description = "Random weights: a smoke test of the pipeline; every number is meaningless.")
+    @Option(names = "--random-weights", hidden = true,
+            description = "Deprecated spelling of --weights random:MODEL.")
     boolean randomWeights;
-
-    @Option(names = "--force", description = "Start over in an --out folder used before (default: reuse its "
-            + "complete dataset and trained model).")
-    boolean force;
-
-    @Option(names = "--cache", paramLabel = "DIR", description = "Model cache (default as for fetch-model).")
-    Path cache;
 
     @Option(names = "--mirror", paramLabel = "URL",
             description = "Download the model from this mirror instead of openaipublic.azureedge.net "
@@ -81,9 +70,28 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private String model;
+    private Path weights;
+    @Option(names = "--force", description = "Start over in an --out folder used before (default: reuse its "
+            + "complete dataset and trained model).")
+    boolean force;
+
+    private Path cache;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        model = modelOptions.model != null ? modelOptions.model : DEFAULT_MODEL;
+        weights = modelOptions.weights;
+        cache = modelOptions.cache;
+        if (randomWeights) {
+            err.println("note: --random-weights is deprecated; use --weights random:" + model);
+        }
+        if (weights != null && ModelOptions.isRandom(weights)) {
+            model = weights.toString().substring(ModelOptions.RANDOM_PREFIX.length());
+            weights = null;
+            randomWeights = true;
+        }
         long start = System.nanoTime();
         String weightsArg = weightsArgument(err);
         int size = hyper.imageSize != null ? hyper.imageSize : modelResolution();
@@ -93,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(out);
         if (randomWeights) {
             Files.writeString(out.resolve("RANDOM-WEIGHTS.txt"),
-                    "random weights: numbers are meaningless (adclip demo --random-weights is a smoke test)\n");
+                    "random weights: numbers are meaningless (adclip demo --weights random:NAME is a smoke test)\n");
         }
         if (force) {
             for (Path dir : List.of(data, run, eval)) {
@@ -171,9 +179,6 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Step 1: the weights to use; fetches the model when missing; offline → the message and exit 2. */
     private String weightsArgument(PrintWriter err) {
-        if (randomWeights && weights != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --weights or --random-weights, not both");
-        }
         if (randomWeights) {
             step(err, 1, "random " + model + " weights (smoke test: the numbers will be meaningless)");
             return ModelOptions.RANDOM_PREFIX + ModelRegistry.find(model).name();

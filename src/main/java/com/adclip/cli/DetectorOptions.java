@@ -31,31 +31,7 @@ final class DetectorOptions {
         com.adclip.Detector.Builder builder = com.adclip.Detector.builder().bundle(bundle).checkpoint(checkpoint)
                 .weights(model.weights).model(model.model).cache(model.cache).force(force)
                 .precision(model.precision()).noReference(noReference);
-        HyperOptions h = hyper;
-        if (h.imageSize != null) {
-            builder.imageSize(h.imageSize);
-        }
-        if (h.features != null) {
-            builder.features(h.features);
-        }
-        if (h.dpam != null) {
-            builder.dpam(h.dpam);
-        }
-        if (h.sigma != null) {
-            builder.sigma(h.sigma);
-        }
-        if (h.temperature != null) {
-            builder.temperature(h.temperature);
-        }
-        if (h.nCtx != null) {
-            builder.nCtx(h.nCtx);
-        }
-        if (h.tNCtx != null) {
-            builder.tNCtx(h.tNCtx);
-        }
-        if (h.depth != null) {
-            builder.depth(h.depth);
-        }
+        hyper.applyTo(builder);
         return tiling.applyTo(builder);
     }
 }

@@ -53,6 +53,35 @@ final class HyperOptions {
                 depth);
     }
 
+    /** Sets the options that were given on {@code builder}. */
+    com.adclip.Detector.Builder applyTo(com.adclip.Detector.Builder builder) {
+        if (imageSize != null) {
+            builder.imageSize(imageSize);
+        }
+        if (features != null) {
+            builder.features(features);
+        }
+        if (dpam != null) {
+            builder.dpam(dpam);
+        }
+        if (sigma != null) {
+            builder.sigma(sigma);
+        }
+        if (temperature != null) {
+            builder.temperature(temperature);
+        }
+        if (nCtx != null) {
+            builder.nCtx(nCtx);
+        }
+        if (tNCtx != null) {
+            builder.tNCtx(tNCtx);
+        }
+        if (depth != null) {
+            builder.depth(depth);
+        }
+        return builder;
+    }
+
     static final class IntegerListConsumer implements CommandLine.IParameterConsumer {
         @Override
         public void consumeParameters(Stack<String> args, CommandLine.Model.ArgSpec argSpec,

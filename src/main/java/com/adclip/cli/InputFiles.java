@@ -131,9 +131,10 @@ final class InputFiles {
     }
 
     static String stem(Path file) {
-        return withoutExtension(file.getFileName().toString());
+        return com.adclip.data.ImageFiles.stem(file);
     }
 
+    /** A relative or absolute path without the extension of its last name. */
     private static String withoutExtension(String name) {
         int slash = name.lastIndexOf('/');
         int dot = name.lastIndexOf('.');

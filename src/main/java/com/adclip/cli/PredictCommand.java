@@ -1,5 +1,7 @@
 package com.adclip.cli;
 
+import com.adclip.Outcome;
+import com.adclip.report.ResultWriter;
 import com.adclip.AdclipException;
 import com.adclip.Detector;
 import com.adclip.anomaly.BundleManifest;
@@ -141,12 +143,12 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 List<InputFiles.Input> batch = files.subList(start, Math.min(files.size(), start + batchSize));
                 List<Path> paths = new ArrayList<>();
                 batch.stream().filter(input -> input.error() == null).forEach(input -> paths.add(input.path()));
-                Iterator<AnomalyPredictor.Outcome> outcomes = paths.isEmpty() ? Collections.emptyIterator()
+                Iterator<Outcome> outcomes = paths.isEmpty() ? Collections.emptyIterator()
                         : detector.inspectAll(paths).iterator();
                 for (InputFiles.Input input : batch) {
-                    AnomalyPredictor.Outcome outcome = input.error() == null ? outcomes.next()
-                            : new AnomalyPredictor.Outcome(input.path(), null, input.error());
-                    writer.write(input, outcome);
+                    Outcome outcome = input.error() == null ? outcomes.next()
+                            : new Outcome(input.path(), null, input.error());
+                    writer.write(input.given(), input.outputName(), outcome);
                     summary.add(outcome);
                 }
                 if (progress != null) {
@@ -165,7 +167,7 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
         int failed;
         double millis;
 
-        void add(AnomalyPredictor.Outcome outcome) {
+        void add(Outcome outcome) {
             millis += outcome.millis();
             if (outcome.failed()) {
                 failed++;

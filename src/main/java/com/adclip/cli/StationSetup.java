@@ -2,6 +2,7 @@ package com.adclip.cli;
 
 import com.adclip.AdclipException;
 import com.adclip.Detector;
+import com.adclip.Inspection;
 import com.adclip.serve.Inspector;
 import java.nio.file.Path;
 
@@ -23,14 +24,22 @@ final class StationSetup {
     /** {@link Inspector} over a {@link Detector}: one image per call; unusable images are rejected. */
     private record DetectorInspector(Detector detector) implements Inspector {
         @Override
-        public Inspector.Inspection inspect(Path image) {
-            com.adclip.Inspection inspection;
+        public Inspection inspect(Path image) {
             try {
-                inspection = detector.inspect(image);
+                return detector.inspect(image);
             } catch (AdclipException e) {
                 throw new ImageRejectedException(e.getMessage());
             }
-            return new Inspector.Inspection(inspection.prediction(), inspection.picture(), inspection.millis());
+        }
+
+        @Override
+        public double threshold() {
+            return detector.threshold();
+        }
+
+        @Override
+        public void setThreshold(double threshold) {
+            detector.setThreshold(threshold);
         }
 
         @Override

@@ -1,34 +1,19 @@
 package com.adclip.cli;
 
+import com.adclip.eval.EvaluationPass;
+import com.adclip.report.ResultWriter;
 import com.adclip.Detector;
 import com.adclip.AdclipException;
-import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.AnomalyPredictor;
-import com.adclip.image.ImagePreprocessor;
+
 import com.adclip.data.Dataset;
 import com.adclip.data.DatasetLoader;
-import com.adclip.eval.ClassMetrics;
-import com.adclip.eval.CurvePoints;
-import com.adclip.eval.PixelMetrics;
-import com.adclip.eval.PixelMetricsAccumulator;
 import com.adclip.report.EvaluationReport;
-import com.adclip.report.GalleryItem;
-import com.adclip.report.TrainingProvenance;
-import com.adclip.eval.TypeRecall;
-import com.adclip.anomaly.Bundle;
-import java.awt.image.BufferedImage;
+import com.adclip.report.TestReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -119,15 +104,17 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
             EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
-                    true, detector.referenceBank() != null, maps == null ? null : (sample, input, outcome) -> maps.write(input, outcome));
+                    true, detector.referenceBank() != null, maps == null ? null : (sample, name, stem, outcome) -> maps.write(name, stem, outcome));
             if (maps != null) {
                 maps.finish();
             }
-            if (pass.scored.isEmpty()) {
+            if (pass.scored().isEmpty()) {
                 throw new AdclipException("no image of the " + split + " split of " + data + " could be evaluated: "
-                        + String.join("; ", pass.failures.stream().limit(3).toList()));
+                        + String.join("; ", pass.failures().stream().limit(3).toList()));
             }
-            EvaluationReport report = report(detector, dataset, pass, t, config);
+            EvaluationReport report = TestReport.assemble(detector, dataset, pass, new TestReport.Context(split, t,
+                    threshold != null, detectorOptions.bundle, detectorOptions.checkpoint, gallerySize, overlapWarning,
+                    reference));
             report.writeAll(out);
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(report.table());
@@ -139,7 +126,7 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
             }
             stdout.println("report: " + out.resolve("report.html"));
             stdout.flush();
-            return pass.failures.isEmpty() ? 0 : AdclipException.FAILURE;
+            return pass.failures().isEmpty() ? 0 : AdclipException.FAILURE;
         }
     }
 
@@ -157,179 +144,6 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
         return dataset;
     }
 
-    private EvaluationReport report(Detector detector, Dataset dataset, EvaluationPass pass,
-            double t, DetectorConfig config) {
-        Map<String, ClassMetrics> classes = new LinkedHashMap<>();
-        pass.scored.forEach((name, list) -> {
-            PixelMetricsAccumulator acc = pass.classPixels.get(name);
-            classes.put(name, metrics(list, t, acc == null ? null : acc.result()));
-        });
-        List<EvaluationPass.Scored> all = pass.all();
-        ClassMetrics pooled = metrics(all, t, pass.pooledPixels.result());
-        ClassMetrics mean = ClassMetrics.mean(new ArrayList<>(classes.values()));
-        boolean[] labels = labels(all);
-        double[] scores = scores(all);
-        boolean twoLabels = pooled.good() > 0 && pooled.defective() > 0;
-        CurvePoints imageCurve = twoLabels ? CurvePoints.compute(labels, scores) : null;
-        List<String> notes = new ArrayList<>();
-        if (overlapWarning != null) {
-            notes.add("warning: " + overlapWarning);
-        }
-        if (pass.withoutPixelTruth > 0) {
-            notes.add(pass.withoutPixelTruth + " defective image(s) without a mask are left out of the pixel metrics");
-        }
-        PixelMetrics pixels = pass.pooledPixels.result();
-        if (pixels.maps() > 0 && !pixels.exact()) {
-            double points = 100 * Math.max(pixels.aurocErrorBound(), pixels.auproSpread());
-            notes.add(points < 0.05 ? "pixel metrics are computed from a fine histogram of map values; the error is "
-                    + "far below the 0.1 shown" : String.format(Locale.ROOT, "pixel metrics are computed from a "
-                    + "histogram of map values: exact to within %.2f percentage points", points));
-        }
-        List<TypeRecall.Image> images = all.stream().map(s -> new TypeRecall.Image(s.name(), s.sample().className(),
-                s.sample().defectType(), s.sample().anomaly(), s.score())).toList();
-        return new EvaluationReport(about(detector, dataset, t, pass), classes, mean, pooled, t, thresholdOrigin(detector),
-                detector.storedThresholds().pixel(), imageCurve, pass.pooledPixels.curve(2000), select(all, labels, false),
-                select(all, labels, true), gallery(all, t, detector, dataset, config), pass.failures, notes,
-                TypeRecall.of(images, t), provenance(), config.featureBlocks().size(),
-                comparison(detector, pass, pooled));
-    }
-
-    private TrainingProvenance provenance() {
-        if (detectorOptions.bundle == null) {
-            return TrainingProvenance.unavailable("training not recorded: the model is a reference checkpoint, "
-                    + "not a bundle (loss curve not available)");
-        }
-        return TrainingProvenance.of(Bundle.readManifest(detectorOptions.bundle), detectorOptions.bundle);
-    }
-
-    /** With a bank: pooled prompt-only metrics (at the prompt-only thresholds) beside the fused ones. */
-    private static Map<String, ClassMetrics> comparison(Detector detector, EvaluationPass pass, ClassMetrics fused) {
-        Map<String, ClassMetrics> side = new LinkedHashMap<>();
-        if (detector.referenceBank() == null || pass.promptScored.isEmpty()) {
-            return side;
-        }
-        PixelMetrics pixels = pass.promptPixels == null ? null : pass.promptPixels.result();
-        side.put("prompt only", metrics(pass.promptScored, detector.promptThresholds().image(), pixels));
-        int k = detector.referenceBank().size();
-        side.put("fused, " + k + " reference image" + (k == 1 ? "" : "s"), fused);
-        return side;
-    }
-
-    private static ClassMetrics metrics(List<EvaluationPass.Scored> list, double t, PixelMetrics pixel) {
-        return ClassMetrics.of(labels(list), scores(list), t, pixel);
-    }
-
-    private static boolean[] labels(List<EvaluationPass.Scored> list) {
-        boolean[] out = new boolean[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = list.get(i).sample().anomaly();
-        }
-        return out;
-    }
-
-    private static double[] scores(List<EvaluationPass.Scored> list) {
-        return list.stream().mapToDouble(EvaluationPass.Scored::score).toArray();
-    }
-
-    private static double[] select(List<EvaluationPass.Scored> all, boolean[] labels, boolean anomalous) {
-        List<Double> out = new ArrayList<>();
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] == anomalous) {
-                out.add(all.get(i).score());
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private String thresholdOrigin(Detector detector) {
-        if (threshold != null) {
-            return "--threshold";
-        }
-        BundleManifest.Thresholds th = detector.storedThresholds();
-        return "the " + (detectorOptions.bundle != null ? "bundle's" : "default") + ", strategy " + th.imageStrategy()
-                + (th.source() == null ? "" : " on " + th.source());
-    }
-
-    private Map<String, String> about(Detector detector, Dataset dataset, double t, EvaluationPass pass) {
-        Map<String, String> about = new LinkedHashMap<>();
-        if (ModelOptions.isRandom(detector.weightsFile())) {
-            about.put("WARNING", EvaluationReport.RANDOM_WEIGHTS_WARNING);
-            about.put("CLIP weights", detector.weightsFile() + " (random weights of that shape)");
-        } else {
-            about.put("CLIP weights", detector.weightsFile().toAbsolutePath().normalize() + " (sha256 "
-                    + detector.weightsSha256() + ")");
-        }
-        about.put(detectorOptions.bundle != null ? "bundle" : "checkpoint", (detectorOptions.bundle != null
-                ? detectorOptions.bundle : detectorOptions.checkpoint).toAbsolutePath().normalize().toString());
-        DetectorConfig c = detector.config();
-        about.put("detector", String.format(Locale.ROOT, "image size %d, features %s, dpam %d, sigma %s",
-                c.imageSize(), c.featureBlocks(), c.dpam(), c.sigma()));
-        about.put("data", dataset.summary());
-        about.put("split", split + " (" + pass.all().size() + " images evaluated)");
-        if (overlapWarning != null) {
-            about.put(EvaluationReport.TRAINING_OVERLAP, overlapWarning);
-        }
-        String reference = ReferenceText.line(detector);
-        if (reference != null) {
-            about.put("reference images", reference);
-        }
-        about.put("threshold", EvaluationReportText.threshold(t, thresholdOrigin(detector)));
-        int layers = c.featureBlocks().size();
-        about.put("defect-map threshold", String.format(Locale.ROOT, "%.3g on a scale of 0 to %d (the sum of %d "
-                + "layers' defect probabilities; chosen by %s)", detector.storedThresholds().pixel(), layers, layers,
-                detector.storedThresholds().pixelStrategy()));
-        about.put("software", com.adclip.Version.software());
-        about.put("created", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-                .withZone(java.time.ZoneOffset.UTC).format(Instant.now()));
-        return about;
-    }
-
-    /**
-     * Per class: the worst false negatives (lowest defective scores) and false positives (highest good scores),
-     * {@code --gallery} of each, and the class's best-scored true positive as an example of a detection.
-     */
-    private List<GalleryItem> gallery(List<EvaluationPass.Scored> all, double t, Detector detector, Dataset dataset,
-            DetectorConfig config) {
-        Map<String, List<EvaluationPass.Scored>> byClass = new LinkedHashMap<>();
-        all.forEach(s -> byClass.computeIfAbsent(s.sample().className(), c -> new ArrayList<>()).add(s));
-        List<GalleryItem> items = new ArrayList<>();
-        byClass.forEach((name, list) -> {
-            List<EvaluationPass.Scored> fn = list.stream().filter(s -> s.sample().anomaly() && s.score() < t)
-                    .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score)).limit(gallerySize).toList();
-            List<EvaluationPass.Scored> fp = list.stream().filter(s -> !s.sample().anomaly() && s.score() >= t)
-                    .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score).reversed()).limit(gallerySize)
-                    .toList();
-            List<EvaluationPass.Scored> tp = list.stream().filter(s -> s.sample().anomaly() && s.score() >= t)
-                    .sorted(Comparator.comparingDouble(EvaluationPass.Scored::score).reversed())
-                    .limit(gallerySize == 0 ? 0 : 1).toList();
-            render("missed defect (scored OK)", fn, detector, config, items);
-            render("false alarm (good part scored NG)", fp, detector, config, items);
-            render("caught defect (example)", tp, detector, config, items);
-        });
-        return items;
-    }
-
-    private void render(String kind, List<EvaluationPass.Scored> chosen, Detector detector, DetectorConfig config,
-            List<GalleryItem> items) {
-        for (EvaluationPass.Scored s : chosen) {
-            AnomalyPredictor.Outcome o = detector.inspectAll(List.of(s.sample().image())).get(0);
-            if (o.failed()) {
-                continue;
-            }
-            Prediction p = o.prediction();
-            BufferedImage truth = null;
-            if (s.sample().mask().isPresent()) {
-                try {
-                    truth = s.sample().maskGray();
-                } catch (AdclipException e) {
-                    truth = null; // already reported by the pass
-                }
-            }
-            items.add(GalleryItem.of(kind, s.name(), s.sample().className(), s.score(), s.sample().anomaly(),
-                    o.picture(), p.map(), p.mask(), config.featureBlocks().size(), truth));
-        }
-    }
-
     static void createDirectories(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -341,10 +155,6 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
     /** Small text helpers shared with calibrate. */
     static final class EvaluationReportText {
         private EvaluationReportText() {}
-
-        static String threshold(double t, String origin) {
-            return String.format(Locale.ROOT, "%.6g (%s); NG when score >= threshold", t, origin);
-        }
 
         static String pct(double v) {
             return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);

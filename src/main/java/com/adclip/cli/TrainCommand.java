@@ -1,46 +1,28 @@
 package com.adclip.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
-import com.adclip.anomaly.AnomalyDetector;
+import com.adclip.Detector;
+import com.adclip.DetectorAssembly;
 import com.adclip.anomaly.Bundle;
 import com.adclip.reference.BankOptions;
-import com.adclip.reference.ReferenceBank;
 import com.adclip.anomaly.BundleManifest;
-import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.PromptConfig;
-import com.adclip.anomaly.PromptLearner;
-import com.adclip.anomaly.ReferenceCheckpoint;
-import com.adclip.clip.ClipModel;
-import com.adclip.image.ImagePreprocessor;
-import com.adclip.image.PreprocessConfig;
-import com.adclip.clip.VisionRequest;
 import com.adclip.data.Dataset;
 import com.adclip.data.DatasetLoader;
 import com.adclip.data.TestSplit;
 import com.adclip.data.TrainingImages;
 import com.adclip.data.Sample;
-import com.adclip.eval.ThresholdStrategy;
-import com.adclip.train.EpochRecord;
-import com.adclip.train.FeatureCache;
-import com.adclip.train.LossWeights;
-import com.adclip.train.OptimizerConfig;
 import com.adclip.train.TrainConfig;
-import com.adclip.train.TrainItem;
 import com.adclip.train.Trainer;
-import com.adclip.train.TrainingObjective;
-import com.adclip.weights.ClipWeights;
+import com.adclip.train.TrainingOptions;
+import com.adclip.train.TrainingRun;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,8 +47,6 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
     public Path outputFolder() {
         return resume != null ? resume : out;
     }
-
-    static final String RECIPE_ANOMALYCLIP = "anomalyclip";
 
     @Option(names = {"--data", "--train_data_path"}, paramLabel = "PATH",
             description = "Dataset root or meta.json (see docs/datasets.md). Required unless --resume.")
@@ -145,18 +125,18 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             description = "Seed that chooses the carved test images (default 0); recorded in the bundle.")
     Long splitSeed;
 
-    @Option(names = "--feature-cache", paramLabel = "memory|disk", defaultValue = "memory",
-            description = "Where frozen-encoder features live (default: ${DEFAULT-VALUE}); disk keeps them for the "
-                    + "next run too.")
+    @Option(names = "--feature-cache", paramLabel = "memory|disk",
+            description = "Where frozen-encoder features live (default: memory); disk keeps them for the next run "
+                    + "too.")
     String featureCache;
 
-    @Option(names = "--feature-cache-dtype", paramLabel = "fp32|fp16", defaultValue = "fp32",
-            description = "Precision of cached features (default: ${DEFAULT-VALUE}; fp16 halves memory).")
+    @Option(names = "--feature-cache-dtype", paramLabel = "fp32|fp16",
+            description = "Precision of cached features (default: fp32; fp16 halves memory).")
     String featureCacheDtype;
 
-    @Option(names = "--good-threshold", paramLabel = "max|sigma:K", defaultValue = "max",
+    @Option(names = "--good-threshold", paramLabel = "max|sigma:K",
             description = "Threshold rule when there are no defective images: the highest good score, or mean + "
-                    + "K·σ (default: ${DEFAULT-VALUE}).")
+                    + "K·σ (default: max).")
     String goodThreshold;
 
     @Option(names = "--augment",
@@ -164,10 +144,10 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     + "(masks transformed alike). See docs/augmentation.md for the cost.")
     boolean augment;
 
-    @Option(names = "--augment-views", paramLabel = "K", defaultValue = "4",
+    @Option(names = "--augment-views", paramLabel = "K",
             description = "With --augment: cache K views per image and cycle through them (0 = a new view every "
-                    + "epoch, encoded every time; default: ${DEFAULT-VALUE}).")
-    int augmentViews;
+                    + "epoch, encoded every time; default: 4).")
+    Integer augmentViews;
 
     @Option(names = "--synthetic-anomalies", paramLabel = "RATIO", arity = "0..1", fallbackValue = "1.0",
             description = "Paste generated anomalies (Perlin-noise regions blended with a texture, a colour shift or "
@@ -212,29 +192,28 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             throw new CommandLine.ParameterException(spec.commandLine(), "--coreset must be 0 or more");
         }
         Path outDir = resume != null ? resume : out;
-        Bundle resumed = null;
         try (NDManager manager = NDManager.newBaseManager()) {
-            if (resume != null) {
-                resumed = Bundle.load(resume.resolve("last.adclip"), manager);
-                applyStored(resumed.manifest());
-            }
-            if (data == null) {
+            Bundle resumed = resume != null ? Bundle.load(resume.resolve("last.adclip"), manager) : null;
+            TrainingOptions options = resumed != null ? resumedOptions(resumed) : given();
+            if (options.data() == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--data PATH is required");
             }
-            TrainConfig config = trainConfig();
+            TrainConfig config = trainConfig(options);
             tiling = tilingOptions.resolve(resumed == null ? null
                     : com.adclip.tile.Tiling.fromManifest(resumed.manifest().tiling()));
-            if (tiling != null && (augment || syntheticAnomalies != null)) {
+            if (tiling != null && (Boolean.TRUE.equals(options.augment()) || options.syntheticAnomalies() != null)) {
                 throw AdclipException.usage("--augment and --synthetic-anomalies do not work with tiles yet: leave "
                         + "them out, or train on whole images", null);
             }
-            if (tiling != null && referenceShots > 0) {
+            if (tiling != null && options.referenceShots() != null && options.referenceShots() > 0) {
                 throw AdclipException.usage("--reference-shots does not work with tiles yet (tiled inspections do not "
                         + "fuse a reference bank): leave it out, or train on whole images", null);
             }
+            Path data = Path.of(options.data());
             Dataset dataset = DatasetLoader.load(data);
-            TestSplit carve = new TestSplit(testSplit != null ? testSplit : TestSplit.DEFAULT.fraction(),
-                    splitSeed != null ? splitSeed : TestSplit.DEFAULT.seed());
+            TestSplit carve = new TestSplit(options.testSplit() != null ? options.testSplit()
+                    : TestSplit.DEFAULT.fraction(), options.splitSeed() != null ? options.splitSeed()
+                    : TestSplit.DEFAULT.seed());
             boolean carved = carve.carves() && !TestSplit.sharedClasses(dataset).isEmpty();
             if (carved) {
                 dataset = carve.apply(dataset);
@@ -243,52 +222,103 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                         + "--test-split 0 trains on all)%n", dataset.samples("test").size(), 100 * carve.fraction(),
                         carve.seed());
             }
-            if (valSplit != null) {
-                dataset = dataset.withValidationSplit(valSplit, config.seed());
+            if (options.valSplit() != null) {
+                dataset = dataset.withValidationSplit(options.valSplit(), config.seed());
             }
             List<Sample> trainSamples = dataset.samples("train");
-            if (ignoreDefects) {
+            if (Boolean.TRUE.equals(options.ignoreDefects())) {
                 trainSamples = trainSamples.stream().filter(sample -> !sample.anomaly()).toList();
             }
             List<Sample> valSamples = dataset.samples("val");
             trainingImages = TrainingImages.of(dataset, carved ? carve : null, trainSamples);
             Stream.concat(trainSamples.stream(), valSamples.stream()).forEach(Sample::requireMaskFits);
-            Path weightsPath = resumed != null ? resumeWeights(resumed.manifest()) : modelOptions.resolve(null);
-            ClipWeights weights = ModelOptions.load(weightsPath, manager);
-            String weightsSha = modelOptions.sha256(weightsPath);
-            if (resumed != null && !weightsSha.equals(resumed.manifest().clip().weightsSha256())) {
-                spec.commandLine().getErr().println("note: resuming with other CLIP weights than the run started "
-                        + "with (" + weightsPath + "): the result will not equal an uninterrupted run");
+            Path weightsPath = resumed != null ? resumeWeights(resumed.manifest(), options)
+                    : modelOptions.resolve(null);
+            try (DetectorAssembly parts = detector(resumed, weightsPath, config).assemble()) {
+                if (resumed != null && !parts.weightsSha256().equals(resumed.manifest().clip().weightsSha256())) {
+                    spec.commandLine().getErr().println("note: resuming with other CLIP weights than the run started "
+                            + "with (" + weightsPath + "): the result will not equal an uninterrupted run");
+                }
+                boolean created = !Files.exists(outDir);
+                Files.createDirectories(outDir);
+                removeStaleTemps(outDir);
+                PrintWriter err = spec.commandLine().getErr();
+                TrainingRun run = new TrainingRun(outDir, parts, options,
+                        modelOptions.registryName(weightsPath).orElse(null), modelOptions.cache().dir(),
+                        prior -> new ConsoleTrainListener(err, outDir, prior), err,
+                        new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset));
+                TrainingRun.Result result;
+                try {
+                    result = run.execute(trainSamples, valSamples, resumed, manager);
+                } catch (Exception | Error e) {
+                    removeIfEmpty(created, outDir);
+                    throw e;
+                }
+                if (result.interrupted()) {
+                    return 130;
+                }
+                spec.commandLine().getOut().println(result.model());
+                spec.commandLine().getOut().flush();
+                return 0;
             }
-            ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, modelOptions.precision());
-            PromptLearner learner;
-            DetectorConfig detector;
-            if (resumed != null) {
-                detector = resumed.manifest().detector().toConfig();
-                learner = PromptLearner.fromTensors(detector.prompts(), clip, resumed.prompts(), manager);
-            } else {
-                InitialPrompts initial = initialPrompts(clip, weights, weightsPath, config, manager);
-                detector = initial.detector();
-                learner = initial.learner();
-            }
-            detector.checkAgainst(weights.config());
-            boolean created = !Files.exists(outDir);
-            Files.createDirectories(outDir);
-            removeStaleTemps(outDir);
-            TrainingRun run = new TrainingRun(outDir, clip, learner, detector, config, weightsPath, weightsSha,
-                    spec.commandLine().getErr());
-            try {
-                return run.execute(trainSamples, valSamples, resumed, manager);
-            } catch (Exception | Error e) {
-                removeIfEmpty(created, outDir);
-                throw e;
-            }
+        }
+    }
+
+    /**
+     * The detector to train, from the one assembly path: a resumed run's last.adclip, --init (a bundle or a
+     * reference epoch_N.pth) with the hyper-parameter options over it, or fresh prompts from the seed.
+     */
+    private Detector.Builder detector(Bundle resumed, Path weightsPath, TrainConfig config) {
+        Detector.Builder builder = Detector.builder().weights(weightsPath).cache(modelOptions.cache)
+                .precision(modelOptions.precision());
+        if (resumed != null) {
+            return builder.bundle(resume.resolve("last.adclip")).force(true);
+        }
+        hyper.applyTo(builder);
+        if (init != null && init.toString().endsWith(".pth")) {
+            return builder.checkpoint(init);
+        }
+        if (init != null) {
+            return builder.bundle(init).force(true);
+        }
+        return builder.freshPrompts(config.seed()).classWord(classWord);
+    }
+
+    /** The options as given on the command line (null where not given). */
+    TrainingOptions given() {
+        String weights = modelOptions.weights == null ? null : ModelOptions.isRandom(modelOptions.weights)
+                ? modelOptions.weights.toString() : modelOptions.weights.toAbsolutePath().normalize().toString();
+        return new TrainingOptions(data == null ? null : data.toAbsolutePath().normalize().toString(), weights,
+                epochs, batchSize, optimizer, lr, betas, weightDecay, wImage, wMap, seed, saveEvery, patience,
+                valSplit, recipe, goodThreshold, featureCache, featureCacheDtype, augment ? true : null, augmentViews,
+                syntheticAnomalies, ignoreDefects ? true : null, testSplit, splitSeed, referenceShots);
+    }
+
+    /** On --resume, options not given again come from the checkpoint. */
+    private TrainingOptions resumedOptions(Bundle resumed) {
+        TrainingOptions stored = TrainingOptions.stored(resumed.manifest(), resume + "/last.adclip");
+        Trainer.Start state = Trainer.Start.fromState((Map<?, ?>) resumed.manifest().training().get("state"), null);
+        if (batchSize != null && stored.batchSize() != null && !batchSize.equals(stored.batchSize())
+                && state.epochStep() > 0) {
+            throw AdclipException.usage("cannot resume in the middle of an epoch with another --batch-size (the run "
+                    + "used " + stored.batchSize() + "); leave --batch-size out", null);
+        }
+        TrainingOptions merged = given().over(stored);
+        return modelOptions.model != null ? merged.withWeights(null) : merged;
+    }
+
+    /** The trainer's configuration; a bad option value is a usage error naming it. */
+    TrainConfig trainConfig(TrainingOptions options) {
+        try {
+            return options.trainConfig();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
     /** Temp files of a killed run (loss curve, log, checkpoints) would otherwise stay in the run folder forever. */
     private void removeStaleTemps(Path dir) throws java.io.IOException {
-        int removed = com.adclip.train.LossCurve.removeStaleTemps(dir, List.of(ConsoleTrainListener.LOG, "last.adclip",
+        int removed = com.adclip.train.LossCurve.removeStaleTemps(dir, List.of(TrainingRun.LOG, "last.adclip",
                 "best.adclip", "model.adclip", "epoch_"));
         if (removed > 0) {
             spec.commandLine().getErr().println("removed " + removed + " temporary file(s) left by a killed run in "
@@ -314,15 +344,13 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
      * The CLIP weights of a resumed run: --weights/--model when given, else the registry model the run used, else
      * the weights file it was trained with, by path, if it is still there with the same sha256.
      */
-    private Path resumeWeights(BundleManifest manifest) {
-        Object stored = ((Map<?, ?>) manifest.training().get("options")).get("weights");
-        if (modelOptions.weights != null || modelOptions.model != null || !(stored instanceof String path)) {
+    private Path resumeWeights(BundleManifest manifest, TrainingOptions options) {
+        if (modelOptions.weights != null || modelOptions.model != null || options.weights() == null) {
             return modelOptions.resolve(manifest.clip().model());
         }
-        Path file = Path.of(path);
+        Path file = Path.of(options.weights());
         if (ModelOptions.isRandom(file)) {
-            modelOptions.weights = file;
-            return modelOptions.resolve(null);
+            return new com.adclip.weights.WeightsSource(file, null, modelOptions.cache).resolve(null);
         }
         if (!Files.isRegularFile(file)) {
             throw AdclipException.usage("cannot resume: the run was trained with the weights " + file + ", which are "
@@ -334,7 +362,6 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     + "(sha256 " + sha.substring(0, 12) + "…, was " + abbreviate(manifest.clip().weightsSha256())
                     + "); pass --weights PATH to resume with other weights", null);
         }
-        modelOptions.weights = file;
         return file;
     }
 
@@ -342,105 +369,13 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         return sha == null ? "unknown" : sha.substring(0, Math.min(12, sha.length())) + "…";
     }
 
-    /** Prompts and detector config of a fresh run: from --init, or initialised from the seed. */
-    private InitialPrompts initialPrompts(ClipModel clip, ClipWeights weights, Path weightsPath, TrainConfig config,
-            NDManager manager) {
-        DetectorConfig defaults = DetectorConfig.defaultsFor(weights.config());
-        if (init != null && init.toString().endsWith(".pth")) {
-            ReferenceCheckpoint checkpoint = ReferenceCheckpoint.read(init, manager);
-            checkpoint.requireAgreement(hyper.nCtx, hyper.tNCtx, hyper.depth);
-            DetectorConfig detector = hyper.overrides().apply(defaults.withPrompts(checkpoint.config()));
-            return new InitialPrompts(checkpoint.toLearner(clip, manager, weightsPath.toString()), detector);
-        }
-        if (init != null) {
-            Bundle bundle = Bundle.load(init, manager);
-            DetectorConfig detector = hyper.overrides().apply(bundle.manifest().detector().toConfig());
-            return new InitialPrompts(PromptLearner.fromTensors(detector.prompts(), clip, bundle.prompts(), manager),
-                    detector);
-        }
-        PromptConfig prompts = new PromptConfig(
-                hyper.nCtx != null ? hyper.nCtx : DetectorConfig.DEFAULT_N_CTX,
-                hyper.tNCtx != null ? hyper.tNCtx : DetectorConfig.DEFAULT_T_N_CTX,
-                hyper.depth != null ? hyper.depth : DetectorConfig.DEFAULT_DEPTH,
-                classWord != null ? classWord : DetectorConfig.DEFAULT_CLASS_WORD);
-        DetectorConfig detector = hyper.overrides().apply(defaults.withPrompts(prompts));
-        try {
-            detector.checkAgainst(weights.config());
-        } catch (IllegalArgumentException e) {
-            throw AdclipException.usage(e.getMessage(), e);
-        }
-        return new InitialPrompts(PromptLearner.initialise(prompts, clip, manager, config.seed()), detector);
-    }
-
-    private record InitialPrompts(PromptLearner learner, DetectorConfig detector) {}
-
-    /** Options from the recipe, then the model card's defaults, under what the user gave explicitly. */
-    TrainConfig trainConfig() {
-        boolean reference = recipe != null;
-        if (reference && !recipe.equalsIgnoreCase(RECIPE_ANOMALYCLIP)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown recipe '" + recipe
-                    + "'; known: " + RECIPE_ANOMALYCLIP);
-        }
-        String kind = optimizer != null ? optimizer.toLowerCase(Locale.ROOT) : reference ? "adam" : "adamw";
-        if (!kind.equals("adam") && !kind.equals("adamw")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--optimizer must be adamw or adam");
-        }
-        if (betas != null && betas.size() != 2) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--betas takes two numbers, e.g. 0.9,0.999");
-        }
-        float beta1 = betas != null ? betas.get(0) : reference ? 0.5f : 0.9f;
-        float beta2 = betas != null ? betas.get(1) : 0.999f;
-        float decay = weightDecay != null ? weightDecay : kind.equals("adamw") ? 0.01f : 0f;
-        double rate = lr != null ? lr : reference ? 1e-3 : TrainConfig.DEFAULT_LR;
-        try {
-            OptimizerConfig opt = new OptimizerConfig(kind.equals("adam") ? OptimizerConfig.Kind.ADAM
-                    : OptimizerConfig.Kind.ADAMW, rate, beta1, beta2, 1e-8f, decay);
-            LossWeights losses = new LossWeights(wImage != null ? wImage : 1f, wMap != null ? wMap : 4f);
-            int epochCount = epochs != null ? epochs : reference ? 15 : TrainConfig.DEFAULT_EPOCHS;
-            return new TrainConfig(epochCount, batchSize != null ? batchSize : TrainConfig.DEFAULT_BATCH_SIZE, opt,
-                    losses, seed != null ? seed : 0L, saveEvery != null ? saveEvery : 0,
-                    patience != null ? patience : 20, 0);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** The run's own options, stored in every checkpoint so that --resume continues the same run. */
-    Map<String, Object> storedOptions(TrainConfig config) {
-        Map<String, Object> stored = new LinkedHashMap<>();
-        stored.put("data", data.toAbsolutePath().normalize().toString());
-        if (modelOptions.weights != null) { // resume finds them again by path (and checks their sha256)
-            stored.put("weights", ModelOptions.isRandom(modelOptions.weights) ? modelOptions.weights.toString()
-                    : modelOptions.weights.toAbsolutePath().normalize().toString());
-        }
-        stored.put("epochs", config.epochs());
-        stored.put("batch_size", config.batchSize());
-        stored.put("optimizer", config.optimizer().kind().name().toLowerCase(Locale.ROOT));
-        stored.put("lr", config.optimizer().learningRate());
-        stored.put("betas", List.of(config.optimizer().beta1(), config.optimizer().beta2()));
-        stored.put("weight_decay", config.optimizer().weightDecay());
-        stored.put("w_image", config.losses().image());
-        stored.put("w_map", config.losses().map());
-        stored.put("seed", config.seed());
-        stored.put("save_every", config.saveEvery());
-        stored.put("patience", config.patience());
-        stored.put("val_split", valSplit);
-        stored.put("test_split", testSplit);
-        stored.put("split_seed", splitSeed);
-        stored.put("recipe", recipe);
-        stored.put("good_threshold", goodThreshold);
-        stored.put("feature_cache", featureCache);
-        stored.put("feature_cache_dtype", featureCacheDtype);
-        stored.put("augment", augment);
-        stored.put("synthetic_anomalies", syntheticAnomalies);
-        stored.put("ignore_defects", ignoreDefects);
-        stored.put("augment_views", augmentViews);
-        stored.put("reference_shots", referenceShots);
-        return stored;
+    /** {@code --name}, else the name of the --data folder. */
+    String modelName() {
+        return modelName(data);
     }
 
     /** {@code --name}, else the data folder's name (the folder holding it when --data is a meta.json). */
-    String modelName() {
+    String modelName(Path data) {
         if (name != null && !name.isBlank()) {
             return name.strip();
         }
@@ -449,570 +384,5 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             folder = folder.getParent();
         }
         return folder.getFileName() == null ? null : folder.getFileName().toString();
-    }
-
-    /** On --resume, options not given again come from the checkpoint. */
-    @SuppressWarnings("unchecked")
-    private void applyStored(BundleManifest manifest) {
-        Object raw = manifest.training().get("options");
-        if (!(raw instanceof Map)) {
-            throw AdclipException.usage(resume + "/last.adclip has no training options to resume from", null);
-        }
-        Map<String, Object> o = (Map<String, Object>) raw;
-        data = data != null ? data : Path.of((String) o.get("data"));
-        epochs = epochs != null ? epochs : ((Number) o.get("epochs")).intValue();
-        int storedBatch = ((Number) o.get("batch_size")).intValue();
-        Object step = ((Map<?, ?>) manifest.training().get("state")).get("epoch_step");
-        if (batchSize != null && batchSize != storedBatch && step instanceof Number n && n.intValue() > 0) {
-            throw AdclipException.usage("cannot resume in the middle of an epoch with another --batch-size (the run "
-                    + "used " + storedBatch + "); leave --batch-size out", null);
-        }
-        batchSize = batchSize != null ? batchSize : storedBatch;
-        optimizer = optimizer != null ? optimizer : (String) o.get("optimizer");
-        lr = lr != null ? lr : ((Number) o.get("lr")).doubleValue();
-        if (betas == null) {
-            List<Number> b = (List<Number>) o.get("betas");
-            betas = List.of(b.get(0).floatValue(), b.get(1).floatValue());
-        }
-        weightDecay = weightDecay != null ? weightDecay : ((Number) o.get("weight_decay")).floatValue();
-        wImage = wImage != null ? wImage : ((Number) o.get("w_image")).floatValue();
-        wMap = wMap != null ? wMap : ((Number) o.get("w_map")).floatValue();
-        seed = seed != null ? seed : ((Number) o.get("seed")).longValue();
-        saveEvery = saveEvery != null ? saveEvery : ((Number) o.get("save_every")).intValue();
-        patience = patience != null ? patience : ((Number) o.get("patience")).intValue();
-        valSplit = valSplit != null ? valSplit : o.get("val_split") == null ? null : ((Number) o.get("val_split"))
-                .doubleValue();
-        if (testSplit == null) { // a run started before test splits were carved trained on every image
-            testSplit = !o.containsKey("test_split") ? Double.valueOf(0) : o.get("test_split") == null ? null
-                    : Double.valueOf(((Number) o.get("test_split")).doubleValue());
-        }
-        splitSeed = splitSeed != null || o.get("split_seed") == null ? splitSeed
-                : Long.valueOf(((Number) o.get("split_seed")).longValue());
-        goodThreshold = (String) o.getOrDefault("good_threshold", goodThreshold);
-        featureCache = (String) o.getOrDefault("feature_cache", featureCache);
-        featureCacheDtype = (String) o.getOrDefault("feature_cache_dtype", featureCacheDtype);
-        augment = augment || Boolean.TRUE.equals(o.get("augment"));
-        ignoreDefects = ignoreDefects || Boolean.TRUE.equals(o.get("ignore_defects"));
-        syntheticAnomalies = syntheticAnomalies != null ? syntheticAnomalies : o.get("synthetic_anomalies") == null
-                ? null : ((Number) o.get("synthetic_anomalies")).doubleValue();
-        augmentViews = o.get("augment_views") == null ? augmentViews : ((Number) o.get("augment_views")).intValue();
-        if (referenceShots == 0 && o.get("reference_shots") instanceof Number shots) {
-            referenceShots = shots.intValue();
-        }
-    }
-
-    /**
-     * Augmented views of the training images: view {@code (epoch − 1) mod K} of each image, seeded by (run seed,
-     * view, image), its features cached once; with K = 0 a fresh view every epoch, encoded every time.
-     * Validation and scoring (epoch 0) use the plain images.
-     */
-    private static final class AugmentedSource implements Trainer.FeatureSource {
-        private final FeatureCache cache;
-        private final ImagePreprocessor preprocessor;
-        private final com.adclip.image.Augmentation augmentation;
-        private final Map<TrainItem, Integer> index = new java.util.IdentityHashMap<>();
-        private final Map<TrainItem, Sample> samples = new java.util.IdentityHashMap<>();
-        private final Map<String, byte[]> masks = new java.util.HashMap<>();
-        private final long seed;
-        private final int views;
-
-        AugmentedSource(FeatureCache cache, ImagePreprocessor preprocessor, List<TrainItem> items, List<Sample> sampleList,
-                long seed, int views) {
-            this.cache = cache;
-            this.preprocessor = preprocessor;
-            this.augmentation = new com.adclip.image.Augmentation(com.adclip.image.AugmentationConfig.defaults(),
-                    preprocessor);
-            for (int i = 0; i < items.size(); i++) {
-                index.put(items.get(i), i);
-                samples.put(items.get(i), sampleList.get(i));
-            }
-            this.seed = seed;
-            this.views = views;
-        }
-
-        @Override
-        public Trainer.Features of(TrainItem item, int epoch, NDManager scope) {
-            if (epoch == 0 || !index.containsKey(item)) {
-                NDArray packed = cache.get(item.contentHash(), () -> preprocessor.pixels(scope, item.image()), scope);
-                return new Trainer.Features(packed, item.mask());
-            }
-            long view = views > 0 ? (epoch - 1) % views : epoch;
-            long viewSeed = com.adclip.image.Augmentation.seed(seed, view, index.get(item));
-            String key = item.contentHash() + "|augment|" + augmentation.config() + "|" + viewSeed;
-            if (views > 0 && masks.containsKey(key)) {
-                return new Trainer.Features(cache.get(key, () -> {
-                    throw new IllegalStateException("cached view vanished");
-                }, scope), masks.get(key) == NO_MASK ? null : masks.get(key));
-            }
-            com.adclip.image.Augmentation.View v = augmentation.apply(item.image(), maskImage(item), viewSeed);
-            int s = v.size();
-            NDArray pixels = scope.create(v.pixels(), new ai.djl.ndarray.types.Shape(3, s, s));
-            byte[] mask = viewMask(item, v);
-            NDArray packed;
-            if (views > 0) {
-                packed = cache.get(key, () -> pixels, scope);
-                masks.put(key, mask == null ? NO_MASK : mask);
-            } else {
-                packed = cache.encodeUncached(pixels, scope);
-            }
-            return new Trainer.Features(packed, mask);
-        }
-
-        private static final byte[] NO_MASK = new byte[0];
-
-        private java.awt.image.BufferedImage maskImage(TrainItem item) {
-            Sample sample = samples.get(item);
-            return sample.anomaly() && sample.mask().isPresent() ? sample.maskGray() : null;
-        }
-
-        /** Good images: all zeros; defects with a mask: the transformed mask; defects without: none. */
-        private static byte[] viewMask(TrainItem item, com.adclip.image.Augmentation.View view) {
-            if (!item.anomalous()) {
-                return new byte[view.size() * view.size()];
-            }
-            if (view.mask() == null) {
-                return null;
-            }
-            byte[] mask = new byte[view.mask().length];
-            for (int i = 0; i < mask.length; i++) {
-                mask[i] = view.mask()[i] > 0.5f ? (byte) 1 : 0;
-            }
-            return mask;
-        }
-
-        @Override
-        public int encoded() {
-            return cache.computed();
-        }
-    }
-
-    /** One run: items, cache, trainer, checkpoints, logs, the final bundle. */
-    private final class TrainingRun {
-        private final Path dir;
-        private final ClipModel clip;
-        private final PromptLearner learner;
-        private final DetectorConfig detector;
-        private final TrainConfig config;
-        private final Path weightsPath;
-        private final String weightsSha;
-        private final java.io.PrintWriter err;
-
-        TrainingRun(Path dir, ClipModel clip, PromptLearner learner, DetectorConfig detector, TrainConfig config,
-                Path weightsPath, String weightsSha, java.io.PrintWriter err) {
-            this.dir = dir;
-            this.clip = clip;
-            this.learner = learner;
-            this.detector = detector;
-            this.config = config;
-            this.weightsPath = weightsPath;
-            this.weightsSha = weightsSha;
-            this.err = err;
-        }
-
-        int execute(List<Sample> trainSamples, List<Sample> valSamples, Bundle resumed, NDManager manager)
-                throws Exception {
-            ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(detector.imageSize()));
-            FeatureCache.Precision precision = featureCacheDtype.equalsIgnoreCase("fp16") ? FeatureCache.Precision.FP16
-                    : FeatureCache.Precision.FP32;
-            Path cacheDir = featureCache.equalsIgnoreCase("disk") ? modelOptions.cache().dir().resolve("features") : null;
-            VisionRequest request = new VisionRequest(detector.dpam(), detector.featureBlocks());
-            String context = weightsSha + "|" + preprocessor.config();
-            try (FeatureCache cache = new FeatureCache(clip, request, context, precision, cacheDir, manager)) {
-                List<TrainItem> train;
-                List<TrainItem> val;
-                Trainer.FeatureSource source;
-                if (tiling != null) {
-                    train = tileItems(trainSamples, "training", preprocessor, cache, manager);
-                    val = tileItems(valSamples, "validation", preprocessor, cache, manager);
-                    realDefects = trainSamples.stream().filter(Sample::anomaly).count();
-                    goodImages = trainSamples.size() - realDefects;
-                    source = plainSource(cache, preprocessor);
-                } else {
-                    train = new ArrayList<>(items(trainSamples, preprocessor, manager));
-                    val = items(valSamples, preprocessor, manager);
-                    reportUnlabelled(train);
-                    realDefects = train.stream().filter(TrainItem::anomalous).count();
-                    goodImages = train.size() - realDefects;
-                    List<TrainItem> synthetic = syntheticItems(trainSamples, preprocessor, manager);
-                    List<Sample> samplesForItems = new ArrayList<>(trainSamples);
-                    for (TrainItem item : synthetic) {
-                        train.add(item);
-                        samplesForItems.add(new Sample(item.image(), java.util.Optional.of(
-                                new com.adclip.data.MaskSource.File(maskFileOf(item.image()))), "synthetic",
-                                "synthetic", true));
-                    }
-                    source = augment
-                            ? new AugmentedSource(cache, preprocessor, train, samplesForItems, config.seed(),
-                                    augmentViews)
-                            : plainSource(cache, preprocessor);
-                }
-                validationImages = valSamples.size();
-                TrainingObjective objective = new TrainingObjective(clip, config.losses(), detector.imageSize(),
-                        detector.temperature());
-                Trainer trainer = new Trainer(clip, learner, objective, config, train, val, source,
-                        detector.featureBlocks().size(), detector.imageSize(), detector.temperature(),
-                        new ConsoleTrainListener(err, dir, priorLog(resumed)));
-                Trainer.Start start = resumed == null ? Trainer.Start.fresh() : startFrom(resumed);
-                err.printf(Locale.ROOT, "training on %d %s (%d defective), validating on %d; %d epochs, batch %d%n",
-                        train.size(), tiling != null ? "tiles" : "images", train.stream().filter(TrainItem::anomalous)
-                                .count(), val.size(), config.epochs(), config.batchSize());
-                err.flush();
-                Trainer.Result result = runWithInterrupt(trainer, start, manager);
-                reportCache(cache, train.size() + val.size());
-                if (result.interrupted()) {
-                    err.println("interrupted: saved " + dir.resolve("last.adclip") + "; continue with --resume " + dir);
-                    err.flush();
-                    return 130;
-                }
-                return finish(trainer, train, val, labels(val.isEmpty() ? trainSamples : valSamples), manager);
-            } finally {
-                done.countDown();
-            }
-        }
-
-        /** The tiles of some images as items, their features cached; says what was left out and why. */
-        private List<TrainItem> tileItems(List<Sample> samples, String role, ImagePreprocessor preprocessor,
-                FeatureCache cache, NDManager manager) {
-            if (samples.isEmpty()) {
-                return List.of();
-            }
-            err.printf(Locale.ROOT, "cutting %d %s image(s) into tiles (%s) and encoding them%n", samples.size(), role,
-                    tiling.describe());
-            err.flush();
-            com.adclip.train.TileItems.Result tiles = com.adclip.train.TileItems.of(samples, tiling, preprocessor,
-                    cache, Long.MAX_VALUE, manager);
-            if (tiles.unlocated() > 0) {
-                err.println("note: " + tiles.unlocated() + " defective " + role + " image(s) have no mask or boxes: "
-                        + "which tile shows the defect is unknown, so they are left out");
-            }
-            if (tiles.uncertain() > 0) {
-                err.println("note: " + tiles.uncertain() + " " + role + " tile(s) hold part of a box, less than "
-                        + Math.round(100 * com.adclip.tile.TileLabels.BOX_SHARE) + "% of it: left out");
-            }
-            return tiles.items();
-        }
-
-        /** Each image's label, for thresholds on tiled runs (an image is as anomalous as its worst tile). */
-        private Map<Path, Boolean> labels(List<Sample> samples) {
-            Map<Path, Boolean> labels = new LinkedHashMap<>();
-            samples.forEach(sample -> labels.put(sample.image(), sample.anomaly()));
-            return labels;
-        }
-
-        private long realDefects;
-        private long goodImages;
-        private int validationImages;
-        private int syntheticCount;
-
-        /** Synthetic defective images made from the good training images (none without the option). */
-        private List<TrainItem> syntheticItems(List<Sample> samples, ImagePreprocessor preprocessor, NDManager manager)
-                throws java.io.IOException {
-            if (syntheticAnomalies == null) {
-                return List.of();
-            }
-            if (!(syntheticAnomalies > 0) || syntheticAnomalies > 100) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--synthetic-anomalies takes a ratio > 0 (synthetic defects per good image), got "
-                                + syntheticAnomalies);
-            }
-            List<Sample> goods = samples.stream().filter(s -> !s.anomaly()).toList();
-            if (goods.isEmpty()) {
-                throw AdclipException.usage("--synthetic-anomalies needs good training images, and there are none", null);
-            }
-            Path folder = Files.createDirectories(dir.resolve("synthetic"));
-            int count = (int) Math.max(1, Math.round(syntheticAnomalies * goods.size()));
-            List<TrainItem> items = new ArrayList<>();
-            for (int j = 0; j < count; j++) {
-                Sample good = goods.get(j % goods.size());
-                java.awt.image.BufferedImage rgb = preprocessor.prepare(good.image(), Long.MAX_VALUE).rgb();
-                com.adclip.synth.SyntheticAnomaly.Result result = com.adclip.synth.SyntheticAnomaly.apply(rgb,
-                        config.seed() * 7919 + j);
-                String stem = "synthetic_" + j + "_" + InputFiles.stem(good.image());
-                Path image = folder.resolve(stem + ".png");
-                com.adclip.synth.SyntheticAnomaly.write(result, image, maskFileOf(image));
-                byte[] mask = new byte[detector.imageSize() * detector.imageSize()];
-                try (NDManager scope = manager.newSubManager()) {
-                    float[] values = preprocessor.mask(scope, maskFileOf(image)).toFloatArray();
-                    for (int i = 0; i < values.length; i++) {
-                        mask[i] = values[i] > 0.5f ? (byte) 1 : 0;
-                    }
-                }
-                items.add(new TrainItem(image, FeatureCache.contentHash(image), true, mask));
-            }
-            syntheticCount = items.size();
-            err.printf(Locale.ROOT, "synthetic anomalies: %d defective images made from %d good ones in %s%s%n",
-                    items.size(), goods.size(), folder, realDefects == 0
-                            ? " (no real defects in the training data: this model never sees a real defect)" : "");
-            return items;
-        }
-
-        private Path maskFileOf(Path image) {
-            String name = image.getFileName().toString();
-            return image.resolveSibling(name.substring(0, name.length() - 4) + "_mask.png");
-        }
-
-        private Trainer.FeatureSource plainSource(FeatureCache cache, ImagePreprocessor preprocessor) {
-            return new Trainer.FeatureSource() {
-                @Override
-                public Trainer.Features of(TrainItem item, int epoch, NDManager scope) {
-                    NDArray packed = cache.get(item.cacheKey(), () -> item.tile() == null
-                            ? preprocessor.pixels(scope, item.image())
-                            : com.adclip.train.TileItems.pixels(item, preprocessor, Long.MAX_VALUE, scope), scope);
-                    return new Trainer.Features(packed, item.mask());
-                }
-
-                @Override
-                public int encoded() {
-                    return cache.computed();
-                }
-            };
-        }
-
-        /** Released once everything the run prints and writes is done, so a Ctrl-C exit waits for it. */
-        private final CountDownLatch done = new CountDownLatch(1);
-
-        private Trainer.Result runWithInterrupt(Trainer trainer, Trainer.Start start, NDManager manager) {
-            Thread hook = new Thread(() -> {
-                trainer.requestStop();
-                try {
-                    done.await(5, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "adclip-train-interrupt");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                return trainer.run(start, this::checkpoint, manager);
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting because of Ctrl-C: the hook is running and now released
-                }
-            }
-        }
-
-        private Path checkpoint(String kind, int epoch, Map<String, Object> state, Map<String, NDArray> optimizerState) {
-            Path file = switch (kind) {
-                case "last" -> dir.resolve("last.adclip");
-                case "best" -> dir.resolve("best.adclip");
-                case "epoch" -> dir.resolve("epoch_" + epoch + ".adclip");
-                default -> dir.resolve("model.adclip");
-            };
-            bundle(BundleManifest.Thresholds.defaults(detector), state).withOptimizer(optimizerState).save(file);
-            return file;
-        }
-
-        private Bundle bundle(BundleManifest.Thresholds thresholds, Map<String, Object> state) {
-            Map<String, Object> training = new LinkedHashMap<>();
-            training.put("source", "adclip train");
-            training.put("options", storedOptions(config));
-            if (ModelOptions.isRandom(weightsPath)) {
-                training.put("warning", com.adclip.report.EvaluationReport.RANDOM_WEIGHTS_WARNING);
-            }
-            training.put("real_defects_seen", realDefects);
-            training.put("good_images", goodImages);
-            training.put("validation_images", validationImages);
-            training.put("synthetic_anomalies", syntheticCount);
-            if (realDefects == 0) {
-                training.put("note", syntheticCount > 0
-                        ? "trained with synthetic anomalies only: this model never saw a real defect"
-                        : "trained on good images only: this model never saw a defect");
-            }
-            training.put(TrainingImages.KEY, trainingImages.toMap());
-            training.put("state", state);
-            BundleManifest.ClipReference clipRef = new BundleManifest.ClipReference(
-                    modelOptions.registryName(weightsPath).orElse(null), ModelOptions.isRandom(weightsPath)
-                            ? weightsPath.toString() : weightsPath.getFileName().toString(),
-                    weightsSha);
-            Bundle bundle = Bundle.create(clipRef, detector, thresholds, training, learner.parameters())
-                    .withName(modelName());
-            return tiling == null ? bundle
-                    : bundle.withManifest(bundle.manifest().withTiling(tiling.toManifest()));
-        }
-
-        private Trainer.Start startFrom(Bundle resumed) {
-            Map<?, ?> state = (Map<?, ?>) resumed.manifest().training().get("state");
-            return Trainer.Start.fromState(state, resumed.optimizer());
-        }
-
-        private List<EpochRecord> priorLog(Bundle resumed) throws java.io.IOException {
-            Path csv = dir.resolve(ConsoleTrainListener.LOG);
-            if (resumed == null || !Files.exists(csv)) {
-                return List.of();
-            }
-            int epoch = ((Number) ((Map<?, ?>) resumed.manifest().training().get("state")).get("epoch")).intValue();
-            List<EpochRecord> prior = new ArrayList<>();
-            for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
-                EpochRecord record = EpochRecord.parse(line);
-                if (record.epoch() <= epoch) {
-                    prior.add(record);
-                }
-            }
-            return prior;
-        }
-
-        /** Chooses the threshold on validation (else training) scores, writes model.adclip, prints a summary. */
-        private int finish(Trainer trainer, List<TrainItem> train, List<TrainItem> val, Map<Path, Boolean> labels,
-                NDManager manager) {
-            restoreBest(val, manager);
-            List<TrainItem> scored = val.isEmpty() ? train : val;
-            double[] scores = trainer.scores(scored, manager);
-            boolean[] defective = new boolean[scored.size()];
-            for (int i = 0; i < defective.length; i++) {
-                defective[i] = scored.get(i).anomalous();
-            }
-            if (tiling != null) { // per image: the largest tile score, as tiled prediction scores it
-                java.util.Map<Path, Double> worst = new LinkedHashMap<>();
-                for (int i = 0; i < scores.length; i++) {
-                    worst.merge(scored.get(i).image(), scores[i], Math::max);
-                }
-                scores = worst.values().stream().mapToDouble(Double::doubleValue).toArray();
-                defective = new boolean[scores.length];
-                int i = 0;
-                for (Path image : worst.keySet()) {
-                    defective[i++] = labels.get(image);
-                }
-            }
-            boolean anyDefect = false;
-            boolean anyGood = false;
-            for (boolean d : defective) {
-                anyDefect |= d;
-                anyGood |= !d;
-            }
-            ThresholdStrategy strategy = anyDefect && anyGood ? ThresholdStrategy.parse("f1")
-                    : ThresholdStrategy.parse("good-only:" + goodThreshold);
-            BundleManifest.Thresholds defaults = BundleManifest.Thresholds.defaults(detector);
-            BundleManifest.Thresholds thresholds = defaults;
-            ThresholdStrategy.Choice choice = null;
-            if (anyGood) {
-                choice = strategy.choose(scores, defective);
-                thresholds = new BundleManifest.Thresholds(choice.threshold(), choice.strategy(), defaults.pixel(),
-                        defaults.pixelStrategy(), (val.isEmpty() ? "training" : "validation") + " images of " + data);
-            }
-            Map<String, Object> state = new LinkedHashMap<>();
-            state.put("complete", true);
-            Path model = dir.resolve("model.adclip");
-            Bundle finished = bundle(thresholds, state);
-            if (referenceShots > 0) {
-                saveWithReferences(finished, train, scored, !val.isEmpty(), strategy, manager, model);
-            } else {
-                finished.save(model);
-            }
-            err.println("saved " + model);
-            if (choice != null) {
-                err.printf(Locale.ROOT, "threshold %.4f (%s on %s images): precision %s, recall %s, good pass rate %s%n",
-                        choice.threshold(), choice.strategy(), val.isEmpty() ? "training" : "validation",
-                        pct(choice.precision()), pct(choice.recall()), pct(choice.goodPassRate()));
-            } else {
-                err.println("no good images to choose a threshold from: kept the default 0.5");
-            }
-            err.flush();
-            spec.commandLine().getOut().println(model);
-            spec.commandLine().getOut().flush();
-            return 0;
-        }
-
-        /**
-         * Saves the bundle with a bank of {@code --reference-shots} good training images, its thresholds chosen like
-         * the prompt-only ones but on fused scores of the same images (the references left out).
-         */
-        private void saveWithReferences(Bundle bundle, List<TrainItem> train, List<TrainItem> scored,
-                boolean validation, ThresholdStrategy strategy, NDManager manager, Path model) {
-            try (NDManager scope = manager.newSubManager()) {
-                AnomalyDetector anomaly = AnomalyDetector.create(clip, learner, detector, scope);
-                ImagePreprocessor preprocessor = new ImagePreprocessor(
-                        com.adclip.image.PreprocessConfig.reference(detector.imageSize()));
-                List<Path> chosen = TrainReferences.choose(train, referenceShots);
-                if (chosen.size() < referenceShots) {
-                    err.println("--reference-shots " + referenceShots + ": only " + chosen.size()
-                            + " good training images; all of them are references");
-                }
-                BankOptions options = BankOptions.defaults()
-                        .withCoresetSize(coreset != null ? coreset : BankOptions.DEFAULT_CORESET);
-                try (ReferenceBank bank = TrainReferences.build(anomaly, preprocessor, chosen, options, scope, err)) {
-                    List<TrainItem> kept = new ArrayList<>();
-                    double[] scores = TrainReferences.fusedScores(anomaly, preprocessor, bank, scored, chosen,
-                            detector.sigma(), scope, kept);
-                    BundleManifest.Thresholds defaults = bank.thresholds();
-                    BundleManifest.Thresholds fused = defaults;
-                    boolean[] defective = new boolean[kept.size()];
-                    for (int i = 0; i < defective.length; i++) {
-                        defective[i] = kept.get(i).anomalous();
-                    }
-                    boolean anyGood = kept.stream().anyMatch(item -> !item.anomalous());
-                    String where = (validation ? "validation" : "training") + " images of " + data;
-                    if (anyGood) {
-                        ThresholdStrategy.Choice choice = strategy.choose(scores, defective);
-                        fused = new BundleManifest.Thresholds(choice.threshold(), choice.strategy(), defaults.pixel(),
-                                defaults.pixelStrategy(), where + ", fused with the reference bank, references left "
-                                        + "out");
-                        err.printf(Locale.ROOT, "reference bank: %d good images; fused threshold %.4f (%s on %d "
-                                + "images): precision %s, recall %s, good pass rate %s%n", bank.size(),
-                                choice.threshold(), choice.strategy(), kept.size(), pct(choice.precision()),
-                                pct(choice.recall()), pct(choice.goodPassRate()));
-                    } else {
-                        err.println("reference bank: " + bank.size() + " good images; no other good image to "
-                                + "calibrate the fused threshold on: kept the default");
-                    }
-                    bundle.withReference(bank.section().withThresholds(fused), bank.tensors()).save(model);
-                }
-            }
-        }
-
-        /** With validation, the final model is the best epoch's prompts, not the last epoch's. */
-        private void restoreBest(List<TrainItem> val, NDManager manager) {
-            Path best = dir.resolve("best.adclip");
-            if (val.isEmpty() || !Files.exists(best)) {
-                return;
-            }
-            try (NDManager scope = manager.newSubManager()) {
-                Bundle bundle = Bundle.load(best, scope);
-                learner.parameters().forEach((name, param) -> param.muli(0).addi(bundle.prompts().get(name)));
-            }
-            err.println("final model: the prompts of the best validation epoch (best.adclip)");
-        }
-
-        private String pct(double v) {
-            return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
-        }
-
-        private List<TrainItem> items(List<Sample> samples, ImagePreprocessor preprocessor, NDManager manager) {
-            List<TrainItem> items = new ArrayList<>();
-            int size = detector.imageSize();
-            for (Sample sample : samples) {
-                byte[] mask = null;
-                if (!sample.anomaly()) {
-                    mask = new byte[size * size];
-                } else if (sample.mask().isPresent()) {
-                    try (NDManager scope = manager.newSubManager()) {
-                        float[] values = sample.maskTarget(scope, preprocessor).toFloatArray();
-                        mask = new byte[values.length];
-                        for (int i = 0; i < values.length; i++) {
-                            mask[i] = values[i] > 0.5f ? (byte) 1 : 0;
-                        }
-                    }
-                }
-                items.add(new TrainItem(sample.image(), FeatureCache.contentHash(sample.image()), sample.anomaly(),
-                        mask));
-            }
-            return items;
-        }
-
-        private void reportUnlabelled(List<TrainItem> train) {
-            long unlabelled = train.stream().filter(i -> i.anomalous() && i.mask() == null).count();
-            if (unlabelled > 0) {
-                err.println("note: " + unlabelled + " defective training image(s) have no mask or boxes: they train "
-                        + "the image-level loss only");
-            }
-        }
-
-        private void reportCache(FeatureCache cache, int images) {
-            if (cache.computed() > 0) {
-                err.printf(Locale.ROOT, "feature cache: %d image(s) encoded, %d reuses, %.1f MB per image, %.1f MB in "
-                        + "total (%s)%n", cache.computed(), cache.reused(), cache.storedBytes() / 1e6 / cache.computed(),
-                        cache.storedBytes() / 1e6, cache.precision());
-            }
-        }
     }
 }

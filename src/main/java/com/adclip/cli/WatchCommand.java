@@ -95,7 +95,7 @@ final class WatchCommand implements Callable<Integer> {
             }
             FolderWatcher.Config config = new FolderWatcher.Config(in, ok, ng, error != null ? error : in.resolve("error"),
                     results, copy, Duration.ofMillis(pollMs));
-            try (FolderWatcher watcher = new FolderWatcher(config, inspector, image)) {
+            try (FolderWatcher watcher = new FolderWatcher(config, inspector)) {
                 if (once) {
                     watcher.pollOnce(() -> true);
                     Thread.sleep(pollMs);

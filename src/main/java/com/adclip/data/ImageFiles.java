@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Listing image files and folders the way every folder layout does. */
+/** Listing image files and folders the way every folder layout does; file stems for every command. */
 public final class ImageFiles {
 
     /** Image file extensions we read (lower case). */
@@ -28,10 +28,11 @@ public final class ImageFiles {
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    static String stem(Path file) {
+    /** The file name without its extension ({@code .hidden} stays whole). */
+    public static String stem(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return dot < 0 ? name : name.substring(0, dot);
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     private static boolean hidden(Path p) {

@@ -101,4 +101,16 @@ public final class AtomicFiles {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
+
+    /** Deletes {@code file} if it is there (null is nothing); a failure is ignored: for temporary files only. */
+    public static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file left behind is harmless
+        }
+    }
 }

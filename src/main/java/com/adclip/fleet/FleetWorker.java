@@ -1,5 +1,6 @@
 package com.adclip.fleet;
 
+import com.adclip.Inspection;
 import com.adclip.AdclipException;
 import com.adclip.serve.History;
 import com.adclip.serve.Inspector;
@@ -191,7 +192,7 @@ public final class FleetWorker implements Runnable {
         if (seen) {
             metrics.redelivered();
         }
-        Inspector.Inspection inspection;
+        Inspection inspection;
         try (ImageSource.Fetched image = images.fetch(request)) {
             inspection = inspector.inspect(image.file());
         } catch (PoisonException | Inspector.ImageRejectedException | AdclipException e) {
@@ -216,9 +217,9 @@ public final class FleetWorker implements Runnable {
     }
 
     private void answer(ConsumerRecord<String, byte[]> record, InspectionRequest request,
-            Inspector.Inspection inspection) {
+            Inspection inspection) {
         double threshold = request.threshold() != null ? request.threshold() : config.threshold();
-        ObjectNode out = ResultJson.answer(inspection, threshold, inspector);
+        ObjectNode out = ResultJson.answer(inspection, threshold, inspector); // Verdict.of at this threshold
         String verdict = out.get("verdict").asText();
         History.Entry entry = new History.Entry(0, Instant.now(), request.displayName(),
                 inspection.prediction().score(), verdict, threshold, inspection.millis(),

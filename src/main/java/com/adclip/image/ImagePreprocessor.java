@@ -320,6 +320,27 @@ public final class ImagePreprocessor {
         return binarised(new PillowImage(Mode.L, w, h, bytes, null));
     }
 
+    /**
+     * Mask values (the 0/1 of {@link #mask}, or a transformed mask's values) as one byte per pixel, 1 above 0.5:
+     * the one place a float mask becomes the trainer's binary mask.
+     */
+    public static byte[] maskBytes(float[] values) {
+        byte[] mask = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            mask[i] = values[i] > 0.5f ? (byte) 1 : 0;
+        }
+        return mask;
+    }
+
+    /** {@link #maskBytes} as booleans, for pixel metrics. */
+    public static boolean[] maskBooleans(float[] values) {
+        boolean[] mask = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            mask[i] = values[i] > 0.5f;
+        }
+        return mask;
+    }
+
     /** A fitted L mask divided by 255, then {@code > 0.5}, as the reference binarises masks. */
     static float[] threshold(PillowImage fitted) {
         byte[] data = fitted.data();

@@ -1,6 +1,7 @@
 package com.adclip.serve;
 
 import com.adclip.AdclipException;
+import com.adclip.Inspection;
 import com.adclip.anomaly.Prediction;
 import com.adclip.Verdict;
 import java.io.IOException;
@@ -73,7 +74,6 @@ public final class FolderWatcher implements AutoCloseable {
 
     private final Config config;
     private final Inspector inspector;
-    private final double threshold;
     private final WatchJournal journal;
     private final Steps steps;
     private final Set<String> rowsWritten = new HashSet<>();
@@ -85,14 +85,13 @@ public final class FolderWatcher implements AutoCloseable {
     private int errors;
 
     /** Opens the folders, the journal and the results file, and finishes whatever a crash left half done. */
-    public FolderWatcher(Config config, Inspector inspector, double threshold) {
-        this(config, inspector, threshold, (step, begin) -> { });
+    public FolderWatcher(Config config, Inspector inspector) {
+        this(config, inspector, (step, begin) -> { });
     }
 
-    FolderWatcher(Config config, Inspector inspector, double threshold, Steps steps) {
+    FolderWatcher(Config config, Inspector inspector, Steps steps) {
         this.config = config;
         this.inspector = inspector;
-        this.threshold = threshold;
         this.steps = steps;
         if (!Files.isDirectory(config.in())) {
             throw new AdclipException("input folder " + config.in() + " does not exist or is not a folder");
@@ -181,7 +180,7 @@ public final class FolderWatcher implements AutoCloseable {
     private void process(String name, Seen seen) {
         Path source = config.in().resolve(name);
         long seq = journal.nextSeq();
-        Inspector.Inspection inspection = null;
+        Inspection inspection = null;
         String reason = null;
         try {
             inspection = inspector.inspect(source);
@@ -191,20 +190,19 @@ public final class FolderWatcher implements AutoCloseable {
         WatchJournal.Begin begin;
         if (inspection != null) {
             Prediction p = inspection.prediction();
-            boolean bad = p.score() >= threshold;
-            Path dir = bad ? config.ng() : config.ok();
+            Path dir = inspection.verdict() == Verdict.NG ? config.ng() : config.ok();
             Path destination = unique(dir, name, seq);
             Path overlay = dir.resolve(stem(destination.getFileName().toString()) + "_overlay.png");
-            begin = new WatchJournal.Begin(seq, name, key(name, seen), (bad ? Verdict.NG : Verdict.OK).name(),
+            begin = new WatchJournal.Begin(seq, name, key(name, seen), inspection.verdict().name(),
                     destination.toAbsolutePath().toString(), overlay.toAbsolutePath().toString(), p.score(),
-                    threshold, inspection.millis(), p.regions().size(), null);
+                    inspection.threshold(), inspection.millis(), p.regions().size(), null);
             writeAtomically(overlay, Renderings.png(Renderings.overlay(inspection, inspector.mapMax())));
             journal.begin(begin);
             steps.after("begin", begin);
         } else {
             Path destination = unique(config.error(), name, seq);
             begin = new WatchJournal.Begin(seq, name, key(name, seen), "ERROR", destination.toAbsolutePath().toString(),
-                    null, Double.NaN, threshold, 0, 0, reason);
+                    null, Double.NaN, inspector.threshold(), 0, 0, reason);
             writeAtomically(config.error().resolve(destination.getFileName() + ".reason.txt"),
                     (reason + "\n").getBytes(StandardCharsets.UTF_8));
             journal.begin(begin);

@@ -1,5 +1,6 @@
 package com.adclip.serve;
 
+import com.adclip.Inspection;
 import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Future;
@@ -44,10 +45,10 @@ final class InspectionQueue implements AutoCloseable {
 
     /** A queued inspection: its result, and whether the worker (or a timeout) has claimed it. */
     static final class Ticket {
-        final Future<Inspector.Inspection> result;
+        final Future<Inspection> result;
         private final AtomicBoolean claimed;
 
-        private Ticket(Future<Inspector.Inspection> result, AtomicBoolean claimed) {
+        private Ticket(Future<Inspection> result, AtomicBoolean claimed) {
             this.result = result;
             this.claimed = claimed;
         }
@@ -58,7 +59,7 @@ final class InspectionQueue implements AutoCloseable {
         AtomicBoolean claimed = new AtomicBoolean();
         pending.incrementAndGet();
         try {
-            Future<Inspector.Inspection> result = worker.submit(() -> {
+            Future<Inspection> result = worker.submit(() -> {
                 if (!claimed.compareAndSet(false, true)) {
                     return null; // given up by its request
                 }

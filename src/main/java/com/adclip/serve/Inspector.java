@@ -1,26 +1,19 @@
 package com.adclip.serve;
 
-import com.adclip.anomaly.Prediction;
-import java.awt.image.BufferedImage;
+import com.adclip.Inspection;
 import java.nio.file.Path;
 
 /**
- * Runs the model on one image file. Called from a single thread at a time (the inspection worker or the
- * watcher), so implementations need not be thread-safe.
+ * The station's and the hot folder's view of a {@link com.adclip.Detector}: one image file per call, unusable
+ * images rejected as the client's fault. The verdict comes with the inspection, decided by the detector at its
+ * threshold ({@link com.adclip.Verdict#of}); the station changes that threshold through {@link #setThreshold}, so
+ * API, station and hot folder answer alike. Inspections are called from one thread at a time (the inspection
+ * worker or the watcher); the threshold may be read and set from any thread.
  */
 public interface Inspector {
 
     /**
-     * The model's answer for one image.
-     *
-     * @param prediction score, map at image size, regions
-     * @param picture the image as loaded (RGB), for overlays and thumbnails
-     * @param millis time spent on this image (decode, preprocess, model, post-processing)
-     */
-    record Inspection(Prediction prediction, BufferedImage picture, double millis) {}
-
-    /**
-     * Inspects one image file.
+     * Inspects one image file; the verdict is decided at {@link #threshold()} as it is when the model runs.
      *
      * @throws ImageRejectedException if the file is not a usable image (the message says why)
      */
@@ -33,6 +26,11 @@ public interface Inspector {
     default boolean randomWeights() {
         return false;
     }
+    /** The image threshold: NG when the score is at or above it. */
+    double threshold();
+
+    /** Changes the image threshold for every inspection that starts from now on. */
+    void setThreshold(double threshold);
 
     /** The map threshold regions are cut at. */
     double mapThreshold();

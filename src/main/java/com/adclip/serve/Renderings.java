@@ -1,5 +1,6 @@
 package com.adclip.serve;
 
+import com.adclip.Inspection;
 import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
 import java.awt.Graphics2D;
@@ -26,7 +27,7 @@ final class Renderings {
 
     private Renderings() {}
 
-    static BufferedImage overlay(Inspector.Inspection inspection, double mapMax) {
+    static BufferedImage overlay(Inspection inspection, double mapMax) {
         Prediction p = inspection.prediction();
         return MapExport.overlay(inspection.picture(), p.map(), 0f, (float) mapMax, p.regions());
     }

@@ -1,5 +1,7 @@
 package com.adclip.serve;
 
+import com.adclip.Inspection;
+import com.adclip.Verdict;
 import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.Prediction;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,20 +19,18 @@ public final class ResultJson {
     private ResultJson() {}
 
     /** NG when the score reaches the threshold, as the station decides. */
-    public static String verdict(double score, double threshold) {
-        return score >= threshold ? "NG" : "OK";
-    }
 
     /**
      * score, verdict, probabilities, threshold, map_threshold, width, height, regions, ms and model.
      *
-     * @param threshold the image threshold the verdict used
+     * @param asked a threshold the request gave, else null: the verdict is the detector's, at the threshold it ran at
      */
-    public static ObjectNode answer(Inspector.Inspection inspection, double threshold, Inspector inspector) {
+    public static ObjectNode answer(Inspection inspection, Double asked, Inspector inspector) {
         Prediction p = inspection.prediction();
+        double threshold = asked != null ? asked : inspection.threshold();
         ObjectNode out = JSON.createObjectNode();
         out.put("score", p.score());
-        out.put("verdict", verdict(p.score(), threshold));
+        out.put("verdict", (asked != null ? Verdict.of(p.score(), asked) : inspection.verdict()).name());
         ObjectNode probabilities = out.putObject("probabilities");
         probabilities.put("normal", p.normal());
         probabilities.put("anomaly", p.score());
@@ -53,7 +53,7 @@ public final class ResultJson {
     }
 
     /** A small JPEG of the overlay, as the history keeps it. */
-    public static byte[] thumbnail(Inspector.Inspection inspection, Inspector inspector) {
+    public static byte[] thumbnail(Inspection inspection, Inspector inspector) {
         BufferedImage overlay = Renderings.overlay(inspection, inspector.mapMax());
         return Renderings.thumbnail(overlay);
     }

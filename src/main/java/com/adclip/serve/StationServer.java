@@ -1,7 +1,9 @@
 package com.adclip.serve;
 
+import com.adclip.files.AtomicFiles;
 import com.adclip.AdclipException;
-import com.adclip.anomaly.DefectRegions;
+import com.adclip.anomaly.Bundle;
+import com.adclip.Inspection;
 import com.adclip.anomaly.Prediction;
 import com.adclip.image.DecodeBudget;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -209,7 +211,6 @@ public final class StationServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private volatile double threshold;
     private volatile boolean ready;
     private volatile boolean draining;
     private Javalin app;
@@ -240,7 +241,7 @@ public final class StationServer implements AutoCloseable {
         this.config = config;
         this.inspector = inspector;
         this.references = references;
-        this.threshold = config.imageThreshold();
+        inspector.setThreshold(config.imageThreshold());
         this.queue = new InspectionQueue(inspector, config.queueCapacity());
         this.history = history;
         this.metrics = new StationMetrics(queue::depth);
@@ -347,7 +348,7 @@ public final class StationServer implements AutoCloseable {
 
     /** The image threshold in force. */
     public double threshold() {
-        return threshold;
+        return inspector.threshold();
     }
 
     private void warmUp() {
@@ -369,7 +370,7 @@ public final class StationServer implements AutoCloseable {
         } catch (Exception e) {
             ready = false; // /ready keeps answering 503; the reason shows in inspections
         } finally {
-            deleteQuietly(file);
+            AtomicFiles.deleteQuietly(file);
         }
     }
 
@@ -458,7 +459,7 @@ public final class StationServer implements AutoCloseable {
     private void info(Context ctx) {
         ObjectNode out = JSON.createObjectNode();
         out.put("model", inspector.model());
-        out.put("threshold", threshold);
+        out.put("threshold", inspector.threshold());
         out.put("map_threshold", inspector.mapThreshold());
         out.put("map_max", inspector.mapMax());
         out.put("api_key_required", config.apiKey() != null);
@@ -500,7 +501,7 @@ public final class StationServer implements AutoCloseable {
 
     private void inspect(Context ctx) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        double used = requestThreshold(ctx);
+        Double asked = requestThreshold(ctx);
         Upload upload = receive(ctx);
         ImageSniffer.Format format = ImageSniffer.sniff(upload.bytes()).orElseThrow(() -> new ApiError(415,
                 "not a supported image (the content is not PNG, JPEG, BMP, TIFF, WebP or GIF, whatever its name "
@@ -520,20 +521,21 @@ public final class StationServer implements AutoCloseable {
             throw new ApiError(413, "the image " + size.refusal(config.maxDecodedBytes()));
         }
         Path file = Files.createTempFile(uploads, "upload-", "." + format.extension);
-        Inspector.Inspection inspection;
+        Inspection inspection;
         try {
             Files.write(file, upload.bytes());
             inspection = await(file);
         } finally {
-            deleteQuietly(file);
+            AtomicFiles.deleteQuietly(file);
         }
-        respond(ctx, upload.name(), inspection, used, t0);
+        respond(ctx, upload.name(), inspection, asked, t0);
     }
 
-    private double requestThreshold(Context ctx) {
+    /** The request's own {@code ?threshold=}, or null for the station's. */
+    private Double requestThreshold(Context ctx) {
         String given = ctx.queryParam("threshold");
         if (given == null || given.isBlank()) {
-            return threshold;
+            return null;
         }
         try {
             double t = Double.parseDouble(given);
@@ -636,7 +638,7 @@ public final class StationServer implements AutoCloseable {
                 + (size > 0 ? " (" + size + " bytes)" : ""));
     }
 
-    private Inspector.Inspection await(Path file) throws InterruptedException {
+    private Inspection await(Path file) throws InterruptedException {
         InspectionQueue.Ticket ticket;
         try {
             ticket = queue.submit(file);
@@ -657,31 +659,13 @@ public final class StationServer implements AutoCloseable {
         }
     }
 
-    private void respond(Context ctx, String name, Inspector.Inspection inspection, double used, long t0) {
+    /** The verdict is the detector's, at the threshold it ran at, unless the request gave its own threshold. */
+    private void respond(Context ctx, String name, Inspection inspection, Double asked, long t0) {
         Prediction p = inspection.prediction();
-        String verdict = p.score() >= used ? "NG" : "OK";
+        ObjectNode out = ResultJson.answer(inspection, asked, inspector);
+        double used = out.get("threshold").asDouble();
+        String verdict = out.get("verdict").asText();
         BufferedImage overlay = Renderings.overlay(inspection, inspector.mapMax());
-        ObjectNode out = JSON.createObjectNode();
-        out.put("score", p.score());
-        out.put("verdict", verdict);
-        ObjectNode probabilities = out.putObject("probabilities");
-        probabilities.put("normal", p.normal());
-        probabilities.put("anomaly", p.score());
-        out.put("threshold", used);
-        out.put("map_threshold", inspector.mapThreshold());
-        out.put("width", p.width());
-        out.put("height", p.height());
-        ArrayNode regions = out.putArray("regions");
-        for (DefectRegions.Region r : p.regions()) {
-            ObjectNode region = regions.addObject();
-            region.put("id", r.id());
-            region.putArray("box").add(r.x()).add(r.y()).add(r.width()).add(r.height());
-            region.put("area", r.area());
-            region.put("max_score", r.maxScore());
-            region.put("mean_score", r.meanScore());
-        }
-        out.put("ms", round(inspection.millis()));
-        out.put("model", inspector.model());
         if (ctx.queryParamAsClass("overlay", Boolean.class).getOrDefault(false)) {
             out.put("overlay", Base64.getEncoder().encodeToString(Renderings.png(overlay)));
         }
@@ -758,10 +742,10 @@ public final class StationServer implements AutoCloseable {
         if (t == null || !t.isNumber() || !(t.asDouble() >= 0 && t.asDouble() <= 1)) {
             throw new ApiError(400, "threshold must be a number in [0, 1]");
         }
-        Path backup = BundleThresholds.saveImageThreshold(config.bundle(), t.asDouble(), inspector.fused(),
+        Path backup = Bundle.saveImageThreshold(config.bundle(), t.asDouble(), inspector.fused(),
                 inspector.mapThreshold());
-        threshold = t.asDouble();
-        ctx.json(Map.of("threshold", threshold, "bundle", config.bundle().getFileName().toString(), "backup",
+        inspector.setThreshold(t.asDouble());
+        ctx.json(Map.of("threshold", inspector.threshold(), "bundle", config.bundle().getFileName().toString(), "backup",
                 backup.getFileName().toString()));
     }
 
@@ -781,7 +765,7 @@ public final class StationServer implements AutoCloseable {
         ReferenceStore.Added added;
         try {
             Files.write(file, upload.bytes());
-            synchronized (BundleThresholds.class) { // one writer of the bundle at a time (threshold saves too)
+            synchronized (Bundle.class) { // one writer of the bundle at a time (threshold saves too)
                 added = references.add(file, upload.name());
             }
         } catch (Inspector.ImageRejectedException e) {
@@ -789,7 +773,7 @@ public final class StationServer implements AutoCloseable {
         } catch (IllegalStateException | AdclipException e) {
             throw new ApiError(409, e.getMessage());
         } finally {
-            deleteQuietly(file);
+            AtomicFiles.deleteQuietly(file);
         }
         ctx.json(Map.of("images", added.images(), "sha256", added.sha256(), "bundle", added.bundle(), "backup",
                 added.backup()));
@@ -866,11 +850,11 @@ public final class StationServer implements AutoCloseable {
         queue.close(config.shutdownGrace().toMillis());
         history.close();
         try (var files = Files.list(uploads)) {
-            files.forEach(StationServer::deleteQuietly);
+            files.forEach(AtomicFiles::deleteQuietly);
         } catch (IOException e) {
             // temporary files: the OS cleans up
         }
-        deleteQuietly(uploads);
+        AtomicFiles.deleteQuietly(uploads);
     }
 
     @Override
@@ -878,14 +862,4 @@ public final class StationServer implements AutoCloseable {
         stop();
     }
 
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temporary file left behind is harmless
-        }
-    }
 }

@@ -10,10 +10,9 @@ package com.adclip.train;
  * @param seed initialisation, shuffling and augmentation all derive from it
  * @param saveEvery write {@code epoch_N.adclip} every N epochs (0 = never)
  * @param patience stop when the validation loss has not improved for this many epochs (0 = never)
- * @param augmentViews augmented views cached per image when augmenting (0 = no augmentation)
  */
 public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, LossWeights losses, long seed,
-        int saveEvery, int patience, int augmentViews) {
+        int saveEvery, int patience) {
 
     /** Defaults from the product's model card. */
     public static final int DEFAULT_EPOCHS = 500;
@@ -27,8 +26,8 @@ public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, 
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
-        if (saveEvery < 0 || patience < 0 || augmentViews < 0) {
-            throw new IllegalArgumentException("save-every, patience and augment views must be >= 0");
+        if (saveEvery < 0 || patience < 0) {
+            throw new IllegalArgumentException("save-every and patience must be >= 0");
         }
         if (optimizer == null || losses == null) {
             throw new IllegalArgumentException("optimizer and loss weights are required");

@@ -1,5 +1,6 @@
 package com.adclip.weights;
 
+import com.adclip.files.AtomicFiles;
 import com.adclip.AdclipException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,7 +92,7 @@ public final class Downloader {
         createParent(target);
         String actual = hex(transferWithRetries(download, listener));
         if (!actual.equals(download.sha256())) {
-            deleteQuietly(download.partFile());
+            AtomicFiles.deleteQuietly(download.partFile());
             throw new AdclipException(String.format(Locale.ROOT,
                     "downloaded %s from %s but its sha256 is %s, expected %s; the file was deleted. Check the "
                             + "source or mirror, or download it elsewhere, check its sha256, and put it at %s",
@@ -153,7 +154,7 @@ public final class Downloader {
         if (have > 0 && status != 200 && !resumes(response, have)) {
             // 416 or an unexpected Content-Range: the part is useless, start over
             closeQuietly(response.body());
-            deleteQuietly(part);
+            AtomicFiles.deleteQuietly(part);
             digest.reset();
             have = 0;
             response = send(download, 0);
@@ -356,14 +357,6 @@ public final class Downloader {
             in.close();
         } catch (IOException ignored) {
             // the response is abandoned anyway
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a leftover .part is re-checked by the next download
         }
     }
 

@@ -72,7 +72,7 @@ class DetectorGraphTest {
             }
             ImagePreprocessor preprocessor = new ImagePreprocessor(
                     PreprocessConfig.reference(detectorConfig.imageSize()));
-            List<AnomalyPredictor.Outcome> predicted;
+            List<com.adclip.Outcome> predicted;
             // predict with the everyday (eager) path; the export is written from the same model
             try (ClipModel clip = ClipModel.create(clipConfig, weights::get, manager);
                     AnomalyDetector detector = AnomalyDetector.create(clip,
@@ -96,7 +96,7 @@ class DetectorGraphTest {
                 NDList mine = model.getBlock().forward(new ParameterStore(manager, false), new NDList(own), false);
                 int s = detectorConfig.imageSize();
                 for (int i = 0; i < images.size(); i++) {
-                    AnomalyPredictor.Outcome o = predicted.get(i);
+                    com.adclip.Outcome o = predicted.get(i);
                     assertFalse(o.failed(), String.valueOf(o.error()));
                     assertClose("score of " + images.get(i).getFileName(),
                             manager.create(new float[] {(float) o.prediction().score()}),

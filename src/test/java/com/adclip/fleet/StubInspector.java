@@ -1,5 +1,6 @@
 package com.adclip.fleet;
 
+import com.adclip.Inspection;
 import com.adclip.anomaly.Prediction;
 import com.adclip.Verdict;
 import com.adclip.serve.Inspector;
@@ -16,6 +17,7 @@ import javax.imageio.ImageIO;
  */
 final class StubInspector implements Inspector {
     private final long sleepMillis;
+    private volatile double threshold = 0.5;
 
     StubInspector(long sleepMillis) {
         this.sleepMillis = sleepMillis;
@@ -46,9 +48,19 @@ final class StubInspector implements Inspector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Prediction p = new Prediction(score, 1 - score, score >= 0.5 ? Verdict.NG : Verdict.OK, new float[w * h], w, h,
+        Prediction p = new Prediction(score, 1 - score, Verdict.of(score, threshold), new float[w * h], w, h,
                 List.of(), new boolean[w * h]);
-        return new Inspection(p, picture, sleepMillis);
+        return new Inspection(p, picture, sleepMillis, threshold);
+    }
+
+    @Override
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public void setThreshold(double threshold) {
+        this.threshold = threshold;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.adclip.serve;
 
+import com.adclip.Inspection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,7 +78,7 @@ class FolderWatcherTest {
     }
 
     private FolderWatcher watcher(boolean copy, FolderWatcher.Steps steps) {
-        return new FolderWatcher(config(copy), memo, model.threshold(), steps);
+        return new FolderWatcher(config(copy), memo, steps);
     }
 
     /**
@@ -107,6 +108,16 @@ class FolderWatcherTest {
         @Override
         public String model() {
             return model.inspector().model();
+        }
+
+        @Override
+        public double threshold() {
+            return model.inspector().threshold();
+        }
+
+        @Override
+        public void setThreshold(double threshold) {
+            model.inspector().setThreshold(threshold);
         }
 
         @Override
@@ -206,7 +217,7 @@ class FolderWatcherTest {
     private void runOnce(Path in, Path results) {
         FolderWatcher.Config config = new FolderWatcher.Config(in, tmp.resolve("ok"), tmp.resolve("ng"),
                 in.resolve("error"), results, false, Duration.ofMillis(1));
-        try (FolderWatcher watcher = new FolderWatcher(config, memo, model.threshold())) {
+        try (FolderWatcher watcher = new FolderWatcher(config, memo)) {
             twoPolls(watcher, () -> true);
         }
     }

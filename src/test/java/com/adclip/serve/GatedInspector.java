@@ -1,5 +1,6 @@
 package com.adclip.serve;
 
+import com.adclip.Inspection;
 import com.adclip.anomaly.Prediction;
 import com.adclip.Verdict;
 import java.awt.image.BufferedImage;
@@ -16,6 +17,7 @@ import javax.imageio.ImageIO;
 final class GatedInspector implements Inspector {
     private final Semaphore gate = new Semaphore(0);
     private volatile boolean open = true;
+    private volatile double threshold = 0.5;
     final AtomicInteger entered = new AtomicInteger();
 
     void close() {
@@ -37,14 +39,24 @@ final class GatedInspector implements Inspector {
             BufferedImage picture = ImageIO.read(image.toFile());
             int w = picture.getWidth();
             int h = picture.getHeight();
-            Prediction p = new Prediction(0.7, 0.3, Verdict.NG, new float[w * h], w, h, List.of(), new boolean[w * h]);
-            return new Inspection(p, picture, 1.0);
+            Prediction p = new Prediction(0.7, 0.3, Verdict.of(0.7, threshold), new float[w * h], w, h, List.of(), new boolean[w * h]);
+            return new Inspection(p, picture, 1.0, threshold);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public void setThreshold(double threshold) {
+        this.threshold = threshold;
     }
 
     @Override

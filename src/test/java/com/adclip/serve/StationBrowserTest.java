@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.djl.ndarray.NDManager;
+import com.adclip.Inspection;
 import com.adclip.anomaly.Bundle;
 import com.adclip.cli.TinyStationModel;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,6 +150,16 @@ class StationBrowserTest {
             @Override
             public double mapMax() {
                 return model.inspector().mapMax();
+            }
+
+            @Override
+            public double threshold() {
+                return model.inspector().threshold();
+            }
+
+            @Override
+            public void setThreshold(double threshold) {
+                model.inspector().setThreshold(threshold);
             }
         };
         StationServer other = new StationServer(StationServer.Config.defaults(tmp.resolve("random.db"),

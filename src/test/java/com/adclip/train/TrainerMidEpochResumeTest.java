@@ -91,7 +91,7 @@ class TrainerMidEpochResumeTest {
             Trainer.FeatureSource source, TrainListener listener) {
         OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAMW, 3e-3, 0.9f, 0.999f, 1e-8f, 0.01f);
         LossWeights weights = new LossWeights(1, 4);
-        TrainConfig config = new TrainConfig(EPOCHS, 1, adam, weights, 7, 0, 0, 0);
+        TrainConfig config = new TrainConfig(EPOCHS, 1, adam, weights, 7, 0, 0);
         return new Trainer(clip, learner, new TrainingObjective(clip, weights, 48, 0.07f), config, items, List.of(),
                 source, 4, 48, 0.07f, listener);
     }

@@ -39,7 +39,7 @@ class TrainerNanTest {
                 return new Trainer.Features(epoch == 2 ? packed.mul(Float.NaN) : packed, item.mask());
             };
             OptimizerConfig adam = new OptimizerConfig(OptimizerConfig.Kind.ADAM, 1e-3, 0.9f, 0.999f, 1e-8f, 0);
-            TrainConfig config = new TrainConfig(5, 2, adam, new LossWeights(1, 4), 0, 0, 0, 0);
+            TrainConfig config = new TrainConfig(5, 2, adam, new LossWeights(1, 4), 0, 0, 0);
             Trainer trainer = new Trainer(clip, learner, new TrainingObjective(clip, new LossWeights(1, 4), 48, 0.07f),
                     config, items, List.of(), source, 4, 48, 0.07f, TrainListener.SILENT);
             List<String> written = new ArrayList<>();

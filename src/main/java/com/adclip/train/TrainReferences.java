@@ -1,4 +1,4 @@
-package com.adclip.cli;
+package com.adclip.train;
 
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
@@ -10,7 +10,6 @@ import com.adclip.reference.BankBuilder;
 import com.adclip.reference.BankOptions;
 import com.adclip.reference.ReferenceBank;
 import com.adclip.reference.ReferenceImages;
-import com.adclip.train.TrainItem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ final class TrainReferences {
         if (batch.isEmpty()) {
             return;
         }
-        List<AnomalyPredictor.Outcome> outcomes = predictor.predict(batch.stream().map(TrainItem::image).toList());
+        List<com.adclip.Outcome> outcomes = predictor.predict(batch.stream().map(TrainItem::image).toList());
         for (int i = 0; i < batch.size(); i++) {
             if (!outcomes.get(i).failed()) {
                 scores.add(outcomes.get(i).prediction().score());

@@ -1,11 +1,11 @@
-package com.adclip.cli;
+package com.adclip.report;
 
 import com.adclip.AdclipException;
 import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.Outcome;
 import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Writes predict's outputs: per-image map files and the results table (JSON, optionally CSV). */
-final class ResultWriter {
+public final class ResultWriter {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
@@ -31,7 +31,11 @@ final class ResultWriter {
     private final ArrayNode rows = JSON.createArrayNode();
     private final List<String> csvRows = new ArrayList<>();
 
-    ResultWriter(Path dir, boolean images, boolean csv, DetectorConfig config) {
+    /**
+     * @param images whether to write each image's .npy map, overlay and mask
+     * @param csv whether to write results.csv next to results.json
+     */
+    public ResultWriter(Path dir, boolean images, boolean csv, DetectorConfig config) {
         this.dir = dir;
         this.images = images;
         this.csv = csv;
@@ -44,14 +48,20 @@ final class ResultWriter {
         csvRows.add("image,verdict,score,p_normal,p_anomaly,regions,map,overlay,mask,ms,error");
     }
 
-    void write(InputFiles.Input input, AnomalyPredictor.Outcome outcome) {
+    /**
+     * Adds one image's row and writes its map files.
+     *
+     * @param given the image as the user named it
+     * @param outputName the file stem of its map files, relative to the output folder
+     */
+    public void write(String given, String outputName, Outcome outcome) {
         ObjectNode row = rows.addObject();
-        row.put("image", input.given());
+        row.put("image", given);
         if (outcome.failed()) {
             row.put("verdict", "ERROR");
             row.put("error", outcome.error());
             row.put("ms", round(outcome.millis()));
-            csvRows.add(csvLine(input.given(), "ERROR", "", "", "", "", "", "", "", round(outcome.millis()) + "",
+            csvRows.add(csvLine(given, "ERROR", "", "", "", "", "", "", "", round(outcome.millis()) + "",
                     outcome.error()));
             return;
         }
@@ -65,9 +75,9 @@ final class ResultWriter {
         String overlay = null;
         String mask = null;
         if (images) {
-            map = writeMaps(input.outputName(), outcome);
-            overlay = input.outputName() + "_overlay.png";
-            mask = input.outputName() + "_mask.png";
+            map = writeMaps(outputName, outcome);
+            overlay = outputName + "_overlay.png";
+            mask = outputName + "_mask.png";
         }
         row.put("map", map);
         row.put("overlay", overlay);
@@ -86,12 +96,12 @@ final class ResultWriter {
             region.put("mean_score", r.meanScore());
         }
         row.put("ms", round(outcome.millis()));
-        csvRows.add(csvLine(input.given(), p.verdict().name(), fmt(p.score()), fmt(p.normal()), fmt(p.score()),
+        csvRows.add(csvLine(given, p.verdict().name(), fmt(p.score()), fmt(p.normal()), fmt(p.score()),
                 Integer.toString(p.regions().size()), nullToEmpty(map), nullToEmpty(overlay), nullToEmpty(mask),
                 Double.toString(round(outcome.millis())), ""));
     }
 
-    private String writeMaps(String name, AnomalyPredictor.Outcome outcome) {
+    private String writeMaps(String name, Outcome outcome) {
         Prediction p = outcome.prediction();
         Path npy = dir.resolve(name + ".npy");
         try {
@@ -107,7 +117,7 @@ final class ResultWriter {
     }
 
     /** Writes results.json (and results.csv) atomically. */
-    void finish() {
+    public void finish() {
         writeAtomically(dir.resolve("results.json"), writer -> JSON.writeValue(writer, rows));
         if (csv) {
             writeAtomically(dir.resolve("results.csv"), writer -> writer.write(String.join("\n", csvRows) + "\n"));

@@ -1,15 +1,13 @@
-package com.adclip.cli;
+package com.adclip.eval;
 
+import com.adclip.Outcome;
 import com.adclip.Detector;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Prediction;
-import com.adclip.anomaly.AnomalyPredictor;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
 import com.adclip.data.Sample;
-import com.adclip.eval.PixelMetricsAccumulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,28 +22,32 @@ import me.tongfei.progressbar.ProgressBar;
  * ({@link Sample#pixelLabelled()} false) are left out of the pixel metrics; images that cannot be read are
  * listed as failures and left out of everything.
  */
-final class EvaluationPass {
+public final class EvaluationPass {
     /** Histogram bins per class (the pooled accumulator has the default, 2^20). */
-    static final int CLASS_CAPACITY = 1 << 18;
+    public static final int CLASS_CAPACITY = 1 << 18;
 
     /** A sample and its score. */
-    record Scored(Sample sample, String name, double score) {}
+    public record Scored(Sample sample, String name, double score) {}
 
     /** What to do with each successful prediction besides scoring it (e.g. save its maps). */
-    interface Sink {
-        void accept(Sample sample, InputFiles.Input input, AnomalyPredictor.Outcome outcome);
+    public interface Sink {
+        /**
+         * @param name the sample's path under the dataset root, with '/'
+         * @param stem {@code name} without its extension, for output files
+         */
+        void accept(Sample sample, String name, String stem, Outcome outcome);
     }
 
-    final Map<String, List<Scored>> scored = new LinkedHashMap<>();
-    final Map<String, PixelMetricsAccumulator> classPixels = new LinkedHashMap<>();
-    final PixelMetricsAccumulator pooledPixels = new PixelMetricsAccumulator();
-    final List<String> failures = new ArrayList<>();
+    private final Map<String, List<Scored>> scored = new LinkedHashMap<>();
+    private final Map<String, PixelMetricsAccumulator> classPixels = new LinkedHashMap<>();
+    private final PixelMetricsAccumulator pooledPixels = new PixelMetricsAccumulator();
+    private final List<String> failures = new ArrayList<>();
     /** With a reference bank and prompt-only outcomes: the prompt-only scores, in pass order. */
-    final List<Scored> promptScored = new ArrayList<>();
-    /** With a reference bank and prompt-only outcomes: the prompt-only maps' pooled pixel metrics. */
-    PixelMetricsAccumulator promptPixels;
-    int withoutPixelTruth;
-    int pixelMaps;
+    private final List<Scored> promptScored = new ArrayList<>();
+    /** With a reference bank and prompt-only outcomes: the prompt-only maps pooled pixel metrics. */
+    private PixelMetricsAccumulator promptPixels;
+    private int withoutPixelTruth;
+    private int pixelMaps;
 
     private final Detector detector;
     private final ImagePreprocessor preprocessor;
@@ -63,7 +65,7 @@ final class EvaluationPass {
      * @param perClass whether to keep per-class pixel accumulators too
      * @param sink called for each successful prediction, or null
      */
-    static EvaluationPass run(Detector detector, Dataset dataset,
+    public static EvaluationPass run(Detector detector, Dataset dataset,
             String split, int batchSize, boolean perClass, Sink sink) {
         return run(detector, dataset, split, batchSize, perClass, false, sink);
     }
@@ -72,7 +74,7 @@ final class EvaluationPass {
      * As above; with {@code promptOnly} and a reference bank in use, the prompt-only scores and pooled pixel
      * metrics are kept too ({@link #promptScored}, {@link #promptPixels}).
      */
-    static EvaluationPass run(Detector detector, Dataset dataset, String split, int batchSize, boolean perClass,
+    public static EvaluationPass run(Detector detector, Dataset dataset, String split, int batchSize, boolean perClass,
             boolean promptOnly, Sink sink) {
         EvaluationPass pass = new EvaluationPass(detector, perClass);
         List<Sample> samples = dataset.samples(split);
@@ -81,7 +83,7 @@ final class EvaluationPass {
             for (int start = 0; start < samples.size(); start += batchSize) {
                 List<Sample> batch = samples.subList(start, Math.min(samples.size(), start + batchSize));
                 List<Path> paths = batch.stream().map(Sample::image).toList();
-                List<AnomalyPredictor.Outcome> outcomes = detector.inspectAll(paths, promptOnly);
+                List<Outcome> outcomes = detector.inspectAll(paths, promptOnly);
                 for (int i = 0; i < batch.size(); i++) {
                     pass.add(dataset.root(), batch.get(i), outcomes.get(i), sink);
                 }
@@ -94,13 +96,13 @@ final class EvaluationPass {
     }
 
     /** The name of a sample in outputs: its path under the dataset root, with '/'. */
-    static String name(Path root, Sample sample) {
+    public static String name(Path root, Sample sample) {
         Path image = sample.image();
         Path rel = image.startsWith(root) ? root.relativize(image) : image.getFileName();
         return rel.toString().replace('\\', '/');
     }
 
-    private void add(Path root, Sample sample, AnomalyPredictor.Outcome outcome, Sink sink) {
+    private void add(Path root, Sample sample, Outcome outcome, Sink sink) {
         String name = name(root, sample);
         if (outcome.failed()) {
             failures.add(name + ": " + outcome.error());
@@ -137,28 +139,62 @@ final class EvaluationPass {
         }
         if (sink != null) {
             String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
-            sink.accept(sample, new InputFiles.Input(sample.image(), name, stem), outcome);
+            sink.accept(sample, name, stem, outcome);
         }
     }
 
     /** The S × S ground truth: all background for good images, else the mask resized as the reference does. */
     private boolean[] mask(Sample sample, int size) {
-        boolean[] mask = new boolean[size * size];
         if (sample.mask().isEmpty()) {
-            return mask;
+            return new boolean[size * size];
         }
         try (NDManager scope = NDManager.newBaseManager()) {
-            NDArray target = sample.maskTarget(scope, preprocessor);
-            float[] values = target.toFloatArray();
-            for (int i = 0; i < mask.length; i++) {
-                mask[i] = values[i] > 0.5f;
-            }
+            return ImagePreprocessor.maskBooleans(sample.maskTarget(scope, preprocessor).toFloatArray());
         }
-        return mask;
     }
 
     /** All scored samples, in class order. */
-    List<Scored> all() {
+    /** The scored samples per class, in class order. */
+    public Map<String, List<Scored>> scored() {
+        return scored;
+    }
+
+    /** Per-class pixel accumulators (empty unless asked for). */
+    public Map<String, PixelMetricsAccumulator> classPixels() {
+        return classPixels;
+    }
+
+    /** Pixel accumulator over every class. */
+    public PixelMetricsAccumulator pooledPixels() {
+        return pooledPixels;
+    }
+
+    /** Images that could not be used, each as "name: why". */
+    public List<String> failures() {
+        return failures;
+    }
+
+    /** Scored images without pixel ground truth (left out of the pixel metrics). */
+    public int withoutPixelTruth() {
+        return withoutPixelTruth;
+    }
+
+    /** Maps that went into the pixel metrics. */
+    /** With a reference bank and prompt-only outcomes: the prompt-only scores, in pass order (else empty). */
+    public List<Scored> promptScored() {
+        return promptScored;
+    }
+
+    /** With a reference bank and prompt-only outcomes: the prompt-only pooled pixel metrics (else null). */
+    public PixelMetricsAccumulator promptPixels() {
+        return promptPixels;
+    }
+
+    public int pixelMaps() {
+        return pixelMaps;
+    }
+
+    public List<Scored> all() {
         List<Scored> out = new ArrayList<>();
         scored.values().forEach(out::addAll);
         return out;

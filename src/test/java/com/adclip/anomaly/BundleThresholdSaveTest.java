@@ -1,4 +1,4 @@
-package com.adclip.serve;
+package com.adclip.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +19,8 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BundleThresholdsTest {
+/** The station's operator threshold is saved into the bundle file, keeping its mode and its other entries. */
+class BundleThresholdSaveTest {
     @TempDir
     Path dir;
 
@@ -31,13 +32,15 @@ class BundleThresholdsTest {
             writeBundle(bundle);
             Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString(mode));
 
-            Path backup = BundleThresholds.saveImageThreshold(bundle, 0.25);
+            Path backup = Bundle.saveImageThreshold(bundle, 0.25);
 
             assertEquals(mode, PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle)), "the bundle");
             assertEquals(mode, PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)), "its backup");
             try (ZipFile zip = new ZipFile(bundle.toFile())) {
                 JsonNode manifest = new ObjectMapper().readTree(zip.getInputStream(zip.getEntry("manifest.json")));
                 assertEquals(0.25, manifest.get("thresholds").get("image").asDouble());
+                assertEquals("operator", manifest.get("thresholds").get("image_strategy").asText());
+                assertEquals(2.0, manifest.get("thresholds").get("pixel").asDouble(), "the map threshold stays");
                 assertTrue(zip.getEntry("prompts.npz") != null, "other entries are kept");
             }
         }
@@ -46,7 +49,12 @@ class BundleThresholdsTest {
     private static void writeBundle(Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry("manifest.json"));
-            zip.write("{\"thresholds\": {\"image\": 0.5}}".getBytes(StandardCharsets.UTF_8));
+            zip.write(("{\"format_version\": 1, \"clip\": {\"model\": null, \"weights_file\": \"w.pt\", "
+                    + "\"weights_sha256\": \"" + "0".repeat(64) + "\"}, \"detector\": {\"image_size\": 48, "
+                    + "\"features\": [2], \"dpam\": 1, \"sigma\": 4, \"temperature\": 0.07, \"n_ctx\": 2, "
+                    + "\"t_n_ctx\": 1, \"depth\": 2, \"class_word\": \"object\"}, \"thresholds\": {\"image\": "
+                    + "0.5, \"image_strategy\": \"default\", \"pixel\": 2.0, \"pixel_strategy\": \"default\"}}")
+                    .getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry("prompts.npz"));
             zip.write(new byte[] {1, 2, 3});

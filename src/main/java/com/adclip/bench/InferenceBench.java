@@ -1,0 +1,152 @@
+package com.adclip.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import com.adclip.Detector;
+import com.adclip.DetectorAssembly;
+import com.adclip.Outcome;
+import com.adclip.anomaly.DetectorConfig;
+import com.adclip.clip.VisionRequest;
+import com.adclip.image.ImagePreprocessor;
+import com.adclip.image.PreprocessConfig;
+import com.adclip.report.ResultWriter;
+import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.clip.Precision;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code adclip bench} and {@code adclip bench --end-to-end}: seconds per image of preprocessing + the vision
+ * tower (DPAM on, the detector's feature blocks), or of predict's whole path (read → detector → smoothing,
+ * verdict, regions → .npy, overlay and mask written). Each run gives the one JSON line the command prints.
+ */
+public final class InferenceBench {
+    /**
+     * @param model what the line names as the model (a registry name or the weights given)
+     * @param images timed images after the warm-up
+     * @param warmup untimed images first
+     * @param sourceWidth width of the synthetic camera images
+     * @param sourceHeight their height
+     */
+    public record Options(String model, int images, int warmup, int sourceWidth, int sourceHeight) {
+        public Options {
+            if (images < 1 || warmup < 0) {
+                throw new IllegalArgumentException("--images must be >= 1 and --warmup >= 0");
+            }
+        }
+
+        String sourceSize() {
+            return sourceWidth + "x" + sourceHeight;
+        }
+    }
+
+    private InferenceBench() {}
+
+    /** Preprocessing and the vision tower, timed apart, per image. */
+    public static Map<String, Object> encoder(DetectorAssembly parts, Options options) throws IOException {
+        DetectorConfig config = parts.config();
+        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
+        VisionRequest request = new VisionRequest(config.dpam(), config.featureBlocks());
+        double[] preprocess = new double[options.images()];
+        double[] encoder = new double[options.images()];
+        try (BenchImages images = new BenchImages()) {
+            List<Path> files = images.write(options.warmup() + options.images(), options.sourceWidth(),
+                    options.sourceHeight());
+            for (int i = 0; i < files.size(); i++) {
+                try (NDManager scope = parts.manager().newSubManager()) {
+                    long t0 = System.nanoTime();
+                    NDArray pixels = preprocessor.pixels(scope, List.of(files.get(i)));
+                    long t1 = System.nanoTime();
+                    parts.clip().encodeVision(pixels, request).patches().forEach(p -> p.tokens().toFloatArray());
+                    long t2 = System.nanoTime();
+                    if (i >= options.warmup()) {
+                        preprocess[i - options.warmup()] = (t1 - t0) / 1e9;
+                        encoder[i - options.warmup()] = (t2 - t1) / 1e9;
+                    }
+                }
+            }
+        }
+        Map<String, Object> line = head(options, parts.weights().format().name(), config, "encoder",
+                parts.clip().precision());
+        line.put("preprocess_seconds", Machine.round(mean(preprocess)));
+        line.put("encoder_seconds", Machine.round(mean(encoder)));
+        line.put("seconds_per_image", Machine.round(mean(preprocess) + mean(encoder)));
+        return tail(line);
+    }
+
+    /** Predict's path per image, through {@code detector}; writing the outputs is also timed on its own. */
+    public static Map<String, Object> endToEnd(Detector detector, Options options) throws IOException {
+        double[] total = new double[options.images()];
+        double[] writing = new double[options.images()];
+        double[][] stages = new double[3][options.images()]; // prepare, network, post
+        try (BenchImages images = new BenchImages()) {
+            List<Path> files = images.write(options.warmup() + options.images(), options.sourceWidth(),
+                    options.sourceHeight());
+            ResultWriter writer = new ResultWriter(images.dir().resolve("out"), true, false, detector.config());
+            for (int i = 0; i < files.size(); i++) {
+                long t0 = System.nanoTime();
+                Path file = files.get(i);
+                Outcome outcome = detector.inspectAll(List.of(file)).get(0);
+                if (outcome.failed()) {
+                    throw new IllegalStateException("bench image failed: " + outcome.error());
+                }
+                long t1 = System.nanoTime();
+                writer.write(file.toString(), "image-" + i, outcome);
+                if (i >= options.warmup()) {
+                    total[i - options.warmup()] = (System.nanoTime() - t0) / 1e9;
+                    writing[i - options.warmup()] = (System.nanoTime() - t1) / 1e9;
+                    AnomalyPredictor.StageTimes st = detector.lastStageTimes();
+                    stages[0][i - options.warmup()] = st.prepareMs() / 1e3;
+                    stages[1][i - options.warmup()] = st.networkMs() / 1e3;
+                    stages[2][i - options.warmup()] = st.postMs() / 1e3;
+                }
+            }
+        }
+        Map<String, Object> line = head(options, detector.weightsFormat().name(), detector.config(), "end-to-end",
+                detector.precision());
+        line.put("decode_preprocess_seconds", Machine.round(mean(stages[0])));
+        line.put("network_seconds", Machine.round(mean(stages[1])));
+        line.put("post_seconds", Machine.round(mean(stages[2])));
+        line.put("write_seconds", Machine.round(mean(writing)));
+        line.put("seconds_per_image", Machine.round(mean(total)));
+        return tail(line);
+    }
+
+    private static Map<String, Object> head(Options options, String format, DetectorConfig config, String mode,
+            Precision precision) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("model", options.model());
+        line.put("weights", format.toLowerCase(Locale.ROOT));
+        line.put("image_size", config.imageSize());
+        line.put("dpam", config.dpam());
+        line.put("features", config.featureBlocks().toString());
+        line.put("mode", mode);
+        line.put("precision", precision.label());
+        line.put("images", options.images());
+        line.put("source_size", options.sourceSize());
+        line.put("threads", JniUtils.getNumThreads());
+        line.put("cores", Runtime.getRuntime().availableProcessors());
+        return line;
+    }
+
+    private static Map<String, Object> tail(Map<String, Object> line) {
+        line.put("peak_rss_mb", Machine.round(Machine.peakRss() / 1e6));
+        line.put("cpu", Machine.cpuName());
+        line.put("cpu_flags", Machine.cpuFlags());
+        line.put("java", System.getProperty("java.version"));
+        return line;
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+}
