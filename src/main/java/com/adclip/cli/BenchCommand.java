@@ -4,6 +4,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.adclip.Detector;
 import com.adclip.DetectorAssembly;
 import com.adclip.anomaly.DetectorConfig;
+import com.adclip.bench.AccuracyBench;
 import com.adclip.bench.InferenceBench;
 import com.adclip.bench.Machine;
 import com.adclip.bench.ReferenceBench;

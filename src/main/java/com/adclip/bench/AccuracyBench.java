@@ -1,4 +1,4 @@
-package com.adclip.cli;
+package com.adclip.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -27,15 +27,15 @@ import java.util.stream.Stream;
  * same random prompts: image score |Δ|, Pearson correlation of the raw anomaly maps, verdict agreement at the
  * default threshold, worst and median.
  */
-final class AccuracyBench {
+public final class AccuracyBench {
     /** Figures over the images. */
-    record Result(int images, double worstScoreDelta, double medianScoreDelta, double worstPearson,
+    public record Result(int images, double worstScoreDelta, double medianScoreDelta, double worstPearson,
             double medianPearson, int verdictFlips, int passing) {}
 
     private AccuracyBench() {}
 
     /** {@code count} synthetic images (several products, good and defective) written under {@code dir}. */
-    static List<Path> syntheticImages(Path dir, int count) throws IOException {
+    public static List<Path> syntheticImages(Path dir, int count) throws IOException {
         int classes = Math.min(5, Math.max(1, count / 4));
         int perClass = (count + classes - 1) / classes;
         int good = Math.max(1, perClass / 4);
@@ -48,7 +48,7 @@ final class AccuracyBench {
         }
     }
 
-    static Result run(ClipWeights weights, DetectorConfig config, Precision mode, List<Path> images,
+    public static Result run(ClipWeights weights, DetectorConfig config, Precision mode, List<Path> images,
             NDManager manager) {
         ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
         BundleManifest.Thresholds thresholds = BundleManifest.Thresholds.defaults(config);
