@@ -60,8 +60,22 @@ public final class Ops {
         if (inH == height && inW == width) {
             return x.duplicate();
         }
-        NDArray rows = lerp(x.reshape(-1, inH, inW), BilinearAxis.of(inH, height), ":, {}, :", new Shape(1, height, 1));
-        NDArray both = lerp(rows, BilinearAxis.of(inW, width), ":, :, {}", new Shape(1, 1, width));
+        return resizeBilinear(x, height, width, (float) inH / height, (float) inW / width);
+    }
+
+    /**
+     * {@link #resizeBilinear(NDArray, int, int)} with the source step per output pixel given rather than taken
+     * from the sizes: output pixel {@code i} reads source position {@code max(scale·(i + 0.5) − 0.5, 0)}, clamped
+     * to the last sample (a stitched tile canvas covers the image with a fractional number of cells).
+     */
+    public static NDArray resizeBilinear(NDArray x, int height, int width, float scaleY, float scaleX) {
+        Shape shape = x.getShape();
+        int dims = shape.dimension();
+        int inH = Math.toIntExact(shape.get(dims - 2));
+        int inW = Math.toIntExact(shape.get(dims - 1));
+        NDArray rows = lerp(x.reshape(-1, inH, inW), BilinearAxis.of(inH, height, scaleY), ":, {}, :",
+                new Shape(1, height, 1));
+        NDArray both = lerp(rows, BilinearAxis.of(inW, width, scaleX), ":, :, {}", new Shape(1, 1, width));
         long[] target = shape.getShape().clone();
         target[dims - 2] = height;
         target[dims - 1] = width;
@@ -85,12 +99,11 @@ public final class Ops {
 
     /** For each output position along one axis: its two source samples and their weights, as torch computes them. */
     record BilinearAxis(long[] index0, long[] index1, float[] weight0, float[] weight1) {
-        static BilinearAxis of(int in, int out) {
+        static BilinearAxis of(int in, int out, float scale) {
             long[] index0 = new long[out];
             long[] index1 = new long[out];
             float[] weight0 = new float[out];
             float[] weight1 = new float[out];
-            float scale = (float) in / out;
             for (int i = 0; i < out; i++) {
                 float src = Math.max(scale * (i + 0.5f) - 0.5f, 0f);
                 int i0 = Math.min((int) src, in - 1);

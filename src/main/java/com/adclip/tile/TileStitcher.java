@@ -153,7 +153,7 @@ public final class TileStitcher implements AutoCloseable {
         try (NDManager scope = owner.newSubManager()) {
             NDArray source = merged.duplicate();
             source.attach(scope);
-            NDArray full = ScaledResize.bilinear(source, height, width, (float) mapSize / grid.tileHeight(),
+            NDArray full = com.adclip.clip.Ops.resizeBilinear(source, height, width, (float) mapSize / grid.tileHeight(),
                     (float) mapSize / grid.tileWidth());
             full.attach(owner);
             return full;
