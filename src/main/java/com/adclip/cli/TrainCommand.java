@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
 
     @Override
     public Path outputFolder() {
-        return resume != null ? resume : out;
+        return resume != null ? resume : output.path();
     }
 
     @Option(names = {"--data", "--train_data_path"}, paramLabel = "PATH",
@@ -56,9 +56,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             description = "Product or model name shown by serve and in reports (default: the data folder's name).")
     String name;
 
-    @Option(names = {"--out", "--save_path"}, paramLabel = "DIR", defaultValue = "adclip-train",
-            description = "Output folder (default: ${DEFAULT-VALUE}).")
-    Path out;
+    @Mixin OutputFolder output = new OutputFolder("adclip-train");
 
     @Mixin ModelOptions modelOptions;
     @Mixin HyperOptions hyper;
@@ -191,7 +189,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         if (coreset != null && coreset < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--coreset must be 0 or more");
         }
-        Path outDir = resume != null ? resume : out;
+        Path outDir = resume != null ? resume : output.path();
         try (NDManager manager = NDManager.newBaseManager()) {
             Bundle resumed = resume != null ? Bundle.load(resume.resolve("last.adclip"), manager) : null;
             TrainingOptions options = resumed != null ? resumedOptions(resumed) : given();
