@@ -205,10 +205,6 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 throw AdclipException.usage("--augment and --synthetic-anomalies do not work with tiles yet: leave "
                         + "them out, or train on whole images", null);
             }
-            if (tiling != null && options.referenceShots() != null && options.referenceShots() > 0) {
-                throw AdclipException.usage("--reference-shots does not work with tiles yet (tiled inspections do not "
-                        + "fuse a reference bank): leave it out, or train on whole images", null);
-            }
             Path data = Path.of(options.data());
             Dataset dataset = DatasetLoader.load(data);
             TestSplit carve = new TestSplit(options.testSplit() != null ? options.testSplit()
@@ -246,7 +242,8 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 TrainingRun run = new TrainingRun(outDir, parts, options,
                         modelOptions.registryName(weightsPath).orElse(null), modelOptions.cache().dir(),
                         prior -> new ConsoleTrainListener(err, outDir, prior), err,
-                        new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset));
+                        new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset,
+                                tilingOptions.batch));
                 TrainingRun.Result result;
                 try {
                     result = run.execute(trainSamples, valSamples, resumed, manager);
