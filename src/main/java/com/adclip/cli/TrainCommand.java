@@ -202,8 +202,8 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             tiling = tilingOptions.resolve(resumed == null ? null
                     : com.adclip.tile.Tiling.fromManifest(resumed.manifest().tiling()));
             if (tiling != null && (Boolean.TRUE.equals(options.augment()) || options.syntheticAnomalies() != null)) {
-                throw AdclipException.usage("--augment and --synthetic-anomalies do not work with tiles yet: leave "
-                        + "them out, or train on whole images", null);
+                throw AdclipException.usage("--augment and --synthetic-anomalies do not work with tiles yet (they make "
+                        + "whole-image items, see docs/tiling.md): leave them out, or train on whole images", null);
             }
             Path data = Path.of(options.data());
             Dataset dataset = DatasetLoader.load(data);
