@@ -14,6 +14,11 @@ public interface TileModel {
     /** Runs normalised pixels [B, 3, S, S]; the results live in the pixels' manager. */
     Output run(NDArray pixels);
 
+    /** The global pass: the whole image as one input [1, 3, S, S] (by default as a tile is run). */
+    default Output runWhole(NDArray pixels) {
+        return run(pixels);
+    }
+
     /**
      * @param rawMaps fused anomaly maps [B, S, S], before smoothing
      * @param probabilities [B, 2] (normal, anomaly)
@@ -45,6 +50,7 @@ public interface TileModel {
     /**
      * The detector with {@code fusion} (a reference bank) fused into each tile's detection, exactly as into a whole
      * image's: each tile's patches are compared with the bank, and the tile's score is the fused score of the tile.
+     * The global pass ({@link Tiling#global()}) is the prompt's alone.
      *
      * @param promptOnly whether each output also carries the prompt-only detection ({@link Output#promptOnly})
      */
@@ -62,6 +68,14 @@ public interface TileModel {
                 Detection detection = fusion.fuse(prompt, features, inputSize());
                 Output plain = promptOnly ? new Output(prompt.rawMap(), prompt.probabilities()) : null;
                 return new Output(detection.rawMap(), detection.probabilities(), plain);
+            }
+
+            /** The prompt alone: the bank holds tile patches, which a whole image's patches do not compare with. */
+            @Override
+            public Output runWhole(NDArray pixels) {
+                Detection prompt = detector.detect(pixels);
+                Output plain = new Output(prompt.rawMap(), prompt.probabilities());
+                return new Output(prompt.rawMap(), prompt.probabilities(), promptOnly ? plain : null);
             }
         };
     }

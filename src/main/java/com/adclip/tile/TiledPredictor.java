@@ -198,7 +198,7 @@ public final class TiledPredictor {
     private TileModel.Output globalPass(ImagePreprocessor.Source source, NDManager scope) {
         int s = model.inputSize();
         NDArray pixels = scope.create(source.whole().pixels(), new Shape(1, 3, s, s));
-        return model.run(pixels);
+        return model.runWhole(pixels);
     }
 
     private static int argmax(double[] values) {

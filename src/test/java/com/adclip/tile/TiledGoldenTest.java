@@ -248,6 +248,11 @@ class TiledGoldenTest {
             assertEquals(goodResult.promptOnly().score() / 2, goodResult.prediction().score(), 1e-4);
             assertTrue(result.tileScores()[1] > result.promptOnly().score() / 2 + 0.05 || result.tileScores()[1]
                     > goodResult.tileScores()[1] + 0.05, java.util.Arrays.toString(result.tileScores()));
+            // the global pass is the prompt's alone: whole-image patches are not compared with tile patches
+            TiledPredictor global = new TiledPredictor(TileModel.fused(detector, bank, false),
+                    tiling.withGlobal(true), smoothing, 1e9, 4, manager);
+            double whole = untiled(defectFile, 1e9).score();
+            assertEquals(whole, global.predict(preprocessor.load(defectFile, Long.MAX_VALUE), 0.5).globalScore(), 0.0);
         }
     }
 
