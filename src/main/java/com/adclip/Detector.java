@@ -96,17 +96,19 @@ public final class Detector implements AutoCloseable {
         MapPostProcessor post = new MapPostProcessor(smoothing, mapThreshold);
         AnomalyPredictor plain = new AnomalyPredictor(parts.detector(), preprocessor, post, maxPixels, maxDecoded,
                 parts.manager(), this::threshold);
-        if (tiling != null) {
-            // a bank is never fused into tiles (refused when the detector is built)
-            this.predictor = plain.withPerImage(tiled(post));
+        BundleManifest.Thresholds prompt = parts.thresholds();
+        // the bank is read at each batch, so that it can be replaced by a bigger one (under the lock)
+        MapFusion current = (detection, features, size) -> this.bank.fuse(detection, features, size);
+        if (tiling != null && bank == null) {
+            this.predictor = plain.withPerImage(tiled(post, null, null));
             this.withPromptOnly = this.predictor;
+        } else if (tiling != null) {
+            this.predictor = plain.withPerImage(tiled(post, current, null));
+            this.withPromptOnly = plain.withPerImage(tiled(post, current, prompt));
         } else if (bank == null) {
             this.predictor = plain;
             this.withPromptOnly = plain;
         } else {
-            // the bank is read at each batch, so that it can be replaced by a bigger one (under the lock)
-            MapFusion current = (detection, features, size) -> this.bank.fuse(detection, features, size);
-            BundleManifest.Thresholds prompt = parts.thresholds();
             AnomalyPredictor promptBase = new AnomalyPredictor(parts.detector(), preprocessor,
                     new MapPostProcessor(smoothing, prompt.pixel()), maxPixels, maxDecoded, parts.manager(),
                     this::threshold);
@@ -115,10 +117,22 @@ public final class Detector implements AutoCloseable {
         }
     }
 
-    private AnomalyPredictor.PerImage tiled(MapPostProcessor post) {
-        TiledPredictor tiles = new TiledPredictor(TileModel.of(parts.detector()), tiling, post.smoothing(),
-                mapThreshold, tileBatch, parts.manager());
-        return (source, threshold) -> tiles.predict(source, threshold).prediction();
+    /**
+     * The tiled path: each tile like a whole image, {@code fusion} (the bank) fused into each tile when not null;
+     * with {@code prompt}, each answer also carries the prompt-only one at those thresholds.
+     */
+    private AnomalyPredictor.PerImage tiled(MapPostProcessor post, MapFusion fusion,
+            BundleManifest.Thresholds prompt) {
+        TileModel model = fusion == null ? TileModel.of(parts.detector())
+                : TileModel.fused(parts.detector(), fusion, prompt != null);
+        TiledPredictor base = new TiledPredictor(model, tiling, post.smoothing(), mapThreshold, tileBatch,
+                parts.manager());
+        TiledPredictor tiles = prompt == null ? base : base.withPromptOnly(prompt.pixel());
+        double promptImage = prompt == null ? Double.NaN : prompt.image();
+        return (source, threshold) -> {
+            TiledPredictor.Result result = tiles.predict(source, threshold, promptImage);
+            return new AnomalyPredictor.Answer(result.prediction(), result.promptOnly());
+        };
     }
 
     public static Builder builder() {
@@ -193,7 +207,8 @@ public final class Detector implements AutoCloseable {
 
     /**
      * What adding good images to the bank would give: a new bank holding the current one's rows (if any) and the
-     * images' patch features. The detector itself is unchanged (see {@link #useReferenceBank}).
+     * images' patch features — with a {@link #tiling()}, the patches of the tiles it cuts each image into, as the
+     * tiled inspections compare them. The detector itself is unchanged (see {@link #useReferenceBank}).
      *
      * @param known sha256 of images not to add again (besides those in the current bank)
      * @param naming the name recorded for each image
@@ -210,9 +225,13 @@ public final class Detector implements AutoCloseable {
                 current.section().images().forEach(image -> hashes.add(image.sha256()));
             }
             try (NDManager scope = parts.manager().newSubManager();
-                    BankBuilder builder = new BankBuilder(config(), options, scope)) {
-                skipped.addAll(ReferenceImages.encode(builder, parts.detector(), preprocessor, images, naming, hashes,
-                        1, maxPixels, scope, done -> progress.accept(done + "/" + images.size() + " images encoded")));
+                    BankBuilder builder = new BankBuilder(config(), options, tiling, scope)) {
+                Consumer<Integer> encoded = done -> progress.accept(done + "/" + images.size() + " images encoded");
+                skipped.addAll(tiling == null
+                        ? ReferenceImages.encode(builder, parts.detector(), preprocessor, images, naming, hashes, 1,
+                                maxPixels, scope, encoded)
+                        : ReferenceImages.encodeTiles(builder, parts.detector(), preprocessor, images, naming, hashes,
+                                tiling, tileBatch, maxPixels, scope, encoded));
                 if (builder.pending() == 0) {
                     return null;
                 }
@@ -677,10 +696,13 @@ public final class Detector implements AutoCloseable {
                 Path source = bundle != null ? bundle : checkpoint;
                 String name = source != null ? source.getFileName().toString() : "fresh prompts (seed " + freshSeed + ")";
                 Tiling tiling = tilingOver(parts.storedTiling());
-                if (tiling != null && bank != null) {
-                    throw AdclipException.usage(source.getFileName() + " has a bank of reference images, which "
-                            + "tiled inspections do not fuse yet: add --no-reference (prompt maps only) or --tiles "
-                            + "none (whole images)", null);
+                if (bank != null && !BundleManifest.Tiling.sameLayout(bank.section().tiling(),
+                        tiling == null ? null : tiling.toManifest())) {
+                    throw AdclipException.usage(source.getFileName() + "'s reference bank holds patches of "
+                            + bank.section().describeTiling() + "; this run inspects "
+                            + BundleManifest.Tiling.describeLayout(tiling == null ? null : tiling.toManifest())
+                            + ": inspect with the bank's tiling (" + Tiling.optionsFor(bank.section().tiling())
+                            + "), or add --no-reference", null);
                 }
                 return new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels, maxDecodedMb,
                         name, tiling, tileBatch);

@@ -37,8 +37,15 @@ public final class AnomalyPredictor {
     @FunctionalInterface
     public interface PerImage {
         /** @param imageThreshold NG when the score is at or above it */
-        Prediction predict(ImagePreprocessor.Source source, double imageThreshold);
+        Answer predict(ImagePreprocessor.Source source, double imageThreshold);
     }
+
+    /**
+     * What {@link PerImage} gives for one image.
+     *
+     * @param promptOnly the prompt-only answer beside a fused one (reference bank), else null
+     */
+    public record Answer(Prediction prediction, Prediction promptOnly) {}
 
     /**
      * @param manager where each batch's scope is opened; nothing stays in it after a call
@@ -83,7 +90,7 @@ public final class AnomalyPredictor {
     /**
      * This predictor answering each image with {@code value} instead of the batched whole-image path. Images
      * are still loaded here, with the same pixel and decode limits, but at full resolution (never subsampled).
-     * A fusion is not applied on that path ({@code value} answers alone).
+     * A fusion is not applied on that path ({@code value} answers alone, a bank fused in by itself).
      */
     public AnomalyPredictor withPerImage(PerImage value) {
         return new AnomalyPredictor(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold,
@@ -189,9 +196,10 @@ public final class AnomalyPredictor {
             long t0 = System.nanoTime();
             try {
                 ImagePreprocessor.Source source = preprocessor.load(image, maxPixels, maxDecodedBytes);
-                Prediction prediction = perImage.predict(source, threshold);
+                Answer answer = perImage.predict(source, threshold);
                 double millis = (System.nanoTime() - t0) / 1e6;
-                outcomes.add(new Outcome(image, new Inspection(prediction, source.rgb(), millis, threshold), null));
+                outcomes.add(new Outcome(image, new Inspection(answer.prediction(), source.rgb(), millis, threshold),
+                        null, answer.promptOnly()));
             } catch (AdclipException e) {
                 outcomes.add(new Outcome(image, null, e.getMessage()));
             }

@@ -72,7 +72,20 @@ public record BundleManifest(
      * @param merge "avg" or "max"
      * @param global whether a whole-image pass is fused into the score
      */
-    public record Tiling(int size, int stride, String merge, boolean global) {}
+    public record Tiling(int size, int stride, String merge, boolean global) {
+        /** "whole images" for null, else "tiles auto" or "tiles SIZE/STRIDE". */
+        public static String describeLayout(Tiling t) {
+            return t == null ? "whole images" : "tiles " + (t.size() == 0 ? "auto" : t.size() + "/" + t.stride());
+        }
+
+        /** Whether two tilings (null: whole images) cut images alike: same size and stride. */
+        public static boolean sameLayout(Tiling a, Tiling b) {
+            if (a == null || b == null) {
+                return a == b;
+            }
+            return a.size() == b.size() && a.stride() == b.stride();
+        }
+    }
 
 
     /** This manifest with other thresholds, stamped now by this software (name, tiling and bank kept). */
@@ -114,10 +127,13 @@ public record BundleManifest(
      * @param images the reference images, in source order
      * @param layers per block: rows before and after the coreset, and its covering radius
      * @param thresholds operating points in the fused score and map space; null until calibrated
+     * @param tiling the tiles whose patches the bank holds (only size and stride count; see
+     *     {@code docs/tiling.md}), null when it holds whole images' patches
      */
     public record Reference(int imageSize, int dpam, List<Integer> features, double lambda, double normalizer,
             int coresetSize, List<ReferenceImage> images, List<BankLayer> layers,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Thresholds thresholds) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Thresholds thresholds,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Tiling tiling) {
         public Reference {
             features = List.copyOf(features);
             images = List.copyOf(images);
@@ -134,7 +150,13 @@ public record BundleManifest(
         }
 
         public Reference withThresholds(Thresholds value) {
-            return new Reference(imageSize, dpam, features, lambda, normalizer, coresetSize, images, layers, value);
+            return new Reference(imageSize, dpam, features, lambda, normalizer, coresetSize, images, layers, value,
+                    tiling);
+        }
+
+        /** "whole images", or "tiles auto" / "tiles SIZE/STRIDE": what the bank's patches were cut from. */
+        public String describeTiling() {
+            return Tiling.describeLayout(tiling);
         }
     }
 

@@ -21,6 +21,49 @@ public final class TiledBench {
     private TiledBench() {}
 
     /**
+     * Seconds per image versus the number of tiles: for each count n, images of {@code cols·t × rows·t} pixels
+     * ({@code cols·rows = n}, as square as n allows) cut into n tiles of {@code t} with no overlap and no padding,
+     * each timed as {@link #run} times one tiling. Counts run in ascending order, 1 always first; every line also
+     * has {@code seconds_per_tile} and {@code overhead_vs_tiles_x_one_tile} = seconds_per_image / (n × the 1-tile
+     * line's seconds_per_image) − 1, the cost of tiling beyond n single passes of a tile-sized image.
+     *
+     * @param tile t, the tile side in pixels of the image
+     */
+    public static List<Map<String, Object>> sweep(DetectorAssembly parts, InferenceBench.Options options, int tile,
+            List<Integer> counts, int tileBatch) throws IOException {
+        java.util.TreeSet<Integer> sorted = new java.util.TreeSet<>(counts);
+        sorted.add(1);
+        List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        double one = Double.NaN;
+        for (int n : sorted) {
+            int[] grid = grid(n);
+            InferenceBench.Options sized = new InferenceBench.Options(options.model(), options.images(),
+                    options.warmup(), grid[0] * tile, grid[1] * tile);
+            Map<String, Object> line = run(parts, sized, Tiling.of(tile, tile), tile + "/" + tile, tileBatch);
+            double seconds = ((Number) line.get("seconds_per_image")).doubleValue();
+            if (n == 1) {
+                one = seconds;
+            }
+            line.put("seconds_per_tile", Machine.round(seconds / n));
+            line.put("overhead_vs_tiles_x_one_tile", Machine.round(seconds / (n * one) - 1));
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    /** Columns and rows for n tiles: the divisor pair of n closest to square, columns ≥ rows. */
+    static int[] grid(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("tile counts must be >= 1, got " + n);
+        }
+        int rows = (int) Math.floor(Math.sqrt(n));
+        while (n % rows != 0) {
+            rows--;
+        }
+        return new int[] {n / rows, rows};
+    }
+
+    /**
      * Times {@code tiling} (with {@code tileBatch} tiles per forward pass) on {@code parts}.
      *
      * @param tilingText how the tiling was given, for the line ("auto" or "SIZE/STRIDE")

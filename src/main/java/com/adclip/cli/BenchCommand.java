@@ -85,6 +85,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tile-stride", paramLabel = "S", description = "With --tiled: stride (default: SIZE).")
     Integer tileStride;
 
+    @Option(names = "--tile-counts", paramLabel = "N,N", split = ",",
+            description = "With --tiled: one line per tile count (1 is always run first): images of n tiles of "
+                    + "--tile px (default: 2x the model input), no overlap; reports seconds_per_image, "
+                    + "seconds_per_tile and overhead_vs_tiles_x_one_tile. --source-size is not used.")
+    List<Integer> tileCounts;
+
     @Option(names = "--tile-batch", paramLabel = "N", defaultValue = "4",
             description = "With --tiled: tiles per forward pass (default: ${DEFAULT-VALUE}).")
     int tileBatch;
@@ -176,6 +182,18 @@ final class BenchCommand implements Callable<Integer> {
             if (reference) {
                 return printReference(parts);
             }
+            if (tiled && tileCounts != null) {
+                if (tileCounts.stream().anyMatch(n -> n < 1) || tileStride != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--tile-counts must be >= 1 and "
+                            + "takes tiles without overlap (no --tile-stride)");
+                }
+                int side = tile != null ? tile : 2 * parts.config().imageSize();
+                for (Map<String, Object> line : TiledBench.sweep(parts, inference(source), side, tileCounts,
+                        tileBatch)) {
+                    print(line);
+                }
+                return 0;
+            }
             if (tiled) {
                 Tiling tiling = tile == null ? Tiling.auto() : Tiling.of(tile, tileStride != null ? tileStride : tile);
                 String text = tile == null ? "auto" : tile + "/" + (tileStride != null ? tileStride : tile);
@@ -224,6 +242,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (threads != null && threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1");
+        }
+        if (tileCounts != null && !tiled) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tile-counts needs --tiled");
         }
     }
 

@@ -113,6 +113,15 @@ final class ConfigFile {
     }
 
     private static String text(JsonNode value, OptionSpec option) {
+        if (value.isObject()) { // a map option (KEY=VALUE), e.g. worker's kafka-property
+            List<String> entries = new ArrayList<>();
+            value.fields().forEachRemaining(e -> entries.add(e.getKey() + "=" + e.getValue().asText()));
+            if (entries.size() > 1 && option.splitRegex().isEmpty()) {
+                throw AdclipException.usage("config file: '" + key(option) + "' takes one KEY: VALUE entry here; "
+                        + "give the others as " + option.longestName() + " KEY=VALUE on the command line", null);
+            }
+            return String.join(option.splitRegex().isEmpty() ? "," : option.splitRegex().replace("\\", ""), entries);
+        }
         if (value.isArray()) {
             List<String> items = new ArrayList<>();
             value.forEach(v -> items.add(v.asText()));

@@ -28,6 +28,9 @@ final class DetectorOptions {
 
     /** A detector builder with these options and {@code model}'s weights. */
     com.adclip.Detector.Builder builder(ModelOptions model) {
+        if (bundle == null) { // a bundle names its model; a checkpoint or fresh prompts take the cache's
+            model.announceOnlyCached();
+        }
         com.adclip.Detector.Builder builder = com.adclip.Detector.builder().bundle(bundle).checkpoint(checkpoint)
                 .weights(model.weights).model(model.model).cache(model.cache).force(force)
                 .precision(model.precision()).noReference(noReference);

@@ -3,6 +3,7 @@ package com.adclip.cli;
 import com.adclip.Detector;
 import com.adclip.anomaly.Bundle;
 import com.adclip.anomaly.BundleManifest;
+import com.adclip.tile.Tiling;
 import com.adclip.weights.FileHashes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,6 +38,25 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "T", description = "Image threshold to record (default 0.5).")
     Double threshold;
 
+    // the tiling to record, as train records it (docs/tiling.md); --tile-batch is not one of them: nothing runs here
+    @Option(names = "--tile", paramLabel = "SIZE",
+            description = "Record a tiling: later commands cut images into SIZE x SIZE tiles by default.")
+    Integer tile;
+
+    @Option(names = "--tile-stride", paramLabel = "S",
+            description = "With --tile: the step between tiles, <= SIZE (default: 3/4 of SIZE).")
+    Integer tileStride;
+
+    @Option(names = "--tiles", paramLabel = "auto",
+            description = "Record the automatic tiling (tiles of 2x the model input for larger images).")
+    String tiles;
+
+    @Option(names = "--tile-merge", paramLabel = "avg|max", description = "With a tiling: how overlaps combine.")
+    String tileMerge;
+
+    @Option(names = "--tile-global", description = "With a tiling: fuse a whole-image pass into the score.")
+    Boolean tileGlobal;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,13 +70,30 @@ final class ImportCommand implements Callable<Integer> {
                     modelOptions.registryName(detector.weightsFile()).orElse(null),
                     detector.weightsFile().getFileName().toString(), detector.weightsSha256());
             String sha = FileHashes.hash(checkpoint);
-            Bundle.imported(clip, detector.config(), detector.storedThresholds(), threshold, checkpoint, sha,
-                    detector.prompts()).save(out);
+            Bundle bundle = Bundle.imported(clip, detector.config(), detector.storedThresholds(), threshold,
+                    checkpoint, sha, detector.prompts());
+            Tiling tiling = tiling();
+            if (tiling != null) {
+                bundle = bundle.withManifest(bundle.manifest().withTiling(tiling.toManifest()));
+                spec.commandLine().getErr().println("tiling " + tiling.describe() + " (recorded in the bundle)");
+            }
+            bundle.save(out);
             spec.commandLine().getErr().println("checkpoint sha256 " + sha + " (recorded in the bundle)");
             spec.commandLine().getErr().flush();
             spec.commandLine().getOut().println(out);
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    /** The tiling the options give, null for none (the same rules as predict's and train's). */
+    private Tiling tiling() {
+        TilingOptions options = new TilingOptions();
+        options.tile = tile;
+        options.stride = tileStride;
+        options.mode = tiles;
+        options.merge = tileMerge;
+        options.global = tileGlobal;
+        return options.resolve(null);
     }
 }

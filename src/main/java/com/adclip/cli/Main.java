@@ -91,12 +91,14 @@ public final class Main implements Runnable {
         return code;
     }
 
-    private static CommandLine configured() {
+    /** The configured command line, for tests that render its help. */
+    static CommandLine configured() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler(Main::handleFailure);
         commandLine.setParameterExceptionHandler(Main::handleBadUsage);
         commandLine.setExecutionStrategy(Main::runAndRecord);
         versionEverywhere(commandLine);
+        HelpWrapping.install(commandLine);
         return commandLine;
     }
 

@@ -45,15 +45,25 @@ final class ModelOptions {
 
     /** The weights file to use; {@code preferredModel} (e.g. from a bundle) is used when neither option is set. */
     Path resolve(String preferredModel) {
-        WeightsSource source = source();
-        if (preferredModel == null && mixee != null) {
-            source.onlyCachedInsteadOfDefault().ifPresent(only -> {
-                mixee.commandLine().getErr().println("using " + only.name() + ", the only CLIP model in the cache ("
-                        + DEFAULT_MODEL + " is the default; --model NAME chooses)");
-                mixee.commandLine().getErr().flush();
-            });
+        if (preferredModel == null) {
+            announceOnlyCached();
         }
-        return source.resolve(preferredModel);
+        return source().resolve(preferredModel);
+    }
+
+    /**
+     * Says so on stderr when nothing names a model, the default is not cached and the only cached registry model
+     * will be used instead (as {@link WeightsSource#onlyCachedInsteadOfDefault}).
+     */
+    void announceOnlyCached() {
+        if (mixee == null) {
+            return;
+        }
+        source().onlyCachedInsteadOfDefault().ifPresent(only -> {
+            mixee.commandLine().getErr().println("using " + only.name() + ", the only CLIP model in the cache ("
+                    + DEFAULT_MODEL + " is the default; --model NAME chooses)");
+            mixee.commandLine().getErr().flush();
+        });
     }
 
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)

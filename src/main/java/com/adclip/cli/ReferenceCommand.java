@@ -46,6 +46,8 @@ final class ReferenceCommand implements Runnable {
             sortOptions = false,
             description = {
                 "Add good images to a bundle's reference bank (creating it) and write the bundle to --out.",
+                "With a tiling (the bundle's, or --tile/--tiles auto), each image is cut into tiles and the bank "
+                        + "holds the tiles' patches; the bundle then stores that tiling.",
                 "Images already in the bank (same sha256) and unreadable ones are skipped with a reason. A new bank "
                         + "starts with the default thresholds; an extended one keeps its calibrated thresholds."
             })
@@ -91,9 +93,22 @@ final class ReferenceCommand implements Runnable {
                 if (bank == null) {
                     throw new AdclipException("no image was added; " + out + " not written");
                 }
+                String tilingNote = null;
                 try (NDManager scope = NDManager.newBaseManager()) {
                     Bundle input = Bundle.load(detectorOptions.bundle, scope);
+                    BundleManifest.Tiling used = detector.tiling() == null ? null : detector.tiling().toManifest();
+                    if (!BundleManifest.Tiling.sameLayout(input.manifest().tiling(), used)) {
+                        // the bank's patches only compare with inspections cut alike: the bundle now says so
+                        tilingNote = "note: the bundle's tiling is now " + BundleManifest.Tiling.describeLayout(used)
+                                + " (was " + BundleManifest.Tiling.describeLayout(input.manifest().tiling())
+                                + "), as its bank's; its thresholds were chosen for the old one: recalibrate "
+                                + "with adclip calibrate";
+                        input = input.withManifest(input.manifest().withTiling(used));
+                    }
                     bank.into(input).save(out);
+                }
+                if (tilingNote != null) {
+                    err.println(tilingNote);
                 }
                 int added = bank.size() - (existing == null ? 0 : existing.size());
                 print(spec.commandLine().getOut(), bank.section(), added, out);
@@ -130,6 +145,9 @@ final class ReferenceCommand implements Runnable {
         private static void print(PrintWriter out, BundleManifest.Reference r, int added, Path file) {
             out.printf(Locale.ROOT, "added %d reference image%s; the bank now holds %d (q = %.4g)%n", added,
                     added == 1 ? "" : "s", r.images().size(), r.normalizer());
+            out.println("the bank holds patches of " + r.describeTiling() + (r.tiling() == null ? ""
+                    : ": inspect with " + com.adclip.tile.Tiling.optionsFor(r.tiling())
+                            + " (the bundle's tiling by default)"));
             for (BundleManifest.BankLayer layer : r.layers()) {
                 out.printf(Locale.ROOT, "  block %d: %d of %d rows kept, covering radius %.4g%n", layer.block(),
                         layer.kept(), layer.patches(), layer.radius());
@@ -168,8 +186,8 @@ final class ReferenceCommand implements Runnable {
                     return 0;
                 }
                 out.printf(Locale.ROOT, "%d reference image%s; image size %d, features %s, dpam %d, lambda %s, "
-                        + "q %.4g%n", r.images().size(), r.images().size() == 1 ? "" : "s", r.imageSize(),
-                        r.features(), r.dpam(), r.lambda(), r.normalizer());
+                        + "q %.4g; patches of %s%n", r.images().size(), r.images().size() == 1 ? "" : "s",
+                        r.imageSize(), r.features(), r.dpam(), r.lambda(), r.normalizer(), r.describeTiling());
                 for (int i = 0; i < r.images().size(); i++) {
                     BundleManifest.ReferenceImage image = r.images().get(i);
                     out.printf(Locale.ROOT, "%4d  %s  %s  %s%n", i, image.sha256(), image.looP99() == null ? "-"

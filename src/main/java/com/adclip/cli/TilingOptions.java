@@ -33,7 +33,8 @@ final class TilingOptions {
     Boolean global;
 
     @Option(names = "--tile-batch", paramLabel = "N", defaultValue = "4",
-            description = "Tiles run at once (memory use grows with it; default: ${DEFAULT-VALUE}).")
+            description = "Tiles run at once, in inspections and in train's feature extraction (memory use "
+                    + "grows with it; default: ${DEFAULT-VALUE}).")
     int batch = 4; // also when the options are built without picocli (tests, the station helpers)
 
     /**
@@ -74,7 +75,7 @@ final class TilingOptions {
 
     /**
      * The tiling these options give on their own (train), over {@code stored} (a resumed run's, may be null);
-     * null for whole images. {@code --tile-batch} does not apply.
+     * null for whole images. {@code --tile-batch} is read apart ({@link #batch}).
      */
     Tiling resolve(Tiling stored) {
         com.adclip.Detector.Builder builder = applyTo(com.adclip.Detector.builder());

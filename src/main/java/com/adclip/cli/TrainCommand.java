@@ -200,12 +200,8 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             tiling = tilingOptions.resolve(resumed == null ? null
                     : com.adclip.tile.Tiling.fromManifest(resumed.manifest().tiling()));
             if (tiling != null && (Boolean.TRUE.equals(options.augment()) || options.syntheticAnomalies() != null)) {
-                throw AdclipException.usage("--augment and --synthetic-anomalies do not work with tiles yet: leave "
-                        + "them out, or train on whole images", null);
-            }
-            if (tiling != null && options.referenceShots() != null && options.referenceShots() > 0) {
-                throw AdclipException.usage("--reference-shots does not work with tiles yet (tiled inspections do not "
-                        + "fuse a reference bank): leave it out, or train on whole images", null);
+                throw AdclipException.usage("--augment and --synthetic-anomalies do not work with tiles yet (they make "
+                        + "whole-image items, see docs/tiling.md): leave them out, or train on whole images", null);
             }
             Path data = Path.of(options.data());
             Dataset dataset = DatasetLoader.load(data);
@@ -244,7 +240,8 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 TrainingRun run = new TrainingRun(outDir, parts, options,
                         modelOptions.registryName(weightsPath).orElse(null), modelOptions.cache().dir(),
                         prior -> new ConsoleTrainListener(err, outDir, prior), err,
-                        new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset));
+                        new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset,
+                                tilingOptions.batch));
                 TrainingRun.Result result;
                 try {
                     result = run.execute(trainSamples, valSamples, resumed, manager);

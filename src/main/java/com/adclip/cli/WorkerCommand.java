@@ -47,6 +47,7 @@ import picocli.CommandLine.Option;
                     + "the group."
         })
 final class WorkerCommand implements Callable<Integer> {
+    @Mixin ConfigFile.Option configOption;
     @Mixin DetectorOptions detectorOptions;
     @Mixin ModelOptions modelOptions;
 
@@ -169,10 +170,15 @@ final class WorkerCommand implements Callable<Integer> {
         }
     }
 
-    /** --bundle as typed: a path, or an http(s) URL downloaded first; then the sha256 check. */
-    private BundleSource.Resolved resolveBundle() throws IOException {
+    /** --bundle as typed (or as the config file has it): a path, or an http(s) URL downloaded first; then the sha256 check. */
+    private BundleSource.Resolved resolveBundle() throws Exception {
         CommandLine.Model.OptionSpec option = spec.findOption("--bundle");
         List<String> typed = option == null ? List.of() : option.originalStringValues();
+        CommandLine.IDefaultValueProvider config = spec.defaultValueProvider();
+        String fromConfig = typed.isEmpty() && option != null && config != null ? config.defaultValue(option) : null;
+        if (fromConfig != null) {
+            typed = List.of(fromConfig); // from --config, as written there (as a Path, a URL would lose its "//")
+        }
         if (typed.isEmpty()) {
             if (bundleSha256 != null) {
                 throw AdclipException.usage("--bundle-sha256 needs --bundle", null);

@@ -29,17 +29,54 @@ import java.util.function.LongConsumer;
 public final class BankBuilder implements AutoCloseable {
     private final DetectorConfig config;
     private final BankOptions options;
+    private final BundleManifest.Tiling tiling;
     private final NDManager manager;
     private final List<Pending> pending = new ArrayList<>();
     private final Set<String> hashes = new HashSet<>();
     private int grid = -1;
 
-    /** One new image: per block [G², E] float16 unit rows. */
-    private record Pending(String name, String sha256, List<NDArray> rows) {}
+    /**
+     * One new image: per block its rows, one [G², E] float16 unit array per tile (one for a whole image); after
+     * {@link #build} starts, one [T·G², E] array per block.
+     */
+    private record Pending(String name, String sha256, List<List<NDArray>> tiles) {
+        /** Block l's rows of every tile, [T·G², E] (after {@link #join}). */
+        NDArray rows(int l) {
+            return tiles.get(l).get(0);
+        }
 
+        /** The tiles' rows of each block as one array [T·G², E], in {@code manager}. */
+        void join(NDManager manager) {
+            for (List<NDArray> parts : tiles) {
+                if (parts.size() > 1) {
+                    NDArray all = NDArrays.concat(new NDList(parts)); // [T·G², E]
+                    all.attach(manager);
+                    parts.forEach(NDArray::close);
+                    parts.clear();
+                    parts.add(all);
+                }
+            }
+        }
+
+        int blocks() {
+            return tiles.size();
+        }
+    }
+
+    /** A builder of a bank of whole images' patches. */
     public BankBuilder(DetectorConfig config, BankOptions options, NDManager parent) {
+        this(config, options, null, parent);
+    }
+
+    /**
+     * @param tiling the tiles the images are cut into (their patches make the bank; only size and stride are
+     *     recorded), null for whole images
+     */
+    public BankBuilder(DetectorConfig config, BankOptions options, com.adclip.tile.Tiling tiling, NDManager parent) {
         this.config = config;
         this.options = options;
+        this.tiling = tiling == null ? null : com.adclip.tile.Tiling.of(tiling.size(), tiling.stride())
+                .toManifest();
         this.manager = parent.newSubManager();
     }
 
@@ -62,6 +99,34 @@ public final class BankBuilder implements AutoCloseable {
         if (!hashes.add(sha256)) {
             throw new AdclipException(name + " is already among the reference images (same sha256)");
         }
+        List<List<NDArray>> tiles = new ArrayList<>();
+        for (NDArray rows : rows(features, index)) {
+            List<NDArray> parts = new ArrayList<>();
+            parts.add(rows);
+            tiles.add(parts);
+        }
+        pending.add(new Pending(name, sha256, tiles));
+    }
+
+    /**
+     * Adds one more tile of the image added last (with {@link #add}, its first tile): its patches go into the bank
+     * under that image.
+     *
+     * @throws IllegalStateException when {@code sha256} is not the image added last
+     */
+    public void addTile(String sha256, VisionFeatures features, int index) {
+        Pending last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
+        if (last == null || !last.sha256().equals(sha256)) {
+            throw new IllegalStateException("a tile must follow its image's first tile");
+        }
+        List<NDArray> rows = rows(features, index);
+        for (int l = 0; l < rows.size(); l++) {
+            last.tiles().get(l).add(rows.get(l));
+        }
+    }
+
+    /** Per block, image {@code index}'s unit patch rows rounded to float16, [G², E]. */
+    private List<NDArray> rows(VisionFeatures features, int index) {
         if (features.patches().size() != config.featureBlocks().size()) {
             throw new IllegalArgumentException("features of " + features.patches().size() + " blocks, expected "
                     + config.featureBlocks().size());
@@ -78,7 +143,7 @@ public final class BankBuilder implements AutoCloseable {
             rows.add(half);
             tokens.close();
         }
-        pending.add(new Pending(name, sha256, rows));
+        return rows;
     }
 
     /**
@@ -99,6 +164,11 @@ public final class BankBuilder implements AutoCloseable {
         }
         if (existing != null) {
             existing.checkAgainst(config);
+            if (!BundleManifest.Tiling.sameLayout(existing.section().tiling(), tiling)) {
+                throw new AdclipException("the bank holds patches of " + existing.section().describeTiling()
+                        + "; these images were cut into " + BundleManifest.Tiling.describeLayout(tiling)
+                        + ": add them with the bank's tiling");
+            }
             for (BundleManifest.ReferenceImage image : existing.section().images()) {
                 if (hashes.contains(image.sha256())) {
                     throw new AdclipException("an image with sha256 " + image.sha256() + " (" + image.name()
@@ -106,6 +176,7 @@ public final class BankBuilder implements AutoCloseable {
                 }
             }
         }
+        pending.forEach(image -> image.join(manager));
         int offset = existing == null ? 0 : existing.size();
         try (NDManager scope = manager.newSubManager()) {
             List<NDArray> keptRows = new ArrayList<>();
@@ -122,7 +193,7 @@ public final class BankBuilder implements AutoCloseable {
                     previous = existing.section().layers().get(l).patches();
                 }
                 for (int i = 0; i < pending.size(); i++) {
-                    NDArray imageRows = pending.get(i).rows().get(l);
+                    NDArray imageRows = pending.get(i).rows(l);
                     rows.add(imageRows);
                     int[] source = new int[Math.toIntExact(imageRows.getShape().get(0))];
                     Arrays.fill(source, offset + i);
@@ -156,7 +227,7 @@ public final class BankBuilder implements AutoCloseable {
             BundleManifest.Reference draft = new BundleManifest.Reference(config.imageSize(), config.dpam(),
                     config.featureBlocks(), existing == null ? options.lambda() : existing.section().lambda(), 1,
                     options.coresetSize(), List.of(), layers,
-                    existing == null ? null : existing.section().thresholds());
+                    existing == null ? null : existing.section().thresholds(), tiling);
             try (ReferenceBank unnormalised = ReferenceBank.of(draft, keptRows, keptSources, scope)) {
                 List<BundleManifest.ReferenceImage> images = new ArrayList<>();
                 if (existing != null) {
@@ -165,7 +236,7 @@ public final class BankBuilder implements AutoCloseable {
                 images.addAll(statistics(unnormalised, offset, progress));
                 BundleManifest.Reference section = new BundleManifest.Reference(draft.imageSize(), draft.dpam(),
                         draft.features(), draft.lambda(), normalizer(images), draft.coresetSize(), images, layers,
-                        draft.thresholds());
+                        draft.thresholds(), tiling);
                 return ReferenceBank.of(section, keptRows, keptSources, parent);
             }
         }
@@ -193,13 +264,16 @@ public final class BankBuilder implements AutoCloseable {
         return images;
     }
 
-    /** {@code A⁻ⁱ(p)} for every patch of one image, as floats. */
+    /**
+     * {@code A⁻ⁱ(p)} for every patch of one image (of all its tiles), as floats. Alone in the bank, each tile's
+     * patches are compared with the same tile's patches outside their 3×3 neighbourhood, as a whole image's are.
+     */
     private float[] leaveOneOut(ReferenceBank bank, Pending image, int source) {
         try (NDManager scope = manager.newSubManager()) {
             NDList perLayer = new NDList();
             boolean alone = false;
             List<NDArray> others = new ArrayList<>();
-            for (int l = 0; l < image.rows().size(); l++) {
+            for (int l = 0; l < image.blocks(); l++) {
                 NDArray mask = bank.sources().get(l).neq(source); // [N]
                 mask.attach(scope);
                 NDArray rest = bank.searchRows().get(l).get(mask); // [N', E]
@@ -207,18 +281,32 @@ public final class BankBuilder implements AutoCloseable {
                 alone |= rest.getShape().get(0) == 0;
                 others.add(rest);
             }
-            for (int l = 0; l < image.rows().size(); l++) {
-                NDArray queries = AnomalyHead.normalize(image.rows().get(l).toType(DataType.FLOAT32, false));
+            for (int l = 0; l < image.blocks(); l++) {
+                NDArray queries = AnomalyHead.normalize(image.rows(l).toType(DataType.FLOAT32, false)); // [T·G², E]
                 queries.attach(scope);
-                NDArray distance = alone ? BankSearch.nearestOutsideNeighbourhood(queries, grid)
-                        : BankSearch.nearestDistances(queries, others.get(l)); // [G²]
+                NDArray distance = alone ? withinTiles(queries) : BankSearch.nearestDistances(queries, others.get(l));
                 distance.attach(scope);
-                perLayer.add(distance);
+                perLayer.add(distance); // [T·G²]
             }
-            NDArray sum = NDArrays.stack(perLayer).sum(new int[] {0}); // [G²]
+            NDArray sum = NDArrays.stack(perLayer).sum(new int[] {0}); // [T·G²]
             sum.attach(scope);
             return sum.toFloatArray();
         }
+    }
+
+    /** Each tile's rows against the same tile's rows outside the 3×3 neighbourhood → [T·G²]. */
+    private NDArray withinTiles(NDArray queries) {
+        long cells = (long) grid * grid;
+        long tiles = queries.getShape().get(0) / cells;
+        if (tiles == 1) {
+            return BankSearch.nearestOutsideNeighbourhood(queries, grid);
+        }
+        NDList parts = new NDList();
+        for (long t = 0; t < tiles; t++) {
+            NDArray tile = queries.get(new NDIndex("{}:{}", t * cells, (t + 1) * cells)); // [G², E]
+            parts.add(BankSearch.nearestOutsideNeighbourhood(tile, grid)); // [G²]
+        }
+        return NDArrays.concat(parts); // [T·G²]
     }
 
     /** numpy's default (linear) percentile, {@code fraction} in [0, 1]. */

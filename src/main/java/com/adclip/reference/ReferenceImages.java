@@ -8,6 +8,9 @@ import com.adclip.Sha256;
 import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.image.ImagePreprocessor;
 import com.adclip.clip.VisionFeatures;
+import com.adclip.tile.Tile;
+import com.adclip.tile.TileGrid;
+import com.adclip.tile.Tiling;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,6 +83,74 @@ public final class ReferenceImages {
             progress.accept(done);
         }
         return skipped;
+    }
+
+    /**
+     * As {@link #encode(BankBuilder, AnomalyDetector, ImagePreprocessor, List, java.util.function.Function,
+     * java.util.Set, int, long, NDManager, Consumer)}, each image cut into the tiles {@code tiling} gives it (at full
+     * resolution, each tile preprocessed like a whole image, as tiled inspections cut them): the patches of all its
+     * tiles go into the bank under the image. Tiles run through the tower {@code tileBatch} at a time.
+     *
+     * @param progress told after each image how many images were encoded
+     */
+    public static List<Skipped> encodeTiles(BankBuilder builder, AnomalyDetector detector,
+            ImagePreprocessor preprocessor, List<Path> images, java.util.function.Function<Path, String> naming,
+            java.util.Set<String> known, Tiling tiling, int tileBatch, long maxPixels, NDManager manager,
+            Consumer<Integer> progress) {
+        if (preprocessor.config().size() != detector.config().imageSize()) {
+            throw new IllegalArgumentException("preprocessing size differs from the detector's image size");
+        }
+        List<Skipped> skipped = new ArrayList<>();
+        java.util.Set<String> added = new java.util.HashSet<>();
+        int done = 0;
+        for (Path image : images) {
+            String sha;
+            ImagePreprocessor.Source source;
+            try {
+                sha = sha256(image);
+                if (known.contains(sha) || builder.has(sha) || added.contains(sha)) {
+                    skipped.add(new Skipped(image, "already a reference image (same sha256)"));
+                    continue;
+                }
+                source = preprocessor.load(image, maxPixels);
+            } catch (AdclipException e) {
+                skipped.add(new Skipped(image, e.getMessage()));
+                continue;
+            }
+            TileGrid grid = tiling.layout(source.width(), source.height(), detector.config().imageSize());
+            List<Tile> tiles = grid.tiles();
+            for (int from = 0; from < tiles.size(); from += tileBatch) {
+                List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + tileBatch));
+                encodeBatch(builder, detector, source, batch, naming.apply(image), sha, from == 0, manager);
+            }
+            added.add(sha);
+            progress.accept(++done);
+        }
+        return skipped;
+    }
+
+    /** One batch of an image's tiles into the builder; the first tile of the image opens its entry. */
+    private static void encodeBatch(BankBuilder builder, AnomalyDetector detector, ImagePreprocessor.Source source,
+            List<Tile> batch, String name, String sha, boolean first, NDManager manager) {
+        int size = detector.config().imageSize();
+        int plane = 3 * size * size;
+        float[] values = new float[batch.size() * plane];
+        for (int i = 0; i < batch.size(); i++) {
+            Tile t = batch.get(i);
+            float[] pixels = source.region(t.x(), t.y(), t.width(), t.height()).pixels();
+            System.arraycopy(pixels, 0, values, i * plane, plane);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray pixels = scope.create(values, new Shape(batch.size(), 3, size, size)); // [T, 3, S, S]
+            VisionFeatures features = detector.encode(pixels);
+            for (int i = 0; i < batch.size(); i++) {
+                if (first && i == 0) {
+                    builder.add(name, sha, features, i);
+                } else {
+                    builder.addTile(sha, features, i);
+                }
+            }
+        }
     }
 
     private static int flush(BankBuilder builder, AnomalyDetector detector, List<String> names, List<String> hashes,

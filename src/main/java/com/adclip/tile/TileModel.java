@@ -3,6 +3,8 @@ package com.adclip.tile;
 import ai.djl.ndarray.NDArray;
 import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.Detection;
+import com.adclip.anomaly.MapFusion;
+import com.adclip.clip.VisionFeatures;
 
 /** What tiling needs from a detector: raw maps and probabilities for a batch of preprocessed tiles. */
 public interface TileModel {
@@ -12,11 +14,22 @@ public interface TileModel {
     /** Runs normalised pixels [B, 3, S, S]; the results live in the pixels' manager. */
     Output run(NDArray pixels);
 
+    /** The global pass: the whole image as one input [1, 3, S, S] (by default as a tile is run). */
+    default Output runWhole(NDArray pixels) {
+        return run(pixels);
+    }
+
     /**
      * @param rawMaps fused anomaly maps [B, S, S], before smoothing
      * @param probabilities [B, 2] (normal, anomaly)
+     * @param promptOnly with a fusion (a reference bank), the prompt-only maps and probabilities of the same tiles
+     *     when asked for ({@link #fused}), else null
      */
-    record Output(NDArray rawMaps, NDArray probabilities) {}
+    record Output(NDArray rawMaps, NDArray probabilities, Output promptOnly) {
+        public Output(NDArray rawMaps, NDArray probabilities) {
+            this(rawMaps, probabilities, null);
+        }
+    }
 
     /** The AnomalyCLIP detector as a tile model. */
     static TileModel of(AnomalyDetector detector) {
@@ -30,6 +43,39 @@ public interface TileModel {
             public Output run(NDArray pixels) {
                 Detection detection = detector.detect(pixels);
                 return new Output(detection.rawMap(), detection.probabilities());
+            }
+        };
+    }
+
+    /**
+     * The detector with {@code fusion} (a reference bank) fused into each tile's detection, exactly as into a whole
+     * image's: each tile's patches are compared with the bank, and the tile's score is the fused score of the tile.
+     * The global pass ({@link Tiling#global()}) is the prompt's alone.
+     *
+     * @param promptOnly whether each output also carries the prompt-only detection ({@link Output#promptOnly})
+     */
+    static TileModel fused(AnomalyDetector detector, MapFusion fusion, boolean promptOnly) {
+        return new TileModel() {
+            @Override
+            public int inputSize() {
+                return detector.config().imageSize();
+            }
+
+            @Override
+            public Output run(NDArray pixels) {
+                VisionFeatures features = detector.encode(pixels);
+                Detection prompt = detector.detect(features);
+                Detection detection = fusion.fuse(prompt, features, inputSize());
+                Output plain = promptOnly ? new Output(prompt.rawMap(), prompt.probabilities()) : null;
+                return new Output(detection.rawMap(), detection.probabilities(), plain);
+            }
+
+            /** The prompt alone: the bank holds tile patches, which a whole image's patches do not compare with. */
+            @Override
+            public Output runWhole(NDArray pixels) {
+                Detection prompt = detector.detect(pixels);
+                Output plain = new Output(prompt.rawMap(), prompt.probabilities());
+                return new Output(prompt.rawMap(), prompt.probabilities(), promptOnly ? plain : null);
             }
         };
     }

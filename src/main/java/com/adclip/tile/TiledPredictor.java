@@ -26,6 +26,7 @@ public final class TiledPredictor {
     private final double mapThreshold;
     private final int tileBatch;
     private final NDManager manager;
+    private final double promptMapThreshold;
 
     /**
      * A tiled prediction with its tiling details.
@@ -34,8 +35,15 @@ public final class TiledPredictor {
      * @param grid the tiles used
      * @param tileScores each tile's anomaly probability, row-major
      * @param globalScore the whole-image pass's score, NaN without {@link Tiling#global()}
+     * @param promptOnly with {@link #withPromptOnly} and a model that gives them, the prompt-only answer stitched
+     *     from the same tiles, else null
      */
-    public record Result(Prediction prediction, TileGrid grid, double[] tileScores, double globalScore) {}
+    public record Result(Prediction prediction, TileGrid grid, double[] tileScores, double globalScore,
+            Prediction promptOnly) {
+        public Result(Prediction prediction, TileGrid grid, double[] tileScores, double globalScore) {
+            this(prediction, grid, tileScores, globalScore, null);
+        }
+    }
 
     /**
      * @param smoothing σ in cells of a tile's S×S map (the detector's), null for none
@@ -44,6 +52,11 @@ public final class TiledPredictor {
      */
     public TiledPredictor(TileModel model, Tiling tiling, GaussianSmoothing smoothing, double mapThreshold,
             int tileBatch, NDManager manager) {
+        this(model, tiling, smoothing, mapThreshold, tileBatch, manager, Double.NaN);
+    }
+
+    private TiledPredictor(TileModel model, Tiling tiling, GaussianSmoothing smoothing, double mapThreshold,
+            int tileBatch, NDManager manager, double promptMapThreshold) {
         if (tileBatch < 1) {
             throw new IllegalArgumentException("tile batch must be at least 1, got " + tileBatch);
         }
@@ -53,6 +66,15 @@ public final class TiledPredictor {
         this.mapThreshold = mapThreshold;
         this.tileBatch = tileBatch;
         this.manager = manager;
+        this.promptMapThreshold = promptMapThreshold;
+    }
+
+    /**
+     * This predictor also stitching the model's prompt-only outputs ({@link TileModel#fused} with prompt-only) into
+     * {@link Result#promptOnly}, its regions at {@code promptMapThreshold}.
+     */
+    public TiledPredictor withPromptOnly(double promptMapThreshold) {
+        return new TiledPredictor(model, tiling, smoothing, mapThreshold, tileBatch, manager, promptMapThreshold);
     }
 
     public Tiling tiling() {
@@ -70,38 +92,85 @@ public final class TiledPredictor {
      * @param imageThreshold NG when the fused score is at or above it
      */
     public Result predict(ImagePreprocessor.Source source, double imageThreshold) {
-        int width = source.width();
-        int height = source.height();
-        TileGrid grid = layout(width, height);
-        int s = model.inputSize();
-        double[] tileScores = new double[grid.count()];
-        double[] tileNormal = new double[grid.count()];
+        return predict(source, imageThreshold, Double.NaN);
+    }
+
+    /**
+     * One image, tile by tile; with {@link #withPromptOnly}, the prompt-only answer too.
+     *
+     * @param imageThreshold NG when the fused score is at or above it
+     * @param promptThreshold the prompt-only answer's image threshold
+     */
+    public Result predict(ImagePreprocessor.Source source, double imageThreshold, double promptThreshold) {
+        TileGrid grid = layout(source.width(), source.height());
+        boolean prompt = !Double.isNaN(promptMapThreshold);
         try (NDManager scope = manager.newSubManager();
-                TileStitcher stitcher = new TileStitcher(grid, s, tiling.merge(), scope)) {
+                Side main = new Side(grid, scope);
+                Side plain = prompt ? new Side(grid, scope) : null) {
             List<Tile> tiles = grid.tiles();
             for (int from = 0; from < tiles.size(); from += tileBatch) {
                 List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + tileBatch));
-                runBatch(source, batch, stitcher, tileScores, tileNormal, scope);
+                runBatch(source, batch, main, plain, scope);
             }
-            double global = tiling.global() ? globalScore(source, scope) : Double.NaN;
-            int worst = argmax(tileScores);
-            double score = tiling.global() ? ScoreFusion.withGlobal(tileScores[worst], global) : tileScores[worst];
-            double normal = tiling.global() ? 1 - score : tileNormal[worst];
+            TileModel.Output global = tiling.global() ? globalPass(source, scope) : null;
+            Prediction prediction = main.answer(source, global, mapThreshold, imageThreshold, scope);
+            Prediction promptOnly = plain == null || !plain.filled ? null
+                    : plain.answer(source, global == null ? null : global.promptOnly(), promptMapThreshold,
+                            promptThreshold, scope);
+            return new Result(prediction, grid, main.scores, main.global, promptOnly);
+        }
+    }
+
+    /** One stitched answer's accumulators: tile maps, tile scores. */
+    private final class Side implements AutoCloseable {
+        final TileStitcher stitcher;
+        final double[] scores;
+        final double[] normal;
+        double global = Double.NaN;
+        boolean filled;
+
+        Side(TileGrid grid, NDManager scope) {
+            this.stitcher = new TileStitcher(grid, model.inputSize(), tiling.merge(), scope);
+            this.scores = new double[grid.count()];
+            this.normal = new double[grid.count()];
+        }
+
+        void add(Tile t, int i, TileModel.Output out, float[] probs) {
+            scores[t.index()] = probs[2 * i + 1];
+            normal[t.index()] = probs[2 * i];
+            stitcher.add(t, out.rawMaps().get(new NDIndex("{}", i)));
+            filled = true;
+        }
+
+        /** The fused score, the smoothed stitched map at full resolution, regions and the verdict. */
+        Prediction answer(ImagePreprocessor.Source source, TileModel.Output globalOut, double mapLimit,
+                double imageThreshold, NDManager scope) {
+            int width = source.width();
+            int height = source.height();
+            int s = model.inputSize();
+            global = globalOut == null ? Double.NaN : globalOut.probabilities().toFloatArray()[1];
+            int worst = argmax(scores);
+            double score = tiling.global() ? ScoreFusion.withGlobal(scores[worst], global) : scores[worst];
+            double normalScore = tiling.global() ? 1 - score : normal[worst];
             NDArray merged = stitcher.merged(smoothing, scope); // [Hc, Wc]
             NDArray full = stitcher.toImage(merged); // [H, W]
             NDArray square = MapResize.toImageSize(merged, s, s); // [S, S]
             float[] values = full.toFloatArray();
             Verdict verdict = Verdict.of(score, imageThreshold);
-            DefectRegions regions = DefectRegions.find(values, height, width, (float) mapThreshold);
-            Prediction prediction = new Prediction(score, normal, verdict, values, width, height,
-                    regions.regions(), regions.mask(), square.toFloatArray(), s);
-            return new Result(prediction, grid, tileScores, global);
+            DefectRegions regions = DefectRegions.find(values, height, width, (float) mapLimit);
+            return new Prediction(score, normalScore, verdict, values, width, height, regions.regions(),
+                    regions.mask(), square.toFloatArray(), s);
+        }
+
+        @Override
+        public void close() {
+            stitcher.close();
         }
     }
 
-    /** Runs one batch of tiles and adds their maps to the stitcher; the batch's tensors are freed after. */
-    private void runBatch(ImagePreprocessor.Source source, List<Tile> batch, TileStitcher stitcher,
-            double[] scores, double[] normal, NDManager parent) {
+    /** Runs one batch of tiles and adds their maps to the stitchers; the batch's tensors are freed after. */
+    private void runBatch(ImagePreprocessor.Source source, List<Tile> batch, Side main, Side plain,
+            NDManager parent) {
         int s = model.inputSize();
         int plane = 3 * s * s;
         float[] values = new float[batch.size() * plane];
@@ -114,21 +183,22 @@ public final class TiledPredictor {
             NDArray pixels = scope.create(values, new Shape(batch.size(), 3, s, s));
             TileModel.Output out = model.run(pixels);
             float[] probs = out.probabilities().toFloatArray(); // [B, 2]
+            float[] promptProbs = plain == null || out.promptOnly() == null ? null
+                    : out.promptOnly().probabilities().toFloatArray(); // [B, 2]
             for (int i = 0; i < batch.size(); i++) {
-                Tile t = batch.get(i);
-                scores[t.index()] = probs[2 * i + 1];
-                normal[t.index()] = probs[2 * i];
-                stitcher.add(t, out.rawMaps().get(new NDIndex("{}", i)));
+                main.add(batch.get(i), i, out, probs);
+                if (promptProbs != null) {
+                    plain.add(batch.get(i), i, out.promptOnly(), promptProbs);
+                }
             }
         }
     }
 
-    private double globalScore(ImagePreprocessor.Source source, NDManager parent) {
+    /** The whole image as one input (exactly the untiled input); its outputs live in {@code scope}. */
+    private TileModel.Output globalPass(ImagePreprocessor.Source source, NDManager scope) {
         int s = model.inputSize();
-        try (NDManager scope = parent.newSubManager()) {
-            NDArray pixels = scope.create(source.whole().pixels(), new Shape(1, 3, s, s));
-            return model.run(pixels).probabilities().toFloatArray()[1];
-        }
+        NDArray pixels = scope.create(source.whole().pixels(), new Shape(1, 3, s, s));
+        return model.runWhole(pixels);
     }
 
     private static int argmax(double[] values) {

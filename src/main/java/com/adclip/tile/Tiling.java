@@ -105,6 +105,17 @@ public record Tiling(int size, int stride, Merge merge, boolean global) {
         return (isAuto() ? "auto" : size + "/" + stride) + " " + merge.label() + (global ? " +global" : "");
     }
 
+    /**
+     * The command-line options that cut images as {@code layout} does (size and stride only): {@code --tiles none}
+     * for null, {@code --tiles auto}, or {@code --tile SIZE --tile-stride S}.
+     */
+    public static String optionsFor(BundleManifest.Tiling layout) {
+        if (layout == null) {
+            return "--tiles none";
+        }
+        return layout.size() == AUTO ? "--tiles auto" : "--tile " + layout.size() + " --tile-stride " + layout.stride();
+    }
+
     /** A bundle manifest's tiling; null (whole images) stays null. */
     public static Tiling fromManifest(BundleManifest.Tiling t) {
         return t == null ? null : new Tiling(t.size(), t.stride(), Merge.parse(t.merge()), t.global());

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
@@ -99,6 +100,39 @@ public final class FeatureCache implements AutoCloseable {
     }
 
     /**
+     * Makes sure each of {@code contentKeys} has an entry: the missing ones are encoded {@code batch} at a time (one
+     * forward pass of the tower per batch, so memory holds at most {@code batch} inputs and their activations).
+     *
+     * @param pixels the model input [3, S, S] of key i, in the given manager; asked only for missing keys
+     */
+    public void fill(List<String> contentKeys, java.util.function.BiFunction<Integer, NDManager, NDArray> pixels,
+            int batch, NDManager parent) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < contentKeys.size(); i++) {
+            String key = sha256(contextKey + "|" + contentKeys.get(i));
+            if (memory.containsKey(key) || directory != null && Files.isRegularFile(file(key))) {
+                continue;
+            }
+            missing.add(i);
+        }
+        for (int from = 0; from < missing.size(); from += batch) {
+            List<Integer> part = missing.subList(from, Math.min(missing.size(), from + batch));
+            try (NDManager scope = parent.newSubManager()) {
+                NDList inputs = new NDList();
+                part.forEach(i -> inputs.add(pixels.apply(i, scope)));
+                List<NDArray> packed = encodeBatch(NDArrays.stack(inputs)); // B × [1 + L·T, E]
+                for (int j = 0; j < part.size(); j++) {
+                    computed++;
+                    store(sha256(contextKey + "|" + contentKeys.get(part.get(j))), packed.get(j));
+                }
+            }
+        }
+    }
+
+    /**
      * Encodes pixels [3, S, S] without storing them (augmented views that are never reused), packed like
      * {@link #get}, in {@code scope}.
      */
@@ -122,6 +156,30 @@ public final class FeatureCache implements AutoCloseable {
             stored.attach(manager);
             return stored;
         }
+    }
+
+    /** Encodes a batch [B, 3, S, S] → B packed entries [1 + L·T, E] in the cache's manager. */
+    private List<NDArray> encodeBatch(NDArray pixels) {
+        List<NDArray> entries = new ArrayList<>();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray input = pixels.duplicate();
+            input.attach(scope);
+            VisionFeatures features = clip.encodeVision(input, request);
+            long count = input.getShape().get(0);
+            for (long b = 0; b < count; b++) {
+                NDList rows = new NDList();
+                rows.add(features.global().get(new NDIndex("{}:{}", b, b + 1))); // [1, E]
+                for (VisionFeatures.PatchFeatures p : features.patches()) {
+                    rows.add(p.tokens().get(new NDIndex("{}", b))); // [T, E]
+                }
+                NDArray packed = NDArrays.concat(rows, 0); // [1 + L·T, E]
+                NDArray stored = precision == Precision.FP16 ? packed.toType(DataType.FLOAT16, true)
+                        : packed.duplicate();
+                stored.attach(manager);
+                entries.add(stored);
+            }
+        }
+        return entries;
     }
 
     private void store(String key, NDArray packed) {

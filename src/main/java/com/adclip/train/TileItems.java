@@ -52,6 +52,15 @@ public final class TileItems {
      */
     public static Result of(List<Sample> samples, Tiling tiling, ImagePreprocessor preprocessor, FeatureCache cache,
             long maxPixels, NDManager manager) {
+        return of(samples, tiling, preprocessor, cache, maxPixels, 1, manager);
+    }
+
+    /**
+     * As above, encoding each image's tiles {@code tileBatch} at a time ({@code train --tile-batch}): memory holds
+     * at most that many tiles' inputs and activations.
+     */
+    public static Result of(List<Sample> samples, Tiling tiling, ImagePreprocessor preprocessor, FeatureCache cache,
+            long maxPixels, int tileBatch, NDManager manager) {
         List<TrainItem> items = new ArrayList<>();
         int unlocated = 0;
         int uncertain = 0;
@@ -64,15 +73,19 @@ public final class TileItems {
             TileGrid grid = tiling.layout(source.width(), source.height(), preprocessor.config().size());
             Truth truth = Truth.of(sample);
             String hash = FeatureCache.contentHash(sample.image());
+            List<TrainItem> imageItems = new ArrayList<>();
             for (Tile tile : grid.tiles()) {
                 TrainItem item = truth.item(sample.image(), hash, tile, tiling, preprocessor, manager);
                 if (item == null) {
                     uncertain++;
                     continue;
                 }
-                warm(cache, item, source, preprocessor.config().size(), manager);
-                items.add(item);
+                imageItems.add(item);
             }
+            int size = preprocessor.config().size();
+            cache.fill(imageItems.stream().map(TrainItem::cacheKey).toList(),
+                    (i, scope) -> tilePixels(source, imageItems.get(i).tile(), size, scope), tileBatch, manager);
+            items.addAll(imageItems);
         }
         return new Result(items, unlocated, uncertain);
     }
@@ -81,13 +94,6 @@ public final class TileItems {
     public static NDArray pixels(TrainItem item, ImagePreprocessor preprocessor, long maxPixels, NDManager scope) {
         ImagePreprocessor.Source source = preprocessor.load(item.image(), maxPixels);
         return tilePixels(source, item.tile(), preprocessor.config().size(), scope);
-    }
-
-    private static void warm(FeatureCache cache, TrainItem item, ImagePreprocessor.Source source, int size,
-            NDManager manager) {
-        try (NDManager scope = manager.newSubManager()) {
-            cache.get(item.cacheKey(), () -> tilePixels(source, item.tile(), size, scope), scope);
-        }
     }
 
     private static NDArray tilePixels(ImagePreprocessor.Source source, Tile tile, int size, NDManager scope) {

@@ -57,8 +57,9 @@ public final class TrainingRun {
      * @param tiling the tiling training runs on, null for whole images
      * @param images the training images and test split, recorded in every bundle written
      * @param coreset with reference shots: most bank rows kept per feature block, or null for the default
+     * @param tileBatch with a tiling: most tiles encoded at once (the cache's feature extraction, the bank's)
      */
-    public record Extras(String name, Tiling tiling, TrainingImages images, Integer coreset) {}
+    public record Extras(String name, Tiling tiling, TrainingImages images, Integer coreset, int tileBatch) {}
 
     private final Path dir;
     private final ClipModel clip;
@@ -75,6 +76,7 @@ public final class TrainingRun {
     private final PrintWriter err;
     private final Extras extras;
     private final Tiling tiling;
+    private final int tileBatch;
 
     /**
      * @param parts the detector to train (its prompts are trained in place)
@@ -85,7 +87,7 @@ public final class TrainingRun {
      */
     public TrainingRun(Path dir, DetectorAssembly parts, TrainingOptions options, String registryName,
             Path cacheRoot, Function<List<EpochRecord>, TrainListener> listener, PrintWriter err) {
-        this(dir, parts, options, registryName, cacheRoot, listener, err, new Extras(null, null, null, null));
+        this(dir, parts, options, registryName, cacheRoot, listener, err, new Extras(null, null, null, null, 4));
     }
 
     /** As above, with a name, a tiling, the training images record and the bank's coreset size. */
@@ -93,6 +95,7 @@ public final class TrainingRun {
             Path cacheRoot, Function<List<EpochRecord>, TrainListener> listener, PrintWriter err, Extras extras) {
         this.extras = extras;
         this.tiling = extras.tiling();
+        this.tileBatch = extras.tileBatch();
         this.dir = dir;
         this.clip = parts.clip();
         this.learner = parts.learner();
@@ -123,6 +126,7 @@ public final class TrainingRun {
             List<TrainItem> val;
             Trainer.FeatureSource source;
             if (tiling != null) {
+                trainLabels = labels(trainSamples);
                 train = tileItems(trainSamples, "training", preprocessor, cache, manager);
                 val = tileItems(valSamples, "validation", preprocessor, cache, manager);
                 realDefects = trainSamples.stream().filter(Sample::anomaly).count();
@@ -179,7 +183,8 @@ public final class TrainingRun {
         err.printf(Locale.ROOT, "cutting %d %s image(s) into tiles (%s) and encoding them%n", samples.size(), role,
                 tiling.describe());
         err.flush();
-        TileItems.Result tiles = TileItems.of(samples, tiling, preprocessor, cache, Long.MAX_VALUE, manager);
+        TileItems.Result tiles = TileItems.of(samples, tiling, preprocessor, cache, Long.MAX_VALUE, tileBatch,
+                manager);
         if (tiles.unlocated() > 0) {
             err.println("note: " + tiles.unlocated() + " defective " + role + " image(s) have no mask or boxes: "
                     + "which tile shows the defect is unknown, so they are left out");
@@ -199,6 +204,8 @@ public final class TrainingRun {
     }
 
     private long realDefects;
+    /** With tiles: each training image's own label (a defective image also has good tiles). */
+    private Map<Path, Boolean> trainLabels;
     private long goodImages;
     private int validationImages;
     private int syntheticCount;
@@ -389,7 +396,7 @@ public final class TrainingRun {
         Path model = dir.resolve("model.adclip");
         Bundle finished = bundle(thresholds, state);
         if (options.referenceShots() > 0) {
-            saveWithReferences(finished, train, scored, !val.isEmpty(), strategy, manager, model);
+            saveWithReferences(finished, train, scored, labels, !val.isEmpty(), strategy, manager, model);
         } else {
             finished.save(model);
         }
@@ -410,22 +417,23 @@ public final class TrainingRun {
      * the prompt-only ones but on fused scores of the same images (the references left out).
      */
     private void saveWithReferences(Bundle bundle, List<TrainItem> train, List<TrainItem> scored,
-            boolean validation, ThresholdStrategy strategy, NDManager manager, Path model) {
+            Map<Path, Boolean> labels, boolean validation, ThresholdStrategy strategy, NDManager manager, Path model) {
         int referenceShots = options.referenceShots();
         try (NDManager scope = manager.newSubManager()) {
             AnomalyDetector anomaly = AnomalyDetector.create(clip, learner, detector, scope);
             ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(detector.imageSize()));
-            List<Path> chosen = TrainReferences.choose(train, referenceShots);
+            List<Path> chosen = TrainReferences.choose(train, trainLabels, referenceShots);
             if (chosen.size() < referenceShots) {
                 err.println("--reference-shots " + referenceShots + ": only " + chosen.size()
                         + " good training images; all of them are references");
             }
             BankOptions bankOptions = BankOptions.defaults()
                     .withCoresetSize(extras.coreset() != null ? extras.coreset() : BankOptions.DEFAULT_CORESET);
-            try (ReferenceBank bank = TrainReferences.build(anomaly, preprocessor, chosen, bankOptions, scope, err)) {
+            try (ReferenceBank bank = TrainReferences.build(anomaly, preprocessor, chosen, bankOptions, tiling, tileBatch, scope,
+                    err)) {
                 List<TrainItem> kept = new ArrayList<>();
                 double[] scores = TrainReferences.fusedScores(anomaly, preprocessor, bank, scored, chosen,
-                        detector.sigma(), scope, kept);
+                        detector.sigma(), tiling, tileBatch, labels, scope, kept);
                 BundleManifest.Thresholds defaults = bank.thresholds();
                 BundleManifest.Thresholds fused = defaults;
                 boolean[] defective = new boolean[kept.size()];

@@ -56,6 +56,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void tileCountsGiveOneLinePerCountWithTheOneTileLineFirst() throws IOException {
+        CliRun run = CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "1", "--warmup", "0",
+                "--tiled", "--tile-counts", "6,2", "--tile", "40");
+        assertEquals(0, run.exitCode(), run.toString());
+        String[] lines = run.out().strip().split("\n");
+        assertEquals(3, lines.length, run.out());
+        int[] tiles = {1, 2, 6};
+        String[] sizes = {"40x40", "80x40", "120x80"};
+        for (int i = 0; i < 3; i++) {
+            JsonNode line = new ObjectMapper().readTree(lines[i]);
+            assertEquals(tiles[i], line.get("tiles").asInt(), line.toString());
+            assertEquals(sizes[i], line.get("source_size").asText(), line.toString());
+            assertEquals("40/40", line.get("tiling").asText(), line.toString());
+            assertEquals(line.get("seconds_per_image").asDouble() / tiles[i], line.get("seconds_per_tile")
+                    .asDouble(), 1e-3, line.toString());
+            assertTrue(line.has("overhead_vs_tiles_x_one_tile"), line.toString());
+        }
+        assertEquals(0.0, new ObjectMapper().readTree(lines[0]).get("overhead_vs_tiles_x_one_tile").asDouble(), 0.0);
+        CliRun alone = CliRun.of("bench", "--weights", tiny(), "--tile-counts", "2");
+        assertEquals(2, alone.exitCode(), alone.toString());
+    }
+
+    @Test
     void referenceModeReportsEveryBankSizeAndBothWaysOfScoring() throws IOException {
         JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--reference",
                 "--reference-shots", "3,1", "--coreset", "200", "--test-good", "2", "--test-defects", "2",

@@ -95,17 +95,70 @@ class ReferenceCommandTest {
     }
 
     @Test
-    void aBankIsNotFusedIntoTilesSoTilingWithABankIsRefusedUnlessTheBankIsTurnedOff() throws IOException {
+    void aBankOfWholeImagesIsNotComparedWithTilesTheRefusalNamesTheOptionsThatWork() throws IOException {
         List<String> args = fixture.base("predict", withBank);
         args.addAll(List.of("--no-images", "--out", tmp.resolve("tiled-refused").toString(), "--tile", "24",
                 "--tile-stride", "16", image(2).toString()));
         CliRun refused = CliRun.of(args.toArray(String[]::new));
         assertEquals(2, refused.exitCode(), refused.toString());
         assertEquals(1, refused.err().strip().lines().count(), refused.toString());
-        assertTrue(refused.err().contains("--no-reference"), refused.err());
+        assertTrue(refused.err().contains("holds patches of whole images; this run inspects tiles 24/16"),
+                refused.err());
+        assertTrue(refused.err().contains("--tiles none") && refused.err().contains("--no-reference"), refused.err());
         double[] tiledPrompt = predict(fixture.bundle, "tiled-plain", "--tile", "24", "--tile-stride", "16");
         double[] tiledOff = predict(withBank, "tiled-off", "--no-reference", "--tile", "24", "--tile-stride", "16");
         assertArrayEquals(tiledPrompt, tiledOff, 0);
+    }
+
+    @Test
+    void aTiledBankHoldsTilePatchesAndTiledInspectionsFuseIt() throws Exception {
+        Path tiledBank = tmp.resolve("tiled-bank.adclip");
+        List<String> args = fixture.base("reference", fixture.bundle);
+        args.add(1, "add");
+        args.addAll(List.of("--tile", "24", "--tile-stride", "16", "--tile-batch", "3", "--out",
+                tiledBank.toString(), image(0).toString(), image(1).toString()));
+        CliRun add = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, add.exitCode(), add.toString());
+        assertTrue(add.out().contains("the bank holds patches of tiles 24/16"), add.out());
+        CliRun list = CliRun.of("reference", "list", "--bundle", tiledBank.toString());
+        assertTrue(list.out().contains("patches of tiles 24/16"), list.out());
+        // every tile's 12 x 12 patches of each block are in the bank (the coreset keeps all at this size)
+        int tiles0 = tiles(image(0));
+        int tiles1 = tiles(image(1));
+        assertTrue(list.out().contains("block 6: " + 144 * (tiles0 + tiles1) + " of " + 144 * (tiles0 + tiles1)
+                + " rows kept"), list.out() + " tiles " + tiles0 + "+" + tiles1);
+        double[] prompt = predict(fixture.bundle, "tiled-prompt", "--tile", "24", "--tile-stride", "16");
+        double[] fused = predict(tiledBank, "tiled-fused", "--tile", "24", "--tile-stride", "16");
+        // images 0 and 1 are in the bank, tile for tile: every tile's bank evidence is 0, so each tile's fused
+        // score is half its prompt score, and so is the largest
+        assertEquals(prompt[0] / 2, fused[0], 1e-5);
+        assertEquals(prompt[1] / 2, fused[1], 1e-5);
+        assertTrue(fused[2] > prompt[2] / 2 + 0.05, "image 2 is not in the bank: " + fused[2]);
+        List<String> wholeArgs = fixture.base("predict", tiledBank);
+        wholeArgs.addAll(List.of("--no-images", "--tiles", "none", "--out", tmp.resolve("whole-refused").toString(),
+                image(2).toString()));
+        CliRun refused = CliRun.of(wholeArgs.toArray(String[]::new));
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("(--tile 24 --tile-stride 16)"), refused.err());
+        List<String> more = fixture.base("reference", tiledBank);
+        more.add(1, "add");
+        more.addAll(List.of("--tiles", "none", "--out", tmp.resolve("more.adclip").toString(), image(2).toString()));
+        CliRun wrongLayout = CliRun.of(more.toArray(String[]::new));
+        assertEquals(2, wrongLayout.exitCode(), wrongLayout.toString());
+        assertFalse(Files.exists(tmp.resolve("more.adclip")));
+    }
+
+    /** The tiles of 24 px at stride 16 of a golden image (anomalib's count per axis). */
+    private static int tiles(Path image) throws IOException {
+        java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(image.toFile());
+        return axis(picture.getWidth()) * axis(picture.getHeight());
+    }
+
+    private static int axis(int length) {
+        if (length <= 24) {
+            return 1;
+        }
+        return (int) Math.ceil((length - 24) / 16.0) + 1;
     }
 
     private static JsonNode testRun(Path bundle, String name, String... extra) throws IOException {

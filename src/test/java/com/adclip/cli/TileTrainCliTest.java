@@ -145,13 +145,58 @@ class TileTrainCliTest {
     }
 
     @Test
-    void tilesWithReferenceShotsAreRefusedInOneLine() {
+    void tilesWithSyntheticAnomaliesAreRefusedInOneLine() {
         CliRun run = CliRun.of("train", "--data", meta.toString(), "--weights", weights().toString(), "--image-size",
-                "48", "--features", "2,3,4,6", "--dpam", "5", "--depth", "3", "--epochs", "1", "--tiles", "auto",
-                "--reference-shots", "1", "--out", shared.resolve("refused-shots").toString(), "--cache",
+                "48", "--features", "2,3,4,6", "--dpam", "5", "--depth", "3", "--epochs", "1", "--tile", "128",
+                "--synthetic-anomalies", "1", "--out", shared.resolve("refused-synthetic").toString(), "--cache",
                 shared.resolve("cache").toString());
         assertEquals(2, run.exitCode(), run.toString());
         assertEquals(1, run.err().strip().lines().count(), run.toString());
-        assertTrue(run.err().contains("--reference-shots"), run.err());
+        assertTrue(run.err().contains("--synthetic-anomalies"), run.err());
+        assertFalse(Files.exists(shared.resolve("refused-synthetic").resolve("model.adclip")));
+    }
+
+    @Test
+    void referenceShotsOnTilesPutEveryTileOfTheReferenceInTheBankAndPredictFusesIt() throws IOException {
+        Path out = shared.resolve("shots");
+        CliRun run = CliRun.of("train", "--data", meta.toString(), "--weights", weights().toString(), "--image-size",
+                "48", "--features", "2,3,4,6", "--dpam", "5", "--depth", "3", "--n-ctx", "6", "--t-n-ctx", "2",
+                "--batch-size", "8", "--epochs", "1", "--tile", String.valueOf(TILE), "--tile-stride",
+                String.valueOf(TILE), "--tile-batch", "2", "--reference-shots", "1", "--out", out.toString(),
+                "--cache", shared.resolve("cache").toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        Path bundle = out.resolve("model.adclip");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            BundleManifest.Reference bank = Bundle.load(bundle, manager).manifest().reference();
+            assertEquals(1, bank.images().size(), run.err());
+            assertEquals(new BundleManifest.Tiling(TILE, TILE, "avg", false), bank.tiling());
+            // 3 x 3 tiles of 12 x 12 patches each, all kept (below the coreset size)
+            assertEquals(9 * 144, bank.layers().get(0).patches());
+            String reference = bank.images().get(0).name();
+            boolean good = trainEntries().stream().anyMatch(e -> e[1].isEmpty() && e[0].endsWith(reference));
+            assertTrue(good, "the reference is a good training image, not a defective one's good tile: " + reference);
+        }
+        List<Path> images = new ArrayList<>();
+        new ObjectMapper().readTree(meta.toFile()).get("test").fields().forEachRemaining(cls -> cls.getValue()
+                .forEach(e -> images.add(meta.resolveSibling(e.get("img_path").asText()))));
+        JsonNode fused = predictWith(bundle, images);
+        JsonNode prompt = predictWith(bundle, images, "--no-reference");
+        boolean differs = false;
+        for (int i = 0; i < images.size(); i++) {
+            differs |= fused.get(i).get("score").asDouble() != prompt.get(i).get("score").asDouble();
+        }
+        assertTrue(differs, "the bank is fused into the tiles");
+    }
+
+    private JsonNode predictWith(Path bundle, List<Path> images, String... options) throws IOException {
+        Path out = shared.resolve("predict-" + System.nanoTime());
+        List<String> args = new ArrayList<>(List.of("predict", "--bundle", bundle.toString(), "--weights",
+                weights().toString(), "--cache", shared.resolve("cache").toString(), "--no-images", "--out",
+                out.toString()));
+        args.addAll(List.of(options));
+        images.forEach(p -> args.add(p.toString()));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.toString());
+        return new ObjectMapper().readTree(out.resolve("results.json").toFile());
     }
 }

@@ -161,7 +161,7 @@ class BankBundleTest {
         Map<String, NDArray> prompts = new LinkedHashMap<>();
         prompts.put("ctx_pos", manager.zeros(new Shape(1)));
         BundleManifest.Reference section = new BundleManifest.Reference(48, 5, List.of(2), 1, 0.1, 0, List.of(),
-                List.of(new BundleManifest.BankLayer(2, 1, 1, 0)), null);
+                List.of(new BundleManifest.BankLayer(2, 1, 1, 0)), null, null);
         BundleManifest manifest = new BundleManifest(1,
                 new BundleManifest.ClipReference(null, "w", "a".repeat(64)),
                 BundleManifest.Detector.of(GoldenFeatures.CONFIG), BundleManifest.Thresholds.defaults(

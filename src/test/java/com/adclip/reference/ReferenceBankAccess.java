@@ -16,7 +16,7 @@ public final class ReferenceBankAccess {
         List<BundleManifest.BankLayer> layers = new ArrayList<>();
         config.featureBlocks().forEach(block -> layers.add(new BundleManifest.BankLayer(block, rows, rows, 0)));
         return new BundleManifest.Reference(config.imageSize(), config.dpam(), config.featureBlocks(), 1, 0.1, rows,
-                List.of(), layers, null);
+                List.of(), layers, null, null);
     }
 
     /** A bank of the given float16 rows per block (every row from image 0). */

@@ -7,7 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.adclip.Outcome;
 import com.adclip.anomaly.AnomalyDetector;
+import com.adclip.anomaly.BundleManifest;
+import com.adclip.reference.BankBuilder;
+import com.adclip.reference.BankOptions;
+import com.adclip.reference.ReferenceBank;
+import com.adclip.reference.ReferenceImages;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.io.TempDir;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.GaussianSmoothing;
 import com.adclip.anomaly.MapPostProcessor;
@@ -130,6 +142,118 @@ class TiledGoldenTest {
         Prediction many = tiled(Tiling.of(20, 14), 1e9, 16).predict(source, 0.5).prediction();
         assertEquals(one.score(), many.score(), 1e-6);
         assertArrayEquals(one.map(), many.map(), 1e-5f);
+    }
+
+    private static ReferenceBank bank(Tiling tiling, List<Path> images) {
+        BankOptions keepAll = BankOptions.defaults().withCoresetSize(0);
+        try (BankBuilder builder = new BankBuilder(detector.config(), keepAll, tiling, manager)) {
+            List<ReferenceImages.Skipped> skipped = tiling == null
+                    ? ReferenceImages.encode(builder, detector, preprocessor, images, Set.of(), 1, Long.MAX_VALUE,
+                            manager, done -> { })
+                    : ReferenceImages.encodeTiles(builder, detector, preprocessor, images,
+                            image -> image.getFileName().toString(), Set.of(), tiling, 3, Long.MAX_VALUE, manager,
+                            done -> { });
+            assertTrue(skipped.isEmpty(), skipped.toString());
+            return builder.build(null, manager, message -> { });
+        }
+    }
+
+    @Test
+    void aBankOfOneTileCoveringEachImageIsTheUntiledBankAndFusesExactlyAsIt() {
+        Path images = dir.resolve("images");
+        List<Path> references = List.of(images.resolve("img0.png"), images.resolve("img1.png"));
+        Tiling whole = Tiling.of(4096, 4096);
+        try (ReferenceBank untiled = bank(null, references); ReferenceBank tiled = bank(whole, references)) {
+            assertEquals(untiled.section().normalizer(), tiled.section().normalizer(), 0.0);
+            assertEquals(untiled.section().images(), tiled.section().images());
+            assertEquals(untiled.section().layers(), tiled.section().layers());
+            assertEquals(new BundleManifest.Tiling(4096, 4096, "avg", false), tiled.section().tiling());
+            untiled.tensors().forEach((name, rows) -> assertArrayEquals(rows.toByteArray(),
+                    tiled.tensors().get(name).toByteArray(), name));
+            for (String name : List.of("img2.png", "img3.png")) {
+                Path image = images.resolve(name);
+                AnomalyPredictor promptBase = new AnomalyPredictor(detector, preprocessor,
+                        new MapPostProcessor(smoothing, 1.5), Long.MAX_VALUE, manager, () -> 0.5);
+                MapPostProcessor fusedPost = new MapPostProcessor(smoothing, 2.5);
+                Outcome today = promptBase.fusedWithPromptOnly(untiled, fusedPost, 0.4).predict(List.of(image))
+                        .get(0);
+                TiledPredictor tiles = new TiledPredictor(TileModel.fused(detector, tiled, true), whole, smoothing,
+                        2.5, 2, manager).withPromptOnly(1.5);
+                TiledPredictor.Result result = tiles.predict(preprocessor.load(image, Long.MAX_VALUE), 0.5, 0.4);
+                assertSame(today.prediction(), result.prediction(), name + " fused");
+                assertSame(today.promptOnly(), result.promptOnly(), name + " prompt only");
+                assertTrue(today.prediction().score() != today.promptOnly().score(), name);
+            }
+        }
+    }
+
+    private static void assertSame(Prediction expected, Prediction actual, String what) {
+        assertEquals(expected.score(), actual.score(), 0.0, what);
+        assertEquals(expected.normal(), actual.normal(), 0.0, what);
+        assertEquals(expected.verdict(), actual.verdict(), what);
+        assertArrayEquals(expected.map(), actual.map(), 0f, what);
+        assertArrayEquals(expected.grid(), actual.grid(), 0f, what);
+        assertEquals(expected.regions(), actual.regions(), what);
+    }
+
+    @Test
+    void aDefectInOneTileIsWhereTheBankMapPeaks(@TempDir Path tmp) throws IOException {
+        // a 96 x 96 part made of four copies of img0, so that every 48-px tile of the good part is img0 itself
+        BufferedImage tileImage = ImageIO.read(dir.resolve("images/img0.png").toFile());
+        BufferedImage good = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = good.createGraphics();
+        for (int y = 0; y < 96; y += 48) {
+            for (int x = 0; x < 96; x += 48) {
+                g.drawImage(tileImage, x, y, null);
+            }
+        }
+        g.dispose();
+        Path goodFile = tmp.resolve("good.png");
+        ImageIO.write(good, "png", goodFile.toFile());
+        BufferedImage defect = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+        Graphics2D d = defect.createGraphics();
+        d.drawImage(good, 0, 0, null);
+        d.setColor(new Color(255, 0, 255));
+        d.fillRect(62, 14, 8, 8); // in tile 1 (x 48..95, y 0..47)
+        d.dispose();
+        Path defectFile = tmp.resolve("defect.png");
+        ImageIO.write(defect, "png", defectFile.toFile());
+        Tiling tiling = Tiling.of(48, 48);
+        try (ReferenceBank bank = bank(tiling, List.of(goodFile))) {
+            assertEquals(4 * 144, bank.section().layers().get(0).patches());
+            TiledPredictor tiles = new TiledPredictor(TileModel.fused(detector, bank, true), tiling, smoothing,
+                    1e9, 4, manager).withPromptOnly(1e9);
+            TiledPredictor.Result result = tiles.predict(preprocessor.load(defectFile, Long.MAX_VALUE), 0.5, 0.5);
+            float[] fused = result.prediction().map();
+            float[] prompt = result.promptOnly().map();
+            // fused − prompt-only is the bank's map (λ = 1, smoothing is linear): where the tiles differ from the bank
+            int peak = 0;
+            double outside = 0;
+            for (int i = 0; i < fused.length; i++) {
+                double bankMap = fused[i] - prompt[i];
+                if (bankMap > fused[peak] - prompt[peak]) {
+                    peak = i;
+                }
+                if (i % 96 < 48 || i / 96 >= 48) {
+                    outside = Math.max(outside, bankMap);
+                }
+            }
+            int px = peak % 96;
+            int py = peak / 96;
+            assertTrue(px >= 56 && px < 76 && py >= 8 && py < 28, "bank map peaks at " + px + "," + py);
+            double top = fused[peak] - prompt[peak];
+            assertTrue(outside < 0.05 * top, "the other tiles are the reference itself: " + outside + " vs " + top);
+            // the good part scores as its tiles' prompt scores halved (bank evidence ~0); the defect adds evidence
+            TiledPredictor.Result goodResult = tiles.predict(preprocessor.load(goodFile, Long.MAX_VALUE), 0.5, 0.5);
+            assertEquals(goodResult.promptOnly().score() / 2, goodResult.prediction().score(), 1e-4);
+            assertTrue(result.tileScores()[1] > result.promptOnly().score() / 2 + 0.05 || result.tileScores()[1]
+                    > goodResult.tileScores()[1] + 0.05, java.util.Arrays.toString(result.tileScores()));
+            // the global pass is the prompt's alone: whole-image patches are not compared with tile patches
+            TiledPredictor global = new TiledPredictor(TileModel.fused(detector, bank, false),
+                    tiling.withGlobal(true), smoothing, 1e9, 4, manager);
+            double whole = untiled(defectFile, 1e9).score();
+            assertEquals(whole, global.predict(preprocessor.load(defectFile, Long.MAX_VALUE), 0.5).globalScore(), 0.0);
+        }
     }
 
     static float percentile(float[] values, double q) {

@@ -72,4 +72,47 @@ class FeatureCacheTest {
             }
         }
     }
+
+    @Test
+    void fillEncodesOnlyMissingEntriesAtMostBatchAtATimeAndEqualsOneByOne() throws Exception {
+        Path dir = Fixtures.goldenV1();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClipModel clip = TestWeights.tinyClip(manager, dir);
+            ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(48));
+            VisionRequest request = new VisionRequest(5, List.of(2, 6));
+            List<Path> images = new java.util.ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                images.add(dir.resolve("images/img" + (i % 4) + ".png"));
+            }
+            List<String> keys = new java.util.ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                keys.add("key" + i);
+            }
+            try (FeatureCache single = new FeatureCache(clip, request, "w", FeatureCache.Precision.FP32, null, manager);
+                    FeatureCache batched = new FeatureCache(clip, request, "w", FeatureCache.Precision.FP32, null,
+                            manager);
+                    NDManager scope = manager.newSubManager()) {
+                batched.get("key1", () -> preprocessor.pixels(scope, images.get(1)), scope); // already there
+                java.util.Map<NDManager, List<Integer>> batches = new java.util.LinkedHashMap<>();
+                batched.fill(keys, (i, batch) -> {
+                    batches.computeIfAbsent(batch, b -> new java.util.ArrayList<>()).add(i);
+                    return preprocessor.pixels(batch, images.get(i));
+                }, 3, scope);
+                assertEquals(List.of(List.of(0, 2, 3), List.of(4, 5, 6)), List.copyOf(batches.values()));
+                assertEquals(7, batched.computed());
+                batched.fill(keys, (i, batch) -> {
+                    throw new AssertionError("all cached");
+                }, 3, scope);
+                for (int i = 0; i < keys.size(); i++) {
+                    int at = i;
+                    float[] expected = single.get(keys.get(i), () -> preprocessor.pixels(scope, images.get(at)), scope)
+                            .toFloatArray();
+                    float[] actual = batched.get(keys.get(i), () -> {
+                        throw new AssertionError("must be cached");
+                    }, scope).toFloatArray();
+                    assertArrayEquals(expected, actual, 2e-5f, keys.get(i));
+                }
+            }
+        }
+    }
 }
