@@ -114,7 +114,7 @@ final class CompiledVisionTower implements AutoCloseable {
 
     private static void put(TorchScriptWriter writer, String name, NDArray value, StorageType type)
             throws IOException {
-        writer.tensor(name, value.toFloatArray(), value.getShape().getShape(), type);
+        writer.tensor(name, value.toByteBuffer(true), value.getShape().getShape(), type); // no heap copy
     }
 
     /** Runs the graph on normalised pixels [B, 3, S, S]; results belong to {@code pixels}' manager. */
