@@ -166,6 +166,24 @@ public final class Detector implements AutoCloseable {
     }
 
     /**
+     * Decodes and preprocesses a batch of image files for {@link #inspectPrepared}, without taking the
+     * detector: a caller decodes the next batch on another thread while this one runs.
+     */
+    public AnomalyPredictor.Prepared prepareAll(List<Path> images) {
+        return predictor.prepare(images);
+    }
+
+    /** {@link #inspectAll(List)} on a batch that {@link #prepareAll} decoded; outcomes in input order. */
+    public List<Outcome> inspectPrepared(AnomalyPredictor.Prepared batch) {
+        lock.lock();
+        try {
+            return predictor.infer(batch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * As {@link #inspectAll(List)}; with {@code promptOnly} and a reference bank in use, each outcome also carries
      * the prompt-only prediction (at the bundle's prompt-only thresholds), for side-by-side metrics.
      */
