@@ -4,22 +4,14 @@ import com.adclip.Outcome;
 import com.adclip.report.ResultWriter;
 import com.adclip.AdclipException;
 import com.adclip.Detector;
+import com.adclip.InspectionPipeline;
 import com.adclip.anomaly.BundleManifest;
-import com.adclip.anomaly.AnomalyPredictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -143,93 +135,39 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
     }
 
     /**
-     * Three stages that overlap: decoding and preprocessing of the next batch (one thread), the network on this
-     * batch (this thread), writing of the previous batch's files (one thread, in input order). At most two
-     * batches wait to be written, so memory stays bounded when writing is the slow part.
+     * Decoding of the next batch and writing of the previous one overlap with inference
+     * ({@link InspectionPipeline}); rows and files stay in input order.
      */
     private Summary run(Detector detector, List<InputFiles.Input> files, ResultWriter writer) {
         Summary summary = new Summary();
         long start = System.nanoTime();
         boolean bar = files.size() > 1 && System.console() != null;
         List<List<InputFiles.Input>> batches = new ArrayList<>();
+        List<List<Path>> usable = new ArrayList<>();
         for (int i = 0; i < files.size(); i += batchSize) {
-            batches.add(files.subList(i, Math.min(files.size(), i + batchSize)));
+            List<InputFiles.Input> batch = files.subList(i, Math.min(files.size(), i + batchSize));
+            batches.add(batch);
+            List<Path> paths = new ArrayList<>();
+            batch.stream().filter(input -> input.error() == null).forEach(input -> paths.add(input.path()));
+            usable.add(paths);
         }
-        ExecutorService decode = Executors.newSingleThreadExecutor(daemon("adclip-decode"));
-        ExecutorService output = Executors.newSingleThreadExecutor(daemon("adclip-write"));
         try (ProgressBar progress = bar ? new ProgressBar("predict", files.size()) : null) {
-            Deque<Future<?>> writes = new ArrayDeque<>();
-            Future<AnomalyPredictor.Prepared> next = batches.isEmpty() ? null
-                    : decode.submit(() -> detector.prepareAll(usable(batches.get(0))));
-            for (int b = 0; b < batches.size(); b++) {
-                AnomalyPredictor.Prepared prepared = await(next);
-                if (b + 1 < batches.size()) {
-                    List<Path> following = usable(batches.get(b + 1));
-                    next = decode.submit(() -> detector.prepareAll(following));
+            InspectionPipeline.run(detector, usable, (b, outcomes, stages) -> {
+                Iterator<Outcome> found = outcomes.iterator();
+                for (InputFiles.Input input : batches.get(b)) {
+                    Outcome outcome = input.error() == null ? found.next()
+                            : new Outcome(input.path(), null, input.error());
+                    writer.write(input.given(), input.outputName(), outcome);
+                    summary.add(outcome);
                 }
-                List<InputFiles.Input> batch = batches.get(b);
-                Iterator<Outcome> outcomes = usable(batch).isEmpty() ? Collections.emptyIterator()
-                        : detector.inspectPrepared(prepared).iterator();
-                List<Outcome> ordered = new ArrayList<>();
-                for (InputFiles.Input input : batch) {
-                    ordered.add(input.error() == null ? outcomes.next() : new Outcome(input.path(), null, input.error()));
+                if (progress != null) {
+                    progress.stepBy(batches.get(b).size());
+                    progress.setExtraMessage(summary.counts());
                 }
-                writes.add(output.submit(() -> {
-                    for (int i = 0; i < batch.size(); i++) {
-                        writer.write(batch.get(i).given(), batch.get(i).outputName(), ordered.get(i));
-                        summary.add(ordered.get(i));
-                    }
-                    if (progress != null) {
-                        progress.stepBy(batch.size());
-                        progress.setExtraMessage(summary.counts());
-                    }
-                }));
-                while (writes.size() > 2) {
-                    await(writes.removeFirst());
-                }
-            }
-            while (!writes.isEmpty()) {
-                await(writes.removeFirst());
-            }
-        } finally {
-            decode.shutdownNow();
-            output.shutdownNow();
+            });
         }
         summary.wallSeconds = (System.nanoTime() - start) / 1e9;
         return summary;
-    }
-
-    /** The batch's files that were found (the others fail without decoding). */
-    private static List<Path> usable(List<InputFiles.Input> batch) {
-        List<Path> paths = new ArrayList<>();
-        batch.stream().filter(input -> input.error() == null).forEach(input -> paths.add(input.path()));
-        return paths;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /** The task's result; its exception is rethrown as it was thrown. */
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdclipException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new AdclipException(String.valueOf(e.getCause().getMessage()), e.getCause());
-        }
     }
 
     /** Counts for the one-line summary. */
