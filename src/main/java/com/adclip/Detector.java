@@ -700,8 +700,10 @@ public final class Detector implements AutoCloseable {
                             + "tiled inspections do not fuse yet: add --no-reference (prompt maps only) or --tiles "
                             + "none (whole images)", null);
                 }
-                return new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels, maxDecodedMb,
-                        name, tiling, tileBatch);
+                Detector detector = new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels,
+                        maxDecodedMb, name, tiling, tileBatch);
+                parts.clip().releaseTextTower(); // the text features are computed: inference never needs it again
+                return detector;
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

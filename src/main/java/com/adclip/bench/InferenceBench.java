@@ -54,6 +54,7 @@ public final class InferenceBench {
         DetectorConfig config = parts.config();
         ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(config.imageSize()));
         VisionRequest request = new VisionRequest(config.dpam(), config.featureBlocks());
+        parts.clip().releaseTextTower(); // as a built Detector does: inference holds the text features, not the tower
         double[] preprocess = new double[options.images()];
         double[] encoder = new double[options.images()];
         try (BenchImages images = new BenchImages()) {

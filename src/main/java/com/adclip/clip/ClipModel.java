@@ -21,6 +21,8 @@ public final class ClipModel implements AutoCloseable {
     private final ClipParameters params;
     private final Precision precision;
     private final Map<CompiledVisionTower.Key, CompiledVisionTower> compiled = new HashMap<>();
+    /** Whether the text tower's weights were freed ({@link #releaseTextTower}). */
+    private volatile boolean textReleased;
     /** The key of the tower compiled when the float32 tower weights were freed, or null while they are kept. */
     private CompiledVisionTower.Key released;
 
@@ -138,8 +140,42 @@ public final class ClipModel implements AutoCloseable {
         return vision.tokens(pixels);
     }
 
+    /**
+     * For inference once the text features are computed: asks {@code params} to free the text tower's blocks,
+     * final LayerNorm and projection (0.34 GB for ViT-L; token and positional embeddings stay). With parameters
+     * this model owns, {@link #encodeText} and {@link #encodePrompts} then fail in one line; training must not
+     * call this.
+     */
+    public void releaseTextTower() {
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("ln_final.weight", "ln_final.bias",
+                "text_projection"));
+        for (int b = 0; b < config.text().layers(); b++) {
+            for (String part : BLOCK_PARAMETERS) {
+                names.add("transformer.resblocks." + b + "." + part);
+            }
+        }
+        params.release(names);
+        try {
+            params.get("text_projection");
+        } catch (RuntimeException e) {
+            textReleased = true;
+        }
+    }
+
+    private static final List<String> BLOCK_PARAMETERS = List.of("ln_1.weight", "ln_1.bias", "attn.in_proj_weight",
+            "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias", "ln_2.weight", "ln_2.bias",
+            "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias");
+
+    private void requireTextTower() {
+        if (textReleased) {
+            throw new com.adclip.AdclipException("the text tower's weights were freed once the text features were "
+                    + "computed (inference only); load the model again to encode text");
+        }
+    }
+
     /** Ordinary CLIP {@code encode_text}: token ids [N, L] → [N, E]. */
     public NDArray encodeText(NDArray ids) {
+        requireTextTower();
         return text.encodeText(ids);
     }
 
@@ -148,6 +184,7 @@ public final class ClipModel implements AutoCloseable {
      * position) and deep prompts ([t, W] each, replacing tokens 1..t before text blocks 1, 2, ...).
      */
     public NDArray encodePrompts(NDArray prompts, NDArray ids, List<NDArray> deepPrompts) {
+        requireTextTower();
         return text.encodeEmbedded(prompts, ids, deepPrompts);
     }
 

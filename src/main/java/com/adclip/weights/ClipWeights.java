@@ -117,8 +117,9 @@ public final class ClipWeights implements ClipParameters, AutoCloseable {
     public NDArray get(String openAiName) {
         NDArray tensor = tensors.get(openAiName);
         if (tensor == null && released.contains(openAiName)) {
-            throw new AdclipException("'" + openAiName + "' was freed once the vision tower was compiled (it "
-                    + "holds its own copy); a model that needs it again must load the weights again");
+            throw new AdclipException("'" + openAiName + "' was freed: the model that owns these weights no longer "
+                    + "reads it (a compiled vision tower holds its own copy; text features already computed); load "
+                    + "the weights again to use it");
         }
         if (tensor == null) {
             throw new AdclipException((source == null ? "random weights" : source.toString())
