@@ -180,6 +180,24 @@ public final class Detector implements AutoCloseable {
     }
 
     /**
+     * Decodes and preprocesses a batch of image files for {@link #inspectPrepared}, without taking the
+     * detector: a caller decodes the next batch on another thread while this one runs.
+     */
+    public AnomalyPredictor.Prepared prepareAll(List<Path> images) {
+        return predictor.prepare(images);
+    }
+
+    /** {@link #inspectAll(List)} on a batch that {@link #prepareAll} decoded; outcomes in input order. */
+    public List<Outcome> inspectPrepared(AnomalyPredictor.Prepared batch) {
+        lock.lock();
+        try {
+            return predictor.infer(batch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * As {@link #inspectAll(List)}; with {@code promptOnly} and a reference bank in use, each outcome also carries
      * the prompt-only prediction (at the bundle's prompt-only thresholds), for side-by-side metrics.
      */
@@ -704,8 +722,10 @@ public final class Detector implements AutoCloseable {
                             + ": inspect with the bank's tiling (" + Tiling.optionsFor(bank.section().tiling())
                             + "), or add --no-reference", null);
                 }
-                return new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels, maxDecodedMb,
-                        name, tiling, tileBatch);
+                Detector detector = new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels,
+                        maxDecodedMb, name, tiling, tileBatch);
+                parts.clip().releaseTextTower(); // the text features are computed: inference never needs it again
+                return detector;
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

@@ -83,7 +83,7 @@ public record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel
             Precision precision, NDManager manager) {
         Path path = source.resolve(null);
         ClipWeights weights = WeightsSource.load(path, manager);
-        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, precision);
+        ClipModel clip = ClipModel.create(weights.config(), weights, manager, precision);
         int depth = overrides.depth() != null ? overrides.depth() : origin.fitDepth()
                 ? Math.min(DetectorConfig.DEFAULT_DEPTH, weights.config().text().layers())
                 : DetectorConfig.DEFAULT_DEPTH;
@@ -125,7 +125,7 @@ public record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel
         ClipWeights weights = WeightsSource.load(path, manager);
         DetectorConfig config = overrides.apply(manifest.detector().toConfig());
         overrides.requireAgreement(config.prompts(), file);
-        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, precision);
+        ClipModel clip = ClipModel.create(weights.config(), weights, manager, precision);
         PromptLearner learner = usage(() -> PromptLearner.fromTensors(config.prompts(), clip, bundle.prompts(), manager));
         Tiling tiling = usage(() -> Tiling.fromManifest(manifest.tiling()));
         return assemble(manager, weights, clip, learner, config, manifest.thresholds(), path, sha, tiling, bundle);
@@ -140,7 +140,7 @@ public record DetectorAssembly(NDManager manager, ClipWeights weights, ClipModel
         });
         Path path = source.resolve(null);
         ClipWeights weights = WeightsSource.load(path, manager);
-        ClipModel clip = ClipModel.create(weights.config(), weights::get, manager, precision);
+        ClipModel clip = ClipModel.create(weights.config(), weights, manager, precision);
         DetectorConfig config = overrides.apply(DetectorConfig.defaultsFor(weights.config())
                 .withPrompts(checkpoint.config()));
         PromptLearner learner = usage(() -> checkpoint.toLearner(clip, manager, path.toString()));

@@ -60,6 +60,19 @@ class DetectorTest {
         }
     }
 
+    /** Issue 12, peak RSS: a built detector has its text features, so the text tower's weights are freed. */
+    @Test
+    void aBuiltDetectorFreesTheTextTowerAndStillInspects() {
+        com.adclip.clip.ClipModel clip = detector.exportParts().clip();
+        try (ai.djl.ndarray.NDManager scope = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.ndarray.NDArray ids = scope.zeros(new ai.djl.ndarray.types.Shape(1, 77),
+                    ai.djl.ndarray.types.DataType.INT32);
+            AdclipException freed = assertThrows(AdclipException.class, () -> clip.encodeText(ids));
+            assertTrue(freed.getMessage().contains("text tower"), freed.getMessage());
+        }
+        assertTrue(detector.inspect(TinyStationModel.image(1)).score() >= 0, "inspections need no text tower");
+    }
+
     @Test
     void theBundleThresholdIsTheDefault() {
         assertEquals(detector.storedThresholds().image(), detector.threshold());

@@ -135,25 +135,66 @@ public final class AnomalyPredictor {
 
     /** Runs one batch; the outcomes are in input order. */
     public List<Outcome> predict(List<Path> images) {
-        if (perImage != null) {
-            return predictEach(images);
+        return infer(prepare(images));
+    }
+
+    /**
+     * A batch decoded and preprocessed, not yet run. {@link #prepare} may run on another thread than
+     * {@link #infer}: predict decodes the next batch while the network runs on this one.
+     */
+    public static final class Prepared {
+        private final List<Path> images;
+        private final List<Outcome> outcomes = new ArrayList<>();
+        private final List<Integer> good = new ArrayList<>();
+        private final List<ImagePreprocessor.Prepared> inputs = new ArrayList<>();
+        private final boolean deferred;
+        private long preparedNanos;
+
+        private Prepared(List<Path> images, boolean deferred) {
+            this.images = List.copyOf(images);
+            this.deferred = deferred;
         }
-        List<Outcome> outcomes = new ArrayList<>();
-        List<Integer> good = new ArrayList<>();
-        List<ImagePreprocessor.Prepared> prepared = new ArrayList<>();
+    }
+
+    /**
+     * Decodes and preprocesses a batch; unusable images become failed outcomes. Safe to call on another thread
+     * while {@link #infer} runs. Tiled inspections decode tile by tile, so their batch is only recorded here.
+     */
+    public Prepared prepare(List<Path> images) {
+        Prepared batch = new Prepared(images, perImage != null);
+        if (batch.deferred) {
+            return batch;
+        }
         long start = System.nanoTime();
         for (Path image : images) {
             try {
-                prepared.add(preprocessor.prepare(image, maxPixels, maxDecodedBytes));
-                good.add(outcomes.size());
-                outcomes.add(null);
+                batch.inputs.add(preprocessor.prepare(image, maxPixels, maxDecodedBytes));
+                batch.good.add(batch.outcomes.size());
+                batch.outcomes.add(null);
             } catch (AdclipException e) {
-                outcomes.add(new Outcome(image, null, e.getMessage()));
+                batch.outcomes.add(new Outcome(image, null, e.getMessage()));
             }
         }
+        batch.preparedNanos = System.nanoTime() - start;
+        return batch;
+    }
+
+    /**
+     * The network and post-processing on a {@linkplain #prepare prepared} batch; outcomes in input order. An
+     * image's time counts its own decoding, even when that ran earlier on another thread.
+     */
+    public List<Outcome> infer(Prepared batch) {
+        if (batch.deferred) {
+            return predictEach(batch.images);
+        }
+        List<Path> images = batch.images;
+        List<Outcome> outcomes = new ArrayList<>(batch.outcomes);
+        List<Integer> good = batch.good;
+        List<ImagePreprocessor.Prepared> prepared = batch.inputs;
         if (prepared.isEmpty()) {
             return outcomes;
         }
+        long start = System.nanoTime() - batch.preparedNanos;
         double threshold = imageThreshold.getAsDouble();
         try (NDManager scope = manager.newSubManager()) {
             long t0 = System.nanoTime();

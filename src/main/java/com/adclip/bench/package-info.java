@@ -1,5 +1,6 @@
 /**
- * Benchmarks behind {@code adclip bench}: the vision encoder, predict's whole path (with its stage times), tiled
+ * Benchmarks behind {@code adclip bench}: the vision encoder, predict's whole path (with its stage times),
+ * predict's overlapped throughput against the network's own rate ({@code --throughput}), tiled
  * prediction ({@link com.adclip.bench.TiledBench}), a precision mode against fp32
  * ({@link com.adclip.bench.AccuracyBench}), training epochs, the reference bank and streaming pixel
  * metrics. Each run returns the one JSON line the command prints; timings are never asserted in tests.

@@ -73,6 +73,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "verdict, regions → .npy, overlay and mask written.")
     boolean endToEnd;
 
+    @Option(names = "--throughput",
+            description = "Time predict's throughput instead: --images files one after another with decoding of the "
+                    + "next and writing of the last overlapped with inference; reports images/s and the network's "
+                    + "own rate.")
+    boolean throughput;
+
     @Option(names = "--tiled",
             description = "Time tiled prediction instead: each --source-size image cut as --tile/--tile-stride (or "
                     + "--tiles auto) and through the detector, next to one whole-image pass; reports the tile count "
@@ -170,9 +176,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         int[] source = sourceSize();
         Detector.Builder builder = detector();
-        if (endToEnd) {
+        if (endToEnd || throughput) {
             try (Detector detector = builder.build()) {
-                return print(InferenceBench.endToEnd(detector, inference(source)));
+                return print(throughput ? InferenceBench.throughput(detector, inference(source))
+                        : InferenceBench.endToEnd(detector, inference(source)));
             }
         }
         try (DetectorAssembly parts = builder.assemble()) {

@@ -4,11 +4,10 @@ import com.adclip.Outcome;
 import com.adclip.report.ResultWriter;
 import com.adclip.AdclipException;
 import com.adclip.Detector;
+import com.adclip.InspectionPipeline;
 import com.adclip.anomaly.BundleManifest;
-import com.adclip.anomaly.AnomalyPredictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -114,28 +113,39 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
         return builder.build();
     }
 
+    /**
+     * Decoding of the next batch and writing of the previous one overlap with inference
+     * ({@link InspectionPipeline}); rows and files stay in input order.
+     */
     private Summary run(Detector detector, List<InputFiles.Input> files, ResultWriter writer) {
         Summary summary = new Summary();
+        long start = System.nanoTime();
         boolean bar = files.size() > 1 && System.console() != null;
+        List<List<InputFiles.Input>> batches = new ArrayList<>();
+        List<List<Path>> usable = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += batchSize) {
+            List<InputFiles.Input> batch = files.subList(i, Math.min(files.size(), i + batchSize));
+            batches.add(batch);
+            List<Path> paths = new ArrayList<>();
+            batch.stream().filter(input -> input.error() == null).forEach(input -> paths.add(input.path()));
+            usable.add(paths);
+        }
         try (ProgressBar progress = bar ? new ProgressBar("predict", files.size()) : null) {
-            for (int start = 0; start < files.size(); start += batchSize) {
-                List<InputFiles.Input> batch = files.subList(start, Math.min(files.size(), start + batchSize));
-                List<Path> paths = new ArrayList<>();
-                batch.stream().filter(input -> input.error() == null).forEach(input -> paths.add(input.path()));
-                Iterator<Outcome> outcomes = paths.isEmpty() ? Collections.emptyIterator()
-                        : detector.inspectAll(paths).iterator();
-                for (InputFiles.Input input : batch) {
-                    Outcome outcome = input.error() == null ? outcomes.next()
+            InspectionPipeline.run(detector, usable, (b, outcomes, stages) -> {
+                Iterator<Outcome> found = outcomes.iterator();
+                for (InputFiles.Input input : batches.get(b)) {
+                    Outcome outcome = input.error() == null ? found.next()
                             : new Outcome(input.path(), null, input.error());
                     writer.write(input.given(), input.outputName(), outcome);
                     summary.add(outcome);
                 }
                 if (progress != null) {
-                    progress.stepBy(batch.size());
+                    progress.stepBy(batches.get(b).size());
                     progress.setExtraMessage(summary.counts());
                 }
-            }
+            });
         }
+        summary.wallSeconds = (System.nanoTime() - start) / 1e9;
         return summary;
     }
 
@@ -145,8 +155,9 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
         int ng;
         int failed;
         double millis;
+        double wallSeconds;
 
-        void add(Outcome outcome) {
+        synchronized void add(Outcome outcome) {
             millis += outcome.millis();
             if (outcome.failed()) {
                 failed++;
@@ -157,14 +168,15 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
             }
         }
 
-        String counts() {
+        synchronized String counts() {
             return ok + " OK, " + ng + " NG" + (failed > 0 ? ", " + failed + " failed" : "");
         }
 
         String line(Path out) {
             int total = ok + ng + failed;
-            return String.format(Locale.ROOT, "%d image%s: %s; %.2f s/image; results in %s", total,
-                    total == 1 ? "" : "s", counts(), millis / 1000 / Math.max(1, total), out.resolve("results.json"));
+            return String.format(Locale.ROOT, "%d image%s: %s; %.2f s/image; %.2f images/s; results in %s", total,
+                    total == 1 ? "" : "s", counts(), millis / 1000 / Math.max(1, total),
+                    total / Math.max(1e-9, wallSeconds), out.resolve("results.json"));
         }
     }
 }

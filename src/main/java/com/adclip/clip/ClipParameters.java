@@ -1,6 +1,7 @@
 package com.adclip.clip;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Collection;
 
 /**
  * Named CLIP tensors under OpenAI's checkpoint names ({@code visual.conv1.weight}, {@code
@@ -10,4 +11,11 @@ import ai.djl.ndarray.NDArray;
 public interface ClipParameters {
     /** The tensor called {@code name}; implementations fail with a clear message when it is absent. */
     NDArray get(String name);
+
+    /**
+     * Frees the named tensors: the model will not read them again (the compiled vision tower holds its own
+     * copy). Only parameters that one model owns free anything ({@code ClipWeights} given to one model); the
+     * default, for parameters shared by several models or owned by a caller, keeps them.
+     */
+    default void release(Collection<String> names) {}
 }

@@ -38,11 +38,14 @@ final class CompiledVisionTower implements AutoCloseable {
      * @param positional [1 + G², W] for this grid
      */
     static CompiledVisionTower build(ClipConfig.Vision config, ClipParameters params, NDArray positional,
-            VisionRequest request, int grid, Precision precision) {
+            VisionRequest request, int grid, Precision precision, boolean release) {
         Path file = null;
         try {
             file = Files.createTempFile("adclip-tower-", ".pt");
-            write(file, config, params, positional, request, precision);
+            List<String> read = write(file, config, params, positional, request, precision);
+            if (release) {
+                params.release(read); // before loading: the float32 copy and the graph's never coexist
+            }
             Model model = Model.newInstance("vision-tower", Device.cpu(), "PyTorch");
             try {
                 model.load(file);
@@ -58,28 +61,37 @@ final class CompiledVisionTower implements AutoCloseable {
         }
     }
 
-    /** Writes the tower's archive: the source for {@code precision} and every weight it reads. */
-    static void write(Path file, ClipConfig.Vision config, ClipParameters params, NDArray positional,
+    /**
+     * Writes the tower's archive: the source for {@code precision} and every weight it reads.
+     *
+     * @return the names of the parameters written (the positional embedding is given resized, not read)
+     */
+    static List<String> write(Path file, ClipConfig.Vision config, ClipParameters params, NDArray positional,
             VisionRequest request, Precision precision) throws IOException {
         try (TorchScriptWriter writer = new TorchScriptWriter(file, TowerSource.CLASS)) {
             writer.source(TowerSource.generate(config, request, precision));
-            writeWeights(writer, config, params, positional, precision);
+            return writeWeights(writer, config, params, positional, precision);
         }
     }
 
-    /** Every tensor attribute of {@link TowerSource}, GEMM weights in bf16 for {@link Precision#BF16}. */
-    static void writeWeights(TorchScriptWriter writer, ClipConfig.Vision config, ClipParameters params,
+    /**
+     * Every tensor attribute of {@link TowerSource}, GEMM weights in bf16 for {@link Precision#BF16}.
+     *
+     * @return the names of the parameters written
+     */
+    static List<String> writeWeights(TorchScriptWriter writer, ClipConfig.Vision config, ClipParameters params,
             NDArray positional, Precision precision) throws IOException {
         StorageType low = precision == Precision.BF16 ? StorageType.BFLOAT16 : StorageType.FLOAT32;
         String p = "visual.";
-        put(writer, "conv1", params.get(p + "conv1.weight"), StorageType.FLOAT32);
-        put(writer, "cls", params.get(p + "class_embedding"), StorageType.FLOAT32);
+        List<String> read = new ArrayList<>();
+        put(writer, "conv1", params, p + "conv1.weight", StorageType.FLOAT32, read);
+        put(writer, "cls", params, p + "class_embedding", StorageType.FLOAT32, read);
         put(writer, "pos", positional, StorageType.FLOAT32);
-        put(writer, "ln_pre_w", params.get(p + "ln_pre.weight"), StorageType.FLOAT32);
-        put(writer, "ln_pre_b", params.get(p + "ln_pre.bias"), StorageType.FLOAT32);
-        put(writer, "ln_post_w", params.get(p + "ln_post.weight"), StorageType.FLOAT32);
-        put(writer, "ln_post_b", params.get(p + "ln_post.bias"), StorageType.FLOAT32);
-        put(writer, "proj", params.get(p + "proj"), StorageType.FLOAT32);
+        put(writer, "ln_pre_w", params, p + "ln_pre.weight", StorageType.FLOAT32, read);
+        put(writer, "ln_pre_b", params, p + "ln_pre.bias", StorageType.FLOAT32, read);
+        put(writer, "ln_post_w", params, p + "ln_post.weight", StorageType.FLOAT32, read);
+        put(writer, "ln_post_b", params, p + "ln_post.bias", StorageType.FLOAT32, read);
+        put(writer, "proj", params, p + "proj", StorageType.FLOAT32, read);
         List<String> names = List.of("ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias",
                 "attn.out_proj.weight", "attn.out_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight",
                 "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias");
@@ -87,15 +99,22 @@ final class CompiledVisionTower implements AutoCloseable {
             for (int i = 0; i < names.size(); i++) {
                 String part = TowerSource.BLOCK_PARTS.get(i);
                 StorageType type = TowerSource.LOW_PRECISION_PARTS.contains(part) ? low : StorageType.FLOAT32;
-                NDArray value = params.get(p + "transformer.resblocks." + b + "." + names.get(i));
-                put(writer, TowerSource.blockAttribute(b, part), value, type);
+                put(writer, TowerSource.blockAttribute(b, part), params,
+                        p + "transformer.resblocks." + b + "." + names.get(i), type, read);
             }
         }
+        return read;
+    }
+
+    private static void put(TorchScriptWriter writer, String attribute, ClipParameters params, String name,
+            StorageType type, List<String> read) throws IOException {
+        put(writer, attribute, params.get(name), type);
+        read.add(name);
     }
 
     private static void put(TorchScriptWriter writer, String name, NDArray value, StorageType type)
             throws IOException {
-        writer.tensor(name, value.toFloatArray(), value.getShape().getShape(), type);
+        writer.tensor(name, value.toByteBuffer(true), value.getShape().getShape(), type); // no heap copy
     }
 
     /** Runs the graph on normalised pixels [B, 3, S, S]; results belong to {@code pixels}' manager. */

@@ -6,7 +6,9 @@ public enum StorageType {
     /** float64, for operators that the reference applies in double precision (e.g. scipy's filters). */
     FLOAT64("DoubleStorage", 8),
     /** bfloat16, rounded to nearest even from float32 while writing (Java never creates a bf16 tensor). */
-    BFLOAT16("BFloat16Storage", 2);
+    BFLOAT16("BFloat16Storage", 2),
+    /** int8, from float32 values that are already whole numbers in [-128, 127] (quantised weights). */
+    INT8("CharStorage", 1);
 
     private final String pickleName;
     private final int bytes;

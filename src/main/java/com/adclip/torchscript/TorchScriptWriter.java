@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ public final class TorchScriptWriter implements AutoCloseable {
      */
     static final String FORMAT_VERSION = "6";
     private static final int ALIGNMENT = 64;
+    /** Values per chunk when streaming a tensor. */
+    private static final int CHUNK = 1 << 16;
 
     private final String name;
     private final String className;
@@ -77,6 +80,47 @@ public final class TorchScriptWriter implements AutoCloseable {
         entry(name + "/data/" + key, encode(values, type));
         attributes.add(new Attribute(attribute, key, type, shape.clone()));
         return this;
+    }
+
+    /**
+     * Adds a tensor attribute from float32 values in native (little-endian) byte order, e.g. a view of a
+     * libtorch tensor's memory: streamed into the archive in small chunks (twice: once for the checksum), so no
+     * copy of the whole tensor is made on the Java heap.
+     */
+    public TorchScriptWriter tensor(String attribute, ByteBuffer float32, long[] shape, StorageType type)
+            throws IOException {
+        if (type == StorageType.FLOAT64) {
+            throw new IllegalArgumentException(attribute + ": float64 tensors take double values");
+        }
+        FloatBuffer values = float32.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        check(attribute, values.remaining(), shape);
+        String key = Integer.toString(storages++);
+        CRC32 crc = new CRC32();
+        chunks(values, type, crc::update);
+        long size = (long) values.remaining() * type.bytesPerElement();
+        begin(name + "/data/" + key, size, crc.getValue());
+        chunks(values, type, zip::write);
+        zip.closeEntry();
+        attributes.add(new Attribute(attribute, key, type, shape.clone()));
+        return this;
+    }
+
+    /** Where encoded chunks go. */
+    private interface ChunkSink {
+        void accept(byte[] bytes, int offset, int length) throws IOException;
+    }
+
+    private static void chunks(FloatBuffer source, StorageType type, ChunkSink sink) throws IOException {
+        FloatBuffer values = source.duplicate();
+        float[] floats = new float[CHUNK];
+        ByteBuffer bytes = ByteBuffer.allocate(CHUNK * type.bytesPerElement()).order(ByteOrder.LITTLE_ENDIAN);
+        while (values.hasRemaining()) {
+            int n = Math.min(CHUNK, values.remaining());
+            values.get(floats, 0, n);
+            bytes.clear();
+            encode(floats, n, type, bytes);
+            sink.accept(bytes.array(), 0, bytes.position());
+        }
     }
 
     /** Adds a float64 tensor attribute: {@code values} in row-major order of {@code shape}. */
@@ -163,18 +207,41 @@ public final class TorchScriptWriter implements AutoCloseable {
 
     private static byte[] encode(float[] values, StorageType type) {
         ByteBuffer buffer = ByteBuffer.allocate(values.length * type.bytesPerElement()).order(ByteOrder.LITTLE_ENDIAN);
-        if (type == StorageType.FLOAT32) {
-            buffer.asFloatBuffer().put(values);
-        } else {
-            for (float v : values) {
-                buffer.putShort(StorageType.toBfloat16(v));
+        encode(values, values.length, type, buffer);
+        return buffer.array();
+    }
+
+    /** The first {@code count} values, encoded as {@code type}, appended to {@code buffer}. */
+    private static void encode(float[] values, int count, StorageType type, ByteBuffer buffer) {
+        for (int i = 0; i < count; i++) {
+            float v = values[i];
+            switch (type) {
+                case FLOAT32 -> buffer.putFloat(v);
+                case INT8 -> buffer.put(int8(v));
+                case BFLOAT16 -> buffer.putShort(StorageType.toBfloat16(v));
+                default -> throw new IllegalArgumentException("not a float storage: " + type);
             }
         }
-        return buffer.array();
+    }
+
+    private static byte int8(float v) {
+        if (v != Math.rint(v) || v < -128 || v > 127) {
+            throw new IllegalArgumentException("an int8 storage takes whole numbers in [-128, 127], got " + v);
+        }
+        return (byte) v;
     }
 
     /** One stored entry, its data padded to a 64-byte boundary with an extra field, as torch aligns records. */
     private void entry(String entryName, byte[] data) throws IOException {
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        begin(entryName, data.length, crc.getValue());
+        zip.write(data);
+        zip.closeEntry();
+    }
+
+    /** Opens a stored entry of {@code size} bytes, aligned as {@link #entry} does; the caller writes and closes. */
+    private void begin(String entryName, long size, long crc) throws IOException {
         byte[] nameBytes = entryName.getBytes(StandardCharsets.UTF_8);
         long dataStart = counter.count + 30 + nameBytes.length + 4;
         int pad = (int) ((ALIGNMENT - dataStart % ALIGNMENT) % ALIGNMENT);
@@ -183,18 +250,14 @@ public final class TorchScriptWriter implements AutoCloseable {
         extra[1] = 'B';
         extra[2] = (byte) pad;
         extra[3] = (byte) (pad >>> 8);
-        CRC32 crc = new CRC32();
-        crc.update(data);
         ZipEntry e = new ZipEntry(entryName);
         e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        e.setCompressedSize(data.length);
-        e.setCrc(crc.getValue());
+        e.setSize(size);
+        e.setCompressedSize(size);
+        e.setCrc(crc);
         e.setTime(946684800000L); // 2000-01-01, a fixed stamp: same inputs, same bytes
         e.setExtra(extra);
         zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
     }
 
     /** The record prefix: the file name without extension, reduced to characters torch accepts. */

@@ -6,15 +6,19 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.adclip.AdclipException;
 import com.adclip.clip.ClipConfig;
+import com.adclip.clip.ClipParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The float32 tensors of a CLIP ViT under OpenAI / open_clip names, and the architecture derived from their
@@ -23,13 +27,15 @@ import java.util.Map;
  * shapes, finite values) and any problem is reported as one {@link AdclipException} naming the file and the key
  * or byte offset. All arrays belong to this object's own manager, a sub-manager of the one given.
  */
-public final class ClipWeights implements AutoCloseable {
+public final class ClipWeights implements ClipParameters, AutoCloseable {
 
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private final NDManager manager;
     private final ClipConfig config;
     private final Map<String, NDArray> tensors;
+    private final Map<String, NDArray> owned;
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
     private final Path source;
     private final WeightsFormat format;
 
@@ -37,7 +43,8 @@ public final class ClipWeights implements AutoCloseable {
             WeightsFormat format) {
         this.manager = manager;
         this.config = config;
-        this.tensors = Collections.unmodifiableMap(tensors);
+        this.owned = Collections.synchronizedMap(new LinkedHashMap<>(tensors));
+        this.tensors = Collections.unmodifiableMap(owned);
         this.source = source;
         this.format = format;
     }
@@ -106,8 +113,14 @@ public final class ClipWeights implements AutoCloseable {
      *
      * @throws AdclipException when there is no such tensor
      */
+    @Override
     public NDArray get(String openAiName) {
         NDArray tensor = tensors.get(openAiName);
+        if (tensor == null && released.contains(openAiName)) {
+            throw new AdclipException("'" + openAiName + "' was freed: the model that owns these weights no longer "
+                    + "reads it (a compiled vision tower holds its own copy; text features already computed); load "
+                    + "the weights again to use it");
+        }
         if (tensor == null) {
             throw new AdclipException((source == null ? "random weights" : source.toString())
                     + ": no tensor named '" + openAiName + "' (a CLIP ViT has e.g. 'visual.conv1.weight')");
@@ -115,7 +128,23 @@ public final class ClipWeights implements AutoCloseable {
         return tensor;
     }
 
-    /** Every tensor by OpenAI name, in checkpoint order; unmodifiable. */
+    /**
+     * Frees these tensors and forgets them ({@link #get} then says they were freed): for the one model that
+     * owns these weights, once its compiled vision tower holds its own copy of them. Give a model
+     * {@code weights::get} instead of the weights themselves when several models share them.
+     */
+    @Override
+    public void release(Collection<String> names) {
+        for (String name : names) {
+            NDArray tensor = owned.remove(name);
+            if (tensor != null) {
+                released.add(name);
+                tensor.close();
+            }
+        }
+    }
+
+    /** Every tensor by OpenAI name, in checkpoint order (without {@linkplain #release freed} ones); unmodifiable. */
     public Map<String, NDArray> tensors() {
         return tensors;
     }

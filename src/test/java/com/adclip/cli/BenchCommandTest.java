@@ -35,6 +35,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void throughputRunsPredictsPipelineAndGivesBothRates() throws IOException {
+        JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "3",
+                "--warmup", "1", "--source-size", "64x48", "--throughput", "--precision", "fp32"));
+        assertEquals("throughput", line.get("mode").asText());
+        assertEquals(3, line.get("images").asInt());
+        assertTrue(line.get("images_per_second").asDouble() > 0, line.toString());
+        assertTrue(line.get("network_images_per_second").asDouble() >= line.get("images_per_second").asDouble(),
+                "the network alone is never slower than the whole pipeline: " + line);
+    }
+
+    @Test
     void threadsAreSetOnceLibtorchIsLoaded() throws IOException {
         // Without the fix this failed with UnsatisfiedLinkError when no earlier test of the JVM had loaded
         // libtorch. 2 threads: the setting is process-wide, and this machine's core count keeps later tests' speed.

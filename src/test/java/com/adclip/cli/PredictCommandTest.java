@@ -83,6 +83,46 @@ class PredictCommandTest {
         assertTrue(run.err().contains("4 images"), run.err());
     }
 
+    /**
+     * Issue 12: predict decodes the next batch and writes the previous one while the network runs; rows and
+     * files still come in input order, an unreadable input in the middle fails alone, and the summary gives images/s.
+     */
+    @Test
+    void overlappedBatchesKeepInputOrderAndReportImagesPerSecond() throws IOException {
+        Path out = tmp.resolve("order");
+        Path broken = Files.write(tmp.resolve("broken.png"), new byte[0]);
+        List<String> args = base(out);
+        args.addAll(List.of("--batch-size", "1"));
+        int[] order = {3, 1, 2, 0};
+        for (int i = 0; i < order.length; i++) {
+            args.add(golden.resolve("images/img" + order[i] + ".png").toString());
+            if (i == 1) {
+                args.add(broken.toString());
+            }
+        }
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(1, run.exitCode(), run.toString());
+        JsonNode rows = results(out);
+        assertEquals(5, rows.size());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] probs = Fixtures.npz(manager, golden.resolve("expected.npz")).get("image_probs").toFloatArray();
+            int row = 0;
+            for (int i = 0; i < order.length; i++) {
+                JsonNode r = rows.get(row++);
+                assertTrue(r.get("image").asText().endsWith("img" + order[i] + ".png"), r.toString());
+                assertEquals(probs[2 * order[i] + 1], r.get("score").asDouble(), 1e-4, r.toString());
+                assertTrue(Files.exists(out.resolve(r.get("overlay").asText())), r.toString());
+                if (i == 1) {
+                    JsonNode failed = rows.get(row++);
+                    assertTrue(failed.get("image").asText().endsWith("broken.png"), failed.toString());
+                    assertEquals("ERROR", failed.get("verdict").asText());
+                }
+            }
+        }
+        assertTrue(run.err().matches("(?s).*5 images: \\d OK, \\d NG, 1 failed;.*"), run.err());
+        assertTrue(run.err().matches("(?s).*s/image; [0-9.]+ images/s; results in.*"), run.err());
+    }
+
     /** Minimal .npy reader for the test: little-endian float32, C order. */
     private static float[] readNpy(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
