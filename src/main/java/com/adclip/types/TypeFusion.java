@@ -13,8 +13,8 @@ import java.util.List;
  *   <li>visual(k) = softmax over the types with prototypes of {@code −d(k) / visualTemperature}, 0 for the
  *       others.</li>
  *   <li>fused = textWeight · text + (1 − textWeight) · visual; without any prototype, fused = text.</li>
- *   <li>R is <b>far</b> when min over the types with prototypes of d(k) > farDistance (never when farDistance is
- *       unknown; always when there is no prototype). The text path is <b>unsure</b> when max text(k) < textSure.
+ *   <li>R is <b>far</b> when min over the types with prototypes of d(k) &gt; farDistance (never when farDistance is
+ *       unknown; always when there is no prototype). The text path is <b>unsure</b> when max text(k) &lt; textSure.
  *       When R is far and the text path unsure, its distribution is {@code unknown: 1 − max text} and
  *       {@code text(k) · max text} for each type: the visual path says nothing about a region unlike every
  *       example, and the text path only as much as it is sure.</li>
