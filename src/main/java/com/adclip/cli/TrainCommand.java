@@ -201,6 +201,10 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         try (NDManager manager = NDManager.newBaseManager()) {
             Bundle resumed = resume != null ? Bundle.load(resume.resolve("last.adclip"), manager) : null;
             TrainingOptions options = resumed != null ? resumedOptions(resumed) : given();
+            if (resumed != null && givenTypes == null
+                    && resumed.manifest().training().get(TrainingRun.DEFECT_TYPES) instanceof String stored) {
+                givenTypes = TypeVocabulary.parse(stored); // the run's --defect-types, unless given again
+            }
             if (options.data() == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--data PATH is required");
             }

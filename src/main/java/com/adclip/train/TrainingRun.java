@@ -47,6 +47,8 @@ import java.util.function.Function;
 public final class TrainingRun {
     /** The per-epoch log in the run folder. */
     public static final String LOG = "train_log.csv";
+    /** The manifest's {@code training} key of the {@code --defect-types} given, for {@code train --resume}. */
+    public static final String DEFECT_TYPES = "defect_types";
 
     /** How the run ended: the model written, or interrupted (last.adclip saved). */
     public record Result(Path model, boolean interrupted) {}
@@ -326,6 +328,9 @@ public final class TrainingRun {
         }
         if (extras.images() != null) {
             training.put(TrainingImages.KEY, extras.images().toMap());
+        }
+        if (extras.defectTypes() != null) {
+            training.put(DEFECT_TYPES, extras.defectTypes().toOption()); // read back by train --resume
         }
         training.put("state", state);
         Bundle bundle = Bundle.create(clipRef, detector, thresholds, training, learner.parameters())

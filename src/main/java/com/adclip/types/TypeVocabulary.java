@@ -107,6 +107,16 @@ public record TypeVocabulary(List<DefectType> types) {
         }
     }
 
+    /** The {@code --defect-types} text that {@link #parse} reads back into this vocabulary. */
+    public String toOption() {
+        List<String> items = new ArrayList<>();
+        for (DefectType type : types) {
+            List<String> extra = type.phrases().subList(1, type.phrases().size());
+            items.add(extra.isEmpty() ? type.name() : type.name() + "=" + String.join("|", extra));
+        }
+        return String.join(",", items);
+    }
+
     @Override
     public String toString() {
         return Arrays.toString(names().toArray());

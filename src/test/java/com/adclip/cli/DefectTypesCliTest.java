@@ -64,7 +64,7 @@ class DefectTypesCliTest {
                 truths.add(type);
             }
         }
-        typed = train(data, "typed");
+        typed = train(data, "typed", "--defect-types", "red=crimson");
         plain = train(data, "plain", "--ignore-defects");
         typedResults = predict(typed, "typed-out");
     }
@@ -171,6 +171,34 @@ class DefectTypesCliTest {
         assertTrue(results.get(0).get("regions").size() > 0, "the map threshold 0 gives regions: " + text);
         List<String> lines = Files.readAllLines(dir.resolve("plain-out/results.csv"));
         assertEquals("image,verdict,score,p_normal,p_anomaly,regions,map,overlay,mask,ms,error", lines.get(0));
+    }
+
+    @Test
+    void givenPhrasesAreStoredAndKeptByResume() throws IOException {
+        assertEquals("[\"red\",\"crimson\"]", vocabulary(typed).get(phraseIndex(typed, "red")).get("phrases")
+                .toString());
+        CliRun resumed = CliRun.of("train", "--resume", typed.getParent().toString(), "--epochs", "2", "--precision",
+                "eager", "--cache", dir.resolve("cache").toString());
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertEquals("[\"red\",\"crimson\"]", vocabulary(typed).get(phraseIndex(typed, "red")).get("phrases")
+                .toString(), "resume keeps the run's --defect-types");
+    }
+
+    private static JsonNode vocabulary(Path bundle) throws IOException {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(bundle.toFile())) {
+            return new ObjectMapper().readTree(zip.getInputStream(zip.getEntry("manifest.json"))).get("types")
+                    .get("vocabulary");
+        }
+    }
+
+    private static int phraseIndex(Path bundle, String name) throws IOException {
+        JsonNode v = vocabulary(bundle);
+        for (int i = 0; i < v.size(); i++) {
+            if (v.get(i).get("name").asText().equals(name)) {
+                return i;
+            }
+        }
+        throw new AssertionError(name + " not in " + v);
     }
 
     private static void assertSortedDistribution(JsonNode types) {

@@ -112,6 +112,8 @@ class TypeFusionTest {
         assertEquals(List.of("missing part"), TypeVocabulary.of(List.of("missing_part"), null).types().get(0)
                 .phrases());
         assertEquals(null, TypeVocabulary.of(List.of("anomaly", "synthetic"), null));
+        assertEquals("crack=hairline crack|fissure,scratch=scuff", given.toOption());
+        assertEquals(given, TypeVocabulary.parse(given.toOption()));
         assertEquals(List.of("{object} has a {type} defect.".replace("{object}", "bolt").replace("{type}", "dent")),
                 TypeTexts.prompts(List.of("{object} has a {type} defect."), "bolt", DefectType.named("dent")));
     }
