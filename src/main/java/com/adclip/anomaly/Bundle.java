@@ -121,6 +121,25 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         return manifest.reference() != null;
     }
 
+    /**
+     * Prompts imported from a reference AnomalyCLIP checkpoint ({@code adclip import}): the training section
+     * records the checkpoint's absolute path and sha256.
+     *
+     * @param stored the thresholds the detector has without a bundle
+     * @param threshold an image threshold to record instead of the stored one (strategy {@code given}), or null
+     */
+    public static Bundle imported(BundleManifest.ClipReference clip, DetectorConfig detector,
+            BundleManifest.Thresholds stored, Double threshold, Path checkpoint, String checkpointSha256,
+            Map<String, NDArray> prompts) {
+        BundleManifest.Thresholds thresholds = threshold == null ? stored
+                : new BundleManifest.Thresholds(threshold, "given", stored.pixel(), stored.pixelStrategy(), null);
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("source", "reference checkpoint");
+        training.put("checkpoint", checkpoint.toAbsolutePath().normalize().toString());
+        training.put("checkpoint_sha256", checkpointSha256);
+        return create(clip, detector, thresholds, training, prompts);
+    }
+
     /** A bundle of the current format, stamped with the time and this software's version. */
     public static Bundle create(BundleManifest.ClipReference clip, DetectorConfig detector,
             BundleManifest.Thresholds thresholds, Map<String, Object> training, Map<String, NDArray> prompts) {

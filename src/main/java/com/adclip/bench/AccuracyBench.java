@@ -18,7 +18,10 @@ import com.adclip.weights.ClipWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.adclip.DetectorAssembly;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -33,6 +36,40 @@ public final class AccuracyBench {
             double medianPearson, int verdictFlips, int passing) {}
 
     private AccuracyBench() {}
+
+    /**
+     * Runs on {@code count} synthetic images written to a temporary folder (deleted after), comparing
+     * {@code mode} against fp32 on the assembly's weights.
+     */
+    public static Result onSyntheticImages(DetectorAssembly parts, Precision mode, int count) throws IOException {
+        try (BenchImages scratch = new BenchImages()) {
+            List<Path> files = syntheticImages(scratch.dir(), count);
+            return run(parts.weights(), parts.config(), mode, files, parts.manager());
+        }
+    }
+
+    /**
+     * The JSON line {@code bench --accuracy} prints.
+     *
+     * @param model the model's name
+     */
+    public static Map<String, Object> line(Result r, String model, Precision mode, DetectorConfig config) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model);
+        json.put("mode", "accuracy");
+        json.put("precision", mode.label());
+        json.put("against", "fp32");
+        json.put("image_size", config.imageSize());
+        json.put("images", r.images());
+        json.put("worst_score_delta", r.worstScoreDelta());
+        json.put("median_score_delta", r.medianScoreDelta());
+        json.put("worst_map_pearson", r.worstPearson());
+        json.put("median_map_pearson", r.medianPearson());
+        json.put("verdict_flips", r.verdictFlips());
+        json.put("images_within_guard", r.passing());
+        json.put("cpu", Machine.cpuName());
+        return json;
+    }
 
     /** {@code count} synthetic images (several products, good and defective) written under {@code dir}. */
     public static List<Path> syntheticImages(Path dir, int count) throws IOException {

@@ -18,8 +18,18 @@ import com.adclip.image.PreprocessConfig;
 import com.adclip.reference.BankBuilder;
 import com.adclip.reference.BankOptions;
 import com.adclip.reference.ReferenceBank;
+import ai.djl.pytorch.jni.JniUtils;
+import com.adclip.DetectorAssembly;
+import com.adclip.data.Dataset;
+import com.adclip.data.DatasetLoader;
+import com.adclip.eval.MetricValue;
+import com.adclip.synth.SynthGenerator;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +59,85 @@ public final class ReferenceBench {
      * @param shots one entry per k
      */
     public record Result(double towerSecondsPerImage, ClassMetrics promptOnly, List<Shot> shots) {}
+
+    /**
+     * What {@code bench --reference} measures on.
+     *
+     * @param shots the k to measure, ascending, at least 1
+     * @param coreset most bank rows per block (0 keeps all)
+     * @param testGood good test images
+     * @param testDefects defective test images
+     * @param synthSize side of the synthetic images
+     */
+    public record Options(List<Integer> shots, int coreset, int testGood, int testDefects, int synthSize) {}
+
+    /**
+     * Runs on a synthetic data set of one product written to a temporary folder (deleted after): its good
+     * training images are the references (in name order), its test images the test.
+     */
+    public static Result onSyntheticData(DetectorAssembly parts, Options options, Consumer<String> progress)
+            throws IOException {
+        int max = options.shots().get(options.shots().size() - 1);
+        try (BenchImages scratch = new BenchImages()) {
+            SynthGenerator.Summary data = SynthGenerator.generate(new SynthGenerator.Config(
+                    scratch.dir().resolve("synth"), 1, Math.max(max, options.testGood()), 0, options.testDefects(),
+                    options.synthSize(), 0), n -> { });
+            Dataset dataset = DatasetLoader.load(data.meta());
+            List<Sample> goods = dataset.samples("train").stream().filter(s -> !s.anomaly())
+                    .sorted(Comparator.comparing(s -> s.image().toString())).toList();
+            List<Sample> test = new ArrayList<>();
+            dataset.samples("test").stream().filter(s -> !s.anomaly()).limit(options.testGood()).forEach(test::add);
+            dataset.samples("test").stream().filter(Sample::anomaly).forEach(test::add);
+            return run(parts.clip(), parts.config(), goods, test, options.shots(), options.coreset(),
+                    parts.manager(), progress);
+        }
+    }
+
+    /**
+     * The JSON line {@code bench --reference} prints.
+     *
+     * @param model the model's name
+     * @param randomWeights whether the CLIP weights were random
+     */
+    public static Map<String, Object> line(Result result, String model, boolean randomWeights, DetectorConfig config,
+            Options options) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model);
+        json.put("mode", "reference");
+        json.put("weights", randomWeights ? "random" : "given");
+        json.put("prompts", "random");
+        json.put("image_size", config.imageSize());
+        json.put("features", config.featureBlocks().toString());
+        json.put("coreset", options.coreset());
+        json.put("test_images", options.testGood() + options.testDefects());
+        json.put("tower_seconds_per_image", Machine.round(result.towerSecondsPerImage()));
+        json.put("prompt_only", metrics(result.promptOnly()));
+        json.put("shots", result.shots().stream().map(shot -> shot(shot, result.towerSecondsPerImage())).toList());
+        json.put("threads", JniUtils.getNumThreads());
+        json.put("cpu", Machine.cpuName());
+        return json;
+    }
+
+    private static Map<String, Object> shot(Shot shot, double towerSecondsPerImage) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("k", shot.shots());
+        node.put("rows_per_block", shot.rows());
+        node.put("covering_radius", Machine.round(shot.radius()));
+        node.put("build_seconds", Machine.round(shot.buildSeconds()));
+        node.put("bank_seconds_per_image", Machine.round(shot.bankSecondsPerImage()));
+        node.put("bank_share_of_tower", Machine.round(shot.bankSecondsPerImage() / towerSecondsPerImage));
+        node.put("fused", metrics(shot.metrics()));
+        return node;
+    }
+
+    private static Map<String, Object> metrics(ClassMetrics metrics) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        for (String name : List.of("image_auroc", "image_ap", "pixel_auroc", "pixel_aupro")) {
+            MetricValue value = metrics.get(name);
+            node.put(name, value.computable() ? Machine.round(value.get()) : null);
+        }
+        return node;
+    }
 
     /** An encoded test image: features, prompt detection, S×S ground truth. */
     private record Encoded(VisionFeatures features, Detection prompt, boolean[] mask, boolean anomaly) {}

@@ -6,13 +6,9 @@ import com.adclip.DetectorAssembly;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.bench.AccuracyBench;
 import com.adclip.bench.InferenceBench;
-import com.adclip.bench.Machine;
 import com.adclip.bench.ReferenceBench;
 import com.adclip.bench.TiledBench;
 import com.adclip.tile.Tiling;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import com.adclip.bench.PixelMetricsBenchmark;
 import com.adclip.bench.TrainBench;
@@ -178,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
                 return printAccuracy(parts);
             }
             if (reference) {
-                return printReference(parts, benchReference(parts));
+                return printReference(parts);
             }
             if (tiled) {
                 Tiling tiling = tile == null ? Tiling.auto() : Tiling.of(tile, tileStride != null ? tileStride : tile);
@@ -246,116 +242,32 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ReferenceBench.Result benchReference(DetectorAssembly parts) throws IOException {
+    private ReferenceBench.Options referenceOptions() {
         List<Integer> shots = referenceShots.stream().sorted().distinct().toList();
         if (shots.isEmpty() || shots.get(0) < 1 || testGood < 1 || testDefects < 1 || coreset < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reference-shots must be >= 1, "
                     + "--test-good and --test-defects >= 1, --coreset >= 0");
         }
-        int max = shots.get(shots.size() - 1);
+        return new ReferenceBench.Options(shots, coreset, testGood, testDefects, synthSize);
+    }
+
+    private int printReference(DetectorAssembly parts) throws IOException {
+        ReferenceBench.Options options = referenceOptions();
         java.io.PrintWriter err = spec.commandLine().getErr();
-        Path dir = Files.createTempDirectory("adclip-bench");
-        try {
-        com.adclip.synth.SynthGenerator.Summary data = com.adclip.synth.SynthGenerator.generate(
-                new com.adclip.synth.SynthGenerator.Config(dir.resolve("synth"), 1, Math.max(max, testGood), 0,
-                        testDefects, synthSize, 0), n -> { });
-        com.adclip.data.Dataset dataset = com.adclip.data.DatasetLoader.load(data.meta());
-        List<com.adclip.data.Sample> goods = dataset.samples("train").stream().filter(s -> !s.anomaly())
-                .sorted(java.util.Comparator.comparing(s -> s.image().toString())).toList();
-        List<com.adclip.data.Sample> test = new ArrayList<>();
-        dataset.samples("test").stream().filter(s -> !s.anomaly()).limit(testGood).forEach(test::add);
-        dataset.samples("test").stream().filter(com.adclip.data.Sample::anomaly).forEach(test::add);
-        return ReferenceBench.run(parts.clip(), parts.config(), goods, test, shots, coreset, parts.manager(),
-                message -> {
-                    err.println("bench: " + message);
-                    err.flush();
-                });
-        } finally {
-            deleteAll(dir);
-        }
-    }
-
-    private int printReference(DetectorAssembly parts, ReferenceBench.Result result) throws IOException {
-        DetectorConfig detector = parts.config();
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode json = mapper.createObjectNode();
-        json.put("model", modelName());
-        json.put("mode", "reference");
-        json.put("weights", modelOptions.weights == null || ModelOptions.isRandom(modelOptions.weights) ? "random" : "given");
-        json.put("prompts", "random");
-        json.put("image_size", detector.imageSize());
-        json.put("features", detector.featureBlocks().toString());
-        json.put("coreset", coreset);
-        json.put("test_images", testGood + testDefects);
-        json.put("tower_seconds_per_image", Machine.round(result.towerSecondsPerImage()));
-        metricsJson(json.putObject("prompt_only"), result.promptOnly());
-        com.fasterxml.jackson.databind.node.ArrayNode shots = json.putArray("shots");
-        for (ReferenceBench.Shot shot : result.shots()) {
-            ObjectNode node = shots.addObject();
-            node.put("k", shot.shots());
-            node.put("rows_per_block", shot.rows());
-            node.put("covering_radius", Machine.round(shot.radius()));
-            node.put("build_seconds", Machine.round(shot.buildSeconds()));
-            node.put("bank_seconds_per_image", Machine.round(shot.bankSecondsPerImage()));
-            node.put("bank_share_of_tower", Machine.round(shot.bankSecondsPerImage() / result.towerSecondsPerImage()));
-            metricsJson(node.putObject("fused"), shot.metrics());
-        }
-        json.put("threads", JniUtils.getNumThreads());
-        json.put("cpu", Machine.cpuName());
-        spec.commandLine().getOut().println(mapper.writeValueAsString(json));
-        spec.commandLine().getOut().flush();
-        return 0;
-    }
-
-    private static void metricsJson(ObjectNode node, com.adclip.eval.ClassMetrics metrics) {
-        for (String name : List.of("image_auroc", "image_ap", "pixel_auroc", "pixel_aupro")) {
-            com.adclip.eval.MetricValue value = metrics.get(name);
-            if (value.computable()) {
-                node.put(name, Machine.round(value.get()));
-            } else {
-                node.putNull(name);
-            }
-        }
+        ReferenceBench.Result result = ReferenceBench.onSyntheticData(parts, options, message -> {
+            err.println("bench: " + message);
+            err.flush();
+        });
+        boolean random = modelOptions.weights == null || ModelOptions.isRandom(modelOptions.weights);
+        return print(ReferenceBench.line(result, modelName(), random, parts.config(), options));
     }
 
     private int printAccuracy(DetectorAssembly parts) throws IOException {
-        DetectorConfig detector = parts.config();
         com.adclip.clip.Precision mode = modelOptions.precision();
         if (mode == com.adclip.clip.Precision.FP32 || mode == com.adclip.clip.Precision.EAGER) {
             mode = com.adclip.clip.Precision.BF16;
         }
-        Path dir = Files.createTempDirectory("adclip-bench");
-        AccuracyBench.Result r;
-        try {
-            List<Path> files = AccuracyBench.syntheticImages(dir, images);
-            r = AccuracyBench.run(parts.weights(), detector, mode, files, parts.manager());
-        } finally {
-            deleteAll(dir);
-        }
-        ObjectNode json = new ObjectMapper().createObjectNode();
-        json.put("model", modelName());
-        json.put("mode", "accuracy");
-        json.put("precision", mode.label());
-        json.put("against", "fp32");
-        json.put("image_size", detector.imageSize());
-        json.put("images", r.images());
-        json.put("worst_score_delta", r.worstScoreDelta());
-        json.put("median_score_delta", r.medianScoreDelta());
-        json.put("worst_map_pearson", r.worstPearson());
-        json.put("median_map_pearson", r.medianPearson());
-        json.put("verdict_flips", r.verdictFlips());
-        json.put("images_within_guard", r.passing());
-        json.put("cpu", Machine.cpuName());
-        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
-        spec.commandLine().getOut().flush();
-        return 0;
-    }
-
-    private static void deleteAll(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        AccuracyBench.Result r = AccuracyBench.onSyntheticImages(parts, mode, images);
+        return print(AccuracyBench.line(r, modelName(), mode, parts.config()));
     }
 }

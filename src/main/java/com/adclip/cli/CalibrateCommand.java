@@ -1,19 +1,15 @@
 package com.adclip.cli;
 
+import com.adclip.eval.Calibration;
 import com.adclip.eval.EvaluationPass;
 import com.adclip.Detector;
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Bundle;
-import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
-import com.adclip.anomaly.AnomalyPredictor;
-import com.adclip.image.ImagePreprocessor;
 import com.adclip.data.Dataset;
-import com.adclip.eval.CurvePoints;
 import com.adclip.eval.ThresholdStrategy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -89,65 +85,26 @@ final class CalibrateCommand implements Callable<Integer> {
             DetectorConfig config = detector.config();
             EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
                     false, null);
-            List<EvaluationPass.Scored> all = pass.all();
-            if (all.isEmpty()) {
+            int scored = pass.all().size();
+            if (scored == 0) {
                 throw new AdclipException("no image of the " + split + " split of " + data + " could be scored: "
                         + String.join("; ", pass.failures().stream().limit(3).toList()));
             }
-            boolean[] labels = new boolean[all.size()];
-            double[] scores = new double[all.size()];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = all.get(i).sample().anomaly();
-                scores[i] = all.get(i).score();
-            }
-            ThresholdStrategy.Choice imageChoice = image.choose(scores, labels);
-            CurvePoints pixels = pass.pooledPixels().curve(Integer.MAX_VALUE);
-            ThresholdStrategy.Choice pixelChoice = null;
-            String pixelNote;
-            if (pixels == null || (pixel.needsDefects() && pixels.positives() == 0)) {
-                pixelNote = "no image with a defect mask: kept the map threshold " + detector.storedThresholds().pixel();
-            } else {
-                try {
-                    pixelChoice = pixel.choose(pixels);
-                    pixelNote = null;
-                } catch (AdclipException e) {
-                    pixelNote = "map threshold: " + e.getMessage() + "; kept the map threshold "
-                            + detector.storedThresholds().pixel();
-                }
-            }
-            String source = split + " split of " + dataset.root() + " (" + all.size() + " images)";
-            BundleManifest.Thresholds old = detector.storedThresholds();
-            // DefectRegions marks map > threshold; the strategy's cut is value >= t, so store the float below t.
-            BundleManifest.Thresholds thresholds = new BundleManifest.Thresholds(imageChoice.threshold(),
-                    imageChoice.strategy(),
-                    pixelChoice == null ? old.pixel() : Math.nextDown((float) pixelChoice.threshold()),
-                    pixelChoice == null ? old.pixelStrategy() : "pixel " + pixelChoice.strategy(), source);
-            write(detector, config, thresholds);
-            report(imageChoice, pixelChoice, pixelNote, source, pass);
+            String source = split + " split of " + dataset.root() + " (" + scored + " images)";
+            Calibration calibration = Calibration.choose(pass, image, pixel, detector.storedThresholds(), source);
+            write(detector, config, calibration);
+            report(calibration.image(), calibration.pixel(), calibration.pixelNote(), source, pass);
             return pass.failures().isEmpty() ? 0 : AdclipException.FAILURE;
         }
     }
 
     /** The thresholds are of fused scores when the detector uses a reference bank. */
-    private void write(Detector detector, DetectorConfig config, BundleManifest.Thresholds thresholds) {
+    private void write(Detector detector, DetectorConfig config, Calibration calibration) {
         boolean fused = detector.referenceBank() != null;
         try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
-            write(Bundle.load(detectorOptions.bundle, manager), fused, config, thresholds, detector.tiling());
+            calibration.applyTo(Bundle.load(detectorOptions.bundle, manager), fused, config, detector.tiling())
+                    .save(out);
         }
-    }
-
-    private void write(Bundle input, boolean fused, DetectorConfig config, BundleManifest.Thresholds thresholds,
-            com.adclip.tile.Tiling tiling) {
-        BundleManifest m = input.manifest();
-        // with the bank in use the thresholds are the fused ones and go to the bank's section; the prompt-only
-        // ones stay as they were (and the other way round with --no-reference); the bank itself is kept
-        BundleManifest.Reference reference = m.reference() == null || !fused ? m.reference()
-                : m.reference().withThresholds(thresholds);
-        BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
-                fused ? m.thresholds() : thresholds, m.training(), java.time.Instant.now().toString(),
-                com.adclip.Version.software(), m.name(), tiling == null ? null : tiling.toManifest(), reference,
-                m.types());
-        new Bundle(manifest, input.prompts(), input.optimizer(), input.reference(), input.types()).save(out);
     }
 
     private void report(ThresholdStrategy.Choice image, ThresholdStrategy.Choice pixel, String pixelNote, String source,

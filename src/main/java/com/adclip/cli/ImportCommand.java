@@ -6,8 +6,6 @@ import com.adclip.anomaly.BundleManifest;
 import com.adclip.weights.FileHashes;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,18 +46,12 @@ final class ImportCommand implements Callable<Integer> {
         detectorOptions.checkpoint = checkpoint;
         detectorOptions.hyper = hyper;
         try (Detector detector = detectorOptions.builder(modelOptions).build()) {
-            BundleManifest.Thresholds defaults = detector.storedThresholds();
-            BundleManifest.Thresholds thresholds = threshold == null ? defaults
-                    : new BundleManifest.Thresholds(threshold, "given", defaults.pixel(), defaults.pixelStrategy(), null);
             BundleManifest.ClipReference clip = new BundleManifest.ClipReference(
                     modelOptions.registryName(detector.weightsFile()).orElse(null),
                     detector.weightsFile().getFileName().toString(), detector.weightsSha256());
-            Map<String, Object> training = new LinkedHashMap<>();
-            training.put("source", "reference checkpoint");
-            training.put("checkpoint", detectorOptions.checkpoint.toAbsolutePath().normalize().toString());
-            String sha = FileHashes.hash(detectorOptions.checkpoint);
-            training.put("checkpoint_sha256", sha);
-            Bundle.create(clip, detector.config(), thresholds, training, detector.prompts()).save(out);
+            String sha = FileHashes.hash(checkpoint);
+            Bundle.imported(clip, detector.config(), detector.storedThresholds(), threshold, checkpoint, sha,
+                    detector.prompts()).save(out);
             spec.commandLine().getErr().println("checkpoint sha256 " + sha + " (recorded in the bundle)");
             spec.commandLine().getErr().flush();
             spec.commandLine().getOut().println(out);

@@ -3,6 +3,7 @@ package com.adclip.cli;
 import com.adclip.Detector;
 import com.adclip.serve.History;
 import com.adclip.serve.HistoryRetention;
+import com.adclip.serve.BankReferences;
 import com.adclip.serve.Inspector;
 import com.adclip.serve.StationLog;
 import com.adclip.serve.StationServer;
@@ -136,8 +137,8 @@ final class ServeCommand implements Callable<Integer> {
                 err.println("adclip serve: " + reference);
                 err.flush();
             }
-            StationReferences references = detector.referenceBank() == null || detectorOptions.bundle == null ? null
-                    : new StationReferences(detector, detectorOptions.bundle);
+            BankReferences references = detector.referenceBank() == null || detectorOptions.bundle == null ? null
+                    : new BankReferences(detector, detectorOptions.bundle);
             StationServer server = new StationServer(config, inspector, History.open(history), references).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

@@ -352,31 +352,13 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
 
     /**
      * The CLIP weights of a resumed run: --weights/--model when given, else the registry model the run used, else
-     * the weights file it was trained with, by path, if it is still there with the same sha256.
+     * the weights file it was trained with ({@link com.adclip.weights.WeightsSource#trainedWeights}).
      */
     private Path resumeWeights(BundleManifest manifest, TrainingOptions options) {
         if (modelOptions.weights != null || modelOptions.model != null || options.weights() == null) {
             return modelOptions.resolve(manifest.clip().model());
         }
-        Path file = Path.of(options.weights());
-        if (ModelOptions.isRandom(file)) {
-            return new com.adclip.weights.WeightsSource(file, null, modelOptions.cache).resolve(null);
-        }
-        if (!Files.isRegularFile(file)) {
-            throw AdclipException.usage("cannot resume: the run was trained with the weights " + file + ", which are "
-                    + "gone; pass --weights PATH to resume with a copy of them", null);
-        }
-        String sha = modelOptions.sha256(file);
-        if (!sha.equals(manifest.clip().weightsSha256())) {
-            throw AdclipException.usage("cannot resume: the weights " + file + " changed since the run was trained "
-                    + "(sha256 " + sha.substring(0, 12) + "…, was " + abbreviate(manifest.clip().weightsSha256())
-                    + "); pass --weights PATH to resume with other weights", null);
-        }
-        return file;
-    }
-
-    private static String abbreviate(String sha) {
-        return sha == null ? "unknown" : sha.substring(0, Math.min(12, sha.length())) + "…";
+        return modelOptions.source().trainedWeights(Path.of(options.weights()), manifest.clip().weightsSha256());
     }
 
     /** {@code --name}, else the name of the --data folder. */

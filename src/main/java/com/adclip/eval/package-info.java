@@ -17,7 +17,8 @@
  * {@link java.lang.IllegalArgumentException}.
  *
  * <p>Operating thresholds are chosen by {@link com.adclip.eval.ThresholdStrategy} (F1-optimal, a recall or
- * precision target, or from good images only).
+ * precision target, or from good images only); {@link com.adclip.eval.Calibration} chooses the image and map
+ * thresholds of {@code adclip calibrate} from an {@link com.adclip.eval.EvaluationPass}.
  *
  * <p>Ground-truth regions for AUPRO come from {@link com.adclip.anomaly.DefectRegions} (8-connectivity, as
  * {@code skimage.measure.label}'s default).

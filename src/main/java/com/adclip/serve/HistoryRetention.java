@@ -61,5 +61,27 @@ public record HistoryRetention(Duration maxAge, Long maxRows) {
                 : maxAge.toMinutes() + "m";
         return age == null ? maxRows + " entries" : maxRows == null ? age : age + ", " + maxRows + " entries";
     }
-}
 
+    /**
+     * Deletes, over {@code c}, the inspections older than {@link #maxAge} (relative to {@code now}) and all but the
+     * newest {@link #maxRows}, in SQL that SQLite and PostgreSQL both take; returns how many were deleted.
+     */
+    static long prune(java.sql.Connection c, HistoryRetention keep, java.time.Instant now)
+            throws java.sql.SQLException {
+        long deleted = 0;
+        if (keep.maxAge() != null) {
+            try (java.sql.PreparedStatement s = c.prepareStatement("DELETE FROM inspections WHERE time_ms < ?")) {
+                s.setLong(1, now.minus(keep.maxAge()).toEpochMilli());
+                deleted += s.executeUpdate();
+            }
+        }
+        if (keep.maxRows() != null) {
+            try (java.sql.PreparedStatement s = c.prepareStatement("DELETE FROM inspections WHERE id <= "
+                    + "(SELECT id FROM inspections ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
+                s.setLong(1, keep.maxRows());
+                deleted += s.executeUpdate();
+            }
+        }
+        return deleted;
+    }
+}

@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,25 +105,11 @@ final class HistoryStore implements History {
      */
     @Override
     public synchronized long prune(HistoryRetention keep, Instant now) {
-        long deleted = 0;
         try {
-            if (keep.maxAge() != null) {
-                try (PreparedStatement s = connection.prepareStatement("DELETE FROM inspections WHERE time_ms < ?")) {
-                    s.setLong(1, now.minus(keep.maxAge()).toEpochMilli());
-                    deleted += s.executeUpdate();
-                }
-            }
-            if (keep.maxRows() != null) {
-                try (PreparedStatement s = connection.prepareStatement("DELETE FROM inspections WHERE id <= "
-                        + "(SELECT id FROM inspections ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
-                    s.setLong(1, keep.maxRows());
-                    deleted += s.executeUpdate();
-                }
-            }
+            return HistoryRetention.prune(connection, keep, now);
         } catch (SQLException ex) {
             throw new IllegalStateException("history pruning failed: " + ex.getMessage(), ex);
         }
-        return deleted;
     }
 
     /** How many entries the history holds. */

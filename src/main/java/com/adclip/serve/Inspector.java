@@ -54,6 +54,14 @@ public interface Inspector {
     /** The map value shown as dark red in overlays (the number of feature layers); 0 is dark blue. */
     double mapMax();
 
+    /**
+     * The view of {@code detector} that serve, watch and the fleet worker use: one image per call, unusable images
+     * rejected; the threshold is the detector's.
+     */
+    static Inspector of(com.adclip.Detector detector) {
+        return new DetectorInspector(detector);
+    }
+
     /** Thrown for inputs the model cannot use: the client's fault, not the server's. */
     final class ImageRejectedException extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -182,23 +182,7 @@ final class PostgresHistory implements History {
 
     @Override
     public long prune(HistoryRetention keep, Instant now) {
-        return call("pruning", c -> {
-            long deleted = 0;
-            if (keep.maxAge() != null) {
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM inspections WHERE time_ms < ?")) {
-                    s.setLong(1, now.minus(keep.maxAge()).toEpochMilli());
-                    deleted += s.executeUpdate();
-                }
-            }
-            if (keep.maxRows() != null) {
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM inspections WHERE id <= "
-                        + "(SELECT id FROM inspections ORDER BY id DESC LIMIT 1 OFFSET ?)")) {
-                    s.setLong(1, keep.maxRows());
-                    deleted += s.executeUpdate();
-                }
-            }
-            return deleted;
-        });
+        return call("pruning", c -> HistoryRetention.prune(c, keep, now));
     }
 
     @Override

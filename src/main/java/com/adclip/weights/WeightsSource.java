@@ -65,6 +65,34 @@ public record WeightsSource(Path weights, String model, Path cacheDir) {
     }
 
     /**
+     * The weights a resumed training run was trained with, by their path, when they are still there unchanged: a
+     * resumed run goes on with the same weights unless told otherwise ({@link #resolve} then).
+     *
+     * @param trainedWith the run's weights file, or {@code random:NAME}
+     * @param trainedSha256 the sha256 of the weights the run was trained with (from its bundle), or null if unknown
+     */
+    public Path trainedWeights(Path trainedWith, String trainedSha256) {
+        if (isRandom(trainedWith)) {
+            return new WeightsSource(trainedWith, null, cacheDir).resolve(null);
+        }
+        if (!Files.isRegularFile(trainedWith)) {
+            throw AdclipException.usage("cannot resume: the run was trained with the weights " + trainedWith
+                    + ", which are gone; pass --weights PATH to resume with a copy of them", null);
+        }
+        String sha = sha256(trainedWith);
+        if (!sha.equals(trainedSha256)) {
+            throw AdclipException.usage("cannot resume: the weights " + trainedWith + " changed since the run was "
+                    + "trained (sha256 " + sha.substring(0, 12) + "…, was " + abbreviate(trainedSha256) + "); pass "
+                    + "--weights PATH to resume with other weights", null);
+        }
+        return trainedWith;
+    }
+
+    private static String abbreviate(String sha) {
+        return sha == null ? "unknown" : sha.substring(0, Math.min(12, sha.length())) + "…";
+    }
+
+    /**
      * When nothing names a model and the default is not cached but exactly one registry model is, that one
      * (a user who fetched ViT-B/16 means it).
      */

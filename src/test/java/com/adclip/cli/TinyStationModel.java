@@ -86,7 +86,7 @@ public final class TinyStationModel implements AutoCloseable {
 
     /** What {@code adclip serve} gives the station to add reference images, or null without a bank. */
     public com.adclip.serve.ReferenceStore references() {
-        return detector.referenceBank() == null ? null : new StationReferences(detector, bundle);
+        return detector.referenceBank() == null ? null : new com.adclip.serve.BankReferences(detector, bundle);
     }
 
     public Path bundle() {

@@ -1,4 +1,4 @@
-package com.adclip.cli;
+package com.adclip.serve;
 
 import ai.djl.ndarray.NDManager;
 import com.adclip.AdclipException;
@@ -8,8 +8,6 @@ import com.adclip.anomaly.BundleManifest;
 import com.adclip.reference.BankOptions;
 import com.adclip.reference.ReferenceBank;
 import com.adclip.reference.ReferenceImages;
-import com.adclip.serve.Inspector;
-import com.adclip.serve.ReferenceStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +22,12 @@ import java.util.Set;
  * use the new bank. One addition at a time; the bundle is re-read from disk first, so that a threshold saved from
  * the station since it started is kept.
  */
-final class StationReferences implements ReferenceStore {
+public final class BankReferences implements ReferenceStore {
     private final Detector detector;
     private final Path bundle;
 
-    StationReferences(Detector detector, Path bundle) {
+    /** @param bundle the bundle file the detector was built from, rewritten on each addition */
+    public BankReferences(Detector detector, Path bundle) {
         this.detector = detector;
         this.bundle = bundle;
     }
