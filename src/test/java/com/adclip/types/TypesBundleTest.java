@@ -72,6 +72,20 @@ class TypesBundleTest {
     }
 
     @Test
+    void calibrationKeepsTheTypes() {
+        Map<String, NDArray> tensors = Map.of("proto.2", manager.ones(new Shape(1, 2)), "label.2",
+                manager.create(new int[] {0}), "proto.3", manager.ones(new Shape(1, 2)), "label.3",
+                manager.create(new int[] {0}));
+        Bundle typed = plain().withTypes(section(new int[] {1, 0}, null), tensors);
+        BundleManifest.Thresholds chosen = new BundleManifest.Thresholds(0.3, "f1", 1.5, "f1", "data");
+        Bundle calibrated = new com.adclip.eval.Calibration(null, null, null, chosen).applyTo(typed, false,
+                typed.manifest().detector().toConfig(), null);
+        assertEquals(0.3, calibrated.manifest().thresholds().image());
+        assertEquals(typed.manifest().types(), calibrated.manifest().types());
+        assertEquals(tensors.keySet(), calibrated.types().keySet());
+    }
+
+    @Test
     void typesWithoutPrototypesNeedNoTensorFile() throws Exception {
         Bundle bundle = plain().withTypes(section(null, null), Map.of());
         Path file = tmp.resolve("text-only.adclip");
