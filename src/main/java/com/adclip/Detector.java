@@ -22,6 +22,7 @@ import com.adclip.reference.ReferenceImages;
 import com.adclip.tile.TileModel;
 import com.adclip.tile.TiledPredictor;
 import com.adclip.tile.Tiling;
+import com.adclip.types.DefectTypes;
 import ai.djl.ndarray.NDManager;
 import java.util.HashSet;
 import java.util.Set;
@@ -76,11 +77,13 @@ public final class Detector implements AutoCloseable {
     private final boolean referenceOff;
     private volatile ReferenceBank bank;
     private volatile double threshold;
+    private final DefectTypes types;
 
     private Detector(DetectorAssembly parts, ReferenceBank bank, boolean referenceOff, double threshold,
             double mapThreshold, double maxMegapixels, double maxDecodedMb, String name, Tiling tiling,
-            int tileBatch) {
+            int tileBatch, DefectTypes types) {
         this.parts = parts;
+        this.types = types;
         this.tiling = tiling;
         this.tileBatch = tileBatch;
         this.bank = bank;
@@ -95,7 +98,7 @@ public final class Detector implements AutoCloseable {
         GaussianSmoothing smoothing = MapPostProcessor.smoothing(config.sigma());
         MapPostProcessor post = new MapPostProcessor(smoothing, mapThreshold);
         AnomalyPredictor plain = new AnomalyPredictor(parts.detector(), preprocessor, post, maxPixels, maxDecoded,
-                parts.manager(), this::threshold);
+                parts.manager(), this::threshold).withTypes(types);
         BundleManifest.Thresholds prompt = parts.thresholds();
         // the bank is read at each batch, so that it can be replaced by a bigger one (under the lock)
         MapFusion current = (detection, features, size) -> this.bank.fuse(detection, features, size);
@@ -111,7 +114,7 @@ public final class Detector implements AutoCloseable {
         } else {
             AnomalyPredictor promptBase = new AnomalyPredictor(parts.detector(), preprocessor,
                     new MapPostProcessor(smoothing, prompt.pixel()), maxPixels, maxDecoded, parts.manager(),
-                    this::threshold);
+                    this::threshold).withTypes(types);
             this.predictor = plain.fused(current, post);
             this.withPromptOnly = promptBase.fusedWithPromptOnly(current, post, prompt.image());
         }
@@ -281,6 +284,16 @@ public final class Detector implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The bundle's defect type names, in vocabulary order (see docs/defect-types.md), or an empty list when the
+     * bundle has none (then no inspection has types). Every region of an inspection then has
+     * {@link com.adclip.anomaly.DefectRegions.Region#types()} and the image {@link Inspection#types()}. Tiled
+     * inspections do not type yet: their types are null.
+     */
+    public List<String> defectTypes() {
+        return types == null ? List.of() : types.names();
     }
 
     /** The image threshold: NG when the score is at or above it. */
@@ -703,6 +716,20 @@ public final class Detector implements AutoCloseable {
             return bank;
         }
 
+        private static DefectTypes loadTypes(DetectorAssembly parts) {
+            if (parts.bundle() == null || !parts.bundle().hasTypes()) {
+                return null;
+            }
+            com.adclip.types.TypesSection section = parts.bundle().manifest().types();
+            if (!section.features().equals(parts.detector().config().featureBlocks())) {
+                throw AdclipException.usage("the bundle's defect types were made on feature blocks "
+                        + section.features() + ", not " + parts.detector().config().featureBlocks()
+                        + ": leave --features at the bundle's", null);
+            }
+            return DetectorAssembly.usage(() -> DefectTypes.load(section, parts.bundle().types(), parts.clip(),
+                    parts.manager()));
+        }
+
         public Detector build() {
             DetectorAssembly parts = assemble();
             try {
@@ -722,8 +749,9 @@ public final class Detector implements AutoCloseable {
                             + ": inspect with the bank's tiling (" + Tiling.optionsFor(bank.section().tiling())
                             + "), or add --no-reference", null);
                 }
+                DefectTypes types = loadTypes(parts); // before the text tower is released: the text path needs it
                 Detector detector = new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels,
-                        maxDecodedMb, name, tiling, tileBatch);
+                        maxDecodedMb, name, tiling, tileBatch, types);
                 parts.clip().releaseTextTower(); // the text features are computed: inference never needs it again
                 return detector;
             } catch (RuntimeException e) {

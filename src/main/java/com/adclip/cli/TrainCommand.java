@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import com.adclip.types.TypeVocabulary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -178,6 +179,12 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     + BankOptions.DEFAULT_CORESET + "; 0 keeps all).")
     Integer coreset;
 
+    @Option(names = "--defect-types", paramLabel = "LIST",
+            description = "Defect types besides the training data's defect folder names, comma-separated; each may "
+                    + "carry prompt phrases after = separated by |, e.g. scratch,crack=hairline crack|fissure. "
+                    + "See docs/defect-types.md.")
+    String defectTypes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -189,10 +196,15 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         if (coreset != null && coreset < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--coreset must be 0 or more");
         }
+        TypeVocabulary givenTypes = defectTypes == null ? null : TypeVocabulary.parse(defectTypes);
         Path outDir = resume != null ? resume : output.path();
         try (NDManager manager = NDManager.newBaseManager()) {
             Bundle resumed = resume != null ? Bundle.load(resume.resolve("last.adclip"), manager) : null;
             TrainingOptions options = resumed != null ? resumedOptions(resumed) : given();
+            if (resumed != null && givenTypes == null
+                    && resumed.manifest().training().get(TrainingRun.DEFECT_TYPES) instanceof String stored) {
+                givenTypes = TypeVocabulary.parse(stored); // the run's --defect-types, unless given again
+            }
             if (options.data() == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--data PATH is required");
             }
@@ -241,7 +253,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                         modelOptions.registryName(weightsPath).orElse(null), modelOptions.cache().dir(),
                         prior -> new ConsoleTrainListener(err, outDir, prior), err,
                         new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset,
-                                tilingOptions.batch));
+                                tilingOptions.batch, givenTypes));
                 TrainingRun.Result result;
                 try {
                     result = run.execute(trainSamples, valSamples, resumed, manager);

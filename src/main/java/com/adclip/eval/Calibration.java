@@ -72,7 +72,9 @@ public record Calibration(ThresholdStrategy.Choice image, ThresholdStrategy.Choi
                 : m.reference().withThresholds(thresholds);
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
                 fused ? m.thresholds() : thresholds, m.training(), Instant.now().toString(),
-                com.adclip.Version.software(), m.name(), tiling == null ? null : tiling.toManifest(), reference);
-        return new Bundle(manifest, input.prompts(), input.optimizer(), input.reference());
+                com.adclip.Version.software(), m.name(), tiling == null ? null : tiling.toManifest(), reference,
+                m.types());
+        // the defect types (vocabulary, prototypes) are kept as they are
+        return new Bundle(manifest, input.prompts(), input.optimizer(), input.reference(), input.types());
     }
 }

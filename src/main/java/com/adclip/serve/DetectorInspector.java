@@ -47,6 +47,11 @@ record DetectorInspector(Detector detector) implements Inspector {
     }
 
     @Override
+    public boolean typed() {
+        return !detector.defectTypes().isEmpty();
+    }
+
+    @Override
     public double mapMax() {
         return detector.config().featureBlocks().size();
     }

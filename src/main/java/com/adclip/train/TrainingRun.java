@@ -6,6 +6,7 @@ import com.adclip.AdclipException;
 import com.adclip.DetectorAssembly;
 import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.Bundle;
+import com.adclip.types.TypeVocabulary;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.PromptLearner;
@@ -46,6 +47,8 @@ import java.util.function.Function;
 public final class TrainingRun {
     /** The per-epoch log in the run folder. */
     public static final String LOG = "train_log.csv";
+    /** The manifest's {@code training} key of the {@code --defect-types} given, for {@code train --resume}. */
+    public static final String DEFECT_TYPES = "defect_types";
 
     /** How the run ended: the model written, or interrupted (last.adclip saved). */
     public record Result(Path model, boolean interrupted) {}
@@ -58,8 +61,10 @@ public final class TrainingRun {
      * @param images the training images and test split, recorded in every bundle written
      * @param coreset with reference shots: most bank rows kept per feature block, or null for the default
      * @param tileBatch with a tiling: most tiles encoded at once (the cache's feature extraction, the bank's)
+     * @param defectTypes the types given with {@code --defect-types} (besides the data's), or null
      */
-    public record Extras(String name, Tiling tiling, TrainingImages images, Integer coreset, int tileBatch) {}
+    public record Extras(String name, Tiling tiling, TrainingImages images, Integer coreset, int tileBatch,
+            TypeVocabulary defectTypes) {}
 
     private final Path dir;
     private final ClipModel clip;
@@ -87,7 +92,7 @@ public final class TrainingRun {
      */
     public TrainingRun(Path dir, DetectorAssembly parts, TrainingOptions options, String registryName,
             Path cacheRoot, Function<List<EpochRecord>, TrainListener> listener, PrintWriter err) {
-        this(dir, parts, options, registryName, cacheRoot, listener, err, new Extras(null, null, null, null, 4));
+        this(dir, parts, options, registryName, cacheRoot, listener, err, new Extras(null, null, null, null, 4, null));
     }
 
     /** As above, with a name, a tiling, the training images record and the bank's coreset size. */
@@ -168,7 +173,7 @@ public final class TrainingRun {
                 err.flush();
                 return new Result(dir.resolve("last.adclip"), true);
             }
-            return finish(trainer, train, val, labels(val.isEmpty() ? trainSamples : valSamples), manager);
+            return finish(trainer, train, val, labels(val.isEmpty() ? trainSamples : valSamples), trainSamples, manager);
         } finally {
             done.countDown();
         }
@@ -326,6 +331,9 @@ public final class TrainingRun {
         if (extras.images() != null) {
             training.put(TrainingImages.KEY, extras.images().toMap());
         }
+        if (extras.defectTypes() != null) {
+            training.put(DEFECT_TYPES, extras.defectTypes().toOption()); // read back by train --resume
+        }
         training.put("state", state);
         Bundle bundle = Bundle.create(clipRef, detector, thresholds, training, learner.parameters())
                 .withName(extras.name());
@@ -355,7 +363,7 @@ public final class TrainingRun {
 
     /** Chooses the threshold on validation (else training) scores, writes model.adclip, prints a summary. */
     private Result finish(Trainer trainer, List<TrainItem> train, List<TrainItem> val, Map<Path, Boolean> labels,
-            NDManager manager) {
+            List<Sample> trainSamples, NDManager manager) {
         restoreBest(val, manager);
         List<TrainItem> scored = val.isEmpty() ? train : val;
         double[] scores = trainer.scores(scored, manager);
@@ -394,11 +402,13 @@ public final class TrainingRun {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("complete", true);
         Path model = dir.resolve("model.adclip");
-        Bundle finished = bundle(thresholds, state);
-        if (options.referenceShots() > 0) {
-            saveWithReferences(finished, train, scored, labels, !val.isEmpty(), strategy, manager, model);
-        } else {
-            finished.save(model);
+        try (NDManager typesScope = manager.newSubManager()) {
+            Bundle finished = withTypes(bundle(thresholds, state), trainSamples, typesScope);
+            if (options.referenceShots() > 0) {
+                saveWithReferences(finished, train, scored, labels, !val.isEmpty(), strategy, manager, model);
+            } else {
+                finished.save(model);
+            }
         }
         err.println("saved " + model);
         if (choice != null) {
@@ -410,6 +420,19 @@ public final class TrainingRun {
         }
         err.flush();
         return new Result(model, false);
+    }
+
+    /** The bundle with its defect types (whole images only: tiled detectors do not type yet). */
+    private Bundle withTypes(Bundle bundle, List<Sample> trainSamples, NDManager scope) {
+        if (tiling != null) {
+            if (extras.defectTypes() != null) {
+                err.println("--defect-types: tiled detectors do not give defect types yet; the bundle has none");
+            }
+            return bundle;
+        }
+        AnomalyDetector anomaly = AnomalyDetector.create(clip, learner, detector, scope);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(detector.imageSize()));
+        return TrainTypes.attach(bundle, trainSamples, extras.defectTypes(), anomaly, preprocessor, scope, err);
     }
 
     /**

@@ -184,6 +184,44 @@ class StationBrowserTest {
     }
 
     @Test
+    void aTypedBundlesRegionsAndImageAreLabelledByType() throws Exception {
+        try (TinyStationModel typed = TinyStationModel.typed(Files.createDirectories(tmp.resolve("typed")),
+                "scratch,dent")) {
+            Path image = null;
+            com.adclip.Inspection direct = null;
+            for (int n = 0; n < 4 && image == null; n++) {
+                com.adclip.Inspection i = typed.detector().inspect(TinyStationModel.image(n));
+                if (i.verdict() == com.adclip.Verdict.NG && !i.regions().isEmpty()) {
+                    image = TinyStationModel.image(n);
+                    direct = i;
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(image != null, "a golden image with NG regions");
+            StationServer other = new StationServer(StationServer.Config.defaults(tmp.resolve("typed.db"),
+                    typed.threshold()).withAddress("127.0.0.1", 0), typed.inspector()).start();
+            try {
+                assertTrue(other.awaitReady(Duration.ofSeconds(60)));
+                driver.get("http://127.0.0.1:" + other.port() + "/");
+                driver.findElement(By.id("file")).sendKeys(image.toString());
+                String expected = direct.types().top() + " " + Math.round(100 * direct.types().topProbability()) + "%";
+                WebElement regions = waiting().until(d -> {
+                    WebElement e = d.findElement(By.id("regions"));
+                    return e.getText().contains("region(s)") ? e : null;
+                });
+                assertTrue(regions.getText().endsWith(" · " + expected), regions.getText() + " / " + expected);
+                Object label = driver.executeScript("return typeLabel(state.result.regions[0].types);");
+                com.adclip.types.TypeDistribution first = direct.regions().get(0).types();
+                assertEquals(first.top() + " " + Math.round(100 * first.topProbability()) + "%", label);
+                driver.findElement(By.id("heat")).click(); // the plain picture: boxes and labels drawn by the page
+                screenshot("station-types-1920x1080.png");
+                driver.findElement(By.id("heat")).click();
+            } finally {
+                other.stop();
+            }
+        }
+    }
+
+    @Test
     void uploadShowsTheVerdictTheOverlayAndTheHistory() throws Exception {
         driver.get("http://127.0.0.1:" + server.port() + "/");
         WebElement dialog = waiting().until(d -> {
