@@ -1,0 +1,27 @@
+package com.adclip.eval;
+
+import java.util.List;
+
+/**
+ * Every defect-type number of one level (images, or predicted regions): the confusion matrix, accuracy, per-type
+ * precision / recall / F1 and macro F1.
+ */
+public record TypeMetrics(TypeConfusion confusion, MetricValue accuracy, List<TypeScore> scores,
+        MetricValue macroF1) {
+
+    public TypeMetrics {
+        scores = List.copyOf(scores);
+    }
+
+    /** The metrics of a list of cases. */
+    public static TypeMetrics of(List<TypeCase> cases) {
+        TypeConfusion confusion = TypeConfusion.of(cases);
+        List<TypeScore> scores = TypeScore.of(confusion);
+        return new TypeMetrics(confusion, TypeAccuracy.of(confusion), scores, MacroF1.of(scores));
+    }
+
+    /** The number of cases. */
+    public long cases() {
+        return confusion.total();
+    }
+}
