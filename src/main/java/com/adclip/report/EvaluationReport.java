@@ -5,6 +5,7 @@ import com.adclip.eval.BinaryCounts;
 import com.adclip.eval.ClassMetrics;
 import com.adclip.eval.CurvePoints;
 import com.adclip.eval.MetricValue;
+import com.adclip.eval.TypeEvaluation;
 import com.adclip.eval.TypeRecall;
 import com.adclip.files.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,15 +45,27 @@ import org.apache.commons.text.StringEscapeUtils;
  * @param mapMax the largest map value (the number of feature layers): the top of the heat maps' colour scale
  * @param comparison pooled metrics of the same images scored differently, side by side (with a reference bank:
  *     {@code prompt only} and {@code fused with the reference bank}, each at its own thresholds); empty for none
+ * @param defectTypes the defect-type evaluation (issue 15), or null when the detector predicted no types or the
+ *     ground truth has none (then no type section is written)
  */
 public record EvaluationReport(Map<String, String> about, Map<String, ClassMetrics> classes, ClassMetrics mean,
         ClassMetrics pooled, double threshold, String thresholdOrigin, double pixelThreshold, CurvePoints imageCurve,
         CurvePoints pixelCurve, double[] goodScores, double[] defectScores, List<GalleryItem> gallery,
         List<String> failures, List<String> notes, List<TypeRecall> types, TrainingProvenance training,
-        float mapMax, Map<String, ClassMetrics> comparison) {
+        float mapMax, Map<String, ClassMetrics> comparison, TypeEvaluation.Result defectTypes) {
 
     public EvaluationReport {
         comparison = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(comparison));
+    }
+
+    /** A report without a defect-type evaluation. */
+    public EvaluationReport(Map<String, String> about, Map<String, ClassMetrics> classes, ClassMetrics mean,
+            ClassMetrics pooled, double threshold, String thresholdOrigin, double pixelThreshold, CurvePoints imageCurve,
+            CurvePoints pixelCurve, double[] goodScores, double[] defectScores, List<GalleryItem> gallery,
+            List<String> failures, List<String> notes, List<TypeRecall> types, TrainingProvenance training,
+            float mapMax, Map<String, ClassMetrics> comparison) {
+        this(about, classes, mean, pooled, threshold, thresholdOrigin, pixelThreshold, imageCurve, pixelCurve,
+                goodScores, defectScores, gallery, failures, notes, types, training, mapMax, comparison, null);
     }
 
     /** A report without a side-by-side comparison. */
@@ -103,6 +116,9 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         if (!comparison.isEmpty()) {
             ObjectNode side = root.putObject("comparison");
             comparison.forEach((name, m) -> entry(side.putObject(name), m));
+        }
+        if (defectTypes != null) {
+            TypeSection.json(root, defectTypes);
         }
         ObjectNode info = root.putObject("about");
         about.forEach(info::put);
@@ -230,6 +246,9 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         lines.add(String.format(Locale.ROOT, "threshold %s (%s); P, R and F1 count a part as NG when its score >= "
                 + "threshold", number(threshold), thresholdOrigin));
         lines.add("mAP (mean over classes of image AP): " + percent(mean.get("image_ap")));
+        if (defectTypes != null) {
+            lines.add(TypeSection.summaryLine(defectTypes));
+        }
         lines.addAll(notes);
         if (!failures.isEmpty()) {
             lines.add(failures.size() + " image(s) could not be evaluated and are left out (see metrics.json)");
@@ -325,6 +344,9 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
                         r.defective(), r.caught(), share(r.caught(), r.defective()), escapesText(r)));
             }
         }
+        if (defectTypes != null) {
+            TypeSection.markdown(md, defectTypes);
+        }
         if (!failures.isEmpty()) {
             md.append("\n## Images left out\n\n");
             failures.forEach(f -> md.append("- ").append(f).append('\n'));
@@ -399,6 +421,9 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         reasons().forEach(r -> h.append("<li class=\"small\">").append(esc(r)).append("</li>\n"));
         h.append("</ul>\n");
         typesHtml(h);
+        if (defectTypes != null) {
+            TypeSection.html(h, defectTypes);
+        }
         confusion(h);
         plots(h);
         trainingHtml(h);
