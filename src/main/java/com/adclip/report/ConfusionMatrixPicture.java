@@ -63,7 +63,12 @@ final class ConfusionMatrixPicture {
         int columnSpace = slanted ? (int) Math.ceil(columnLabels * Math.sqrt(0.5)) + lm.getHeight() : lm.getHeight();
         int gridWidth = cell * columns.size() + GAP;
         int gridHeight = cell * rows.size();
-        int width = Math.max(left + gridWidth + 24 + BAR + 4 + lm.stringWidth("100 %") + MARGIN,
+        int slantEnd = 0; // slanted labels run down to the right from under their column
+        for (int j = 0; slanted && j < columns.size(); j++) {
+            slantEnd = Math.max(slantEnd, grid.x(j) + cell / 2 + (int) Math.ceil(lm.stringWidth(columns.get(j))
+                    * Math.sqrt(0.5)) + lm.getHeight() + MARGIN);
+        }
+        int width = Math.max(Math.max(slantEnd, left + gridWidth + 24 + BAR + 4 + lm.stringWidth("100 %") + MARGIN),
                 MARGIN * 2 + Math.max(metrics(heading).stringWidth(title), lm.stringWidth(SUBTITLE)));
         int height = top + gridHeight + 8 + columnSpace + lm.getHeight() + 8 + MARGIN;
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
