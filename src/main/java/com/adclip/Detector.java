@@ -22,6 +22,7 @@ import com.adclip.reference.ReferenceImages;
 import com.adclip.tile.TileModel;
 import com.adclip.tile.TiledPredictor;
 import com.adclip.tile.Tiling;
+import com.adclip.types.DefectTypes;
 import ai.djl.ndarray.NDManager;
 import java.util.HashSet;
 import java.util.Set;
@@ -76,11 +77,13 @@ public final class Detector implements AutoCloseable {
     private final boolean referenceOff;
     private volatile ReferenceBank bank;
     private volatile double threshold;
+    private final DefectTypes types;
 
     private Detector(DetectorAssembly parts, ReferenceBank bank, boolean referenceOff, double threshold,
             double mapThreshold, double maxMegapixels, double maxDecodedMb, String name, Tiling tiling,
-            int tileBatch) {
+            int tileBatch, DefectTypes types) {
         this.parts = parts;
+        this.types = types;
         this.tiling = tiling;
         this.tileBatch = tileBatch;
         this.bank = bank;
@@ -95,7 +98,7 @@ public final class Detector implements AutoCloseable {
         GaussianSmoothing smoothing = MapPostProcessor.smoothing(config.sigma());
         MapPostProcessor post = new MapPostProcessor(smoothing, mapThreshold);
         AnomalyPredictor plain = new AnomalyPredictor(parts.detector(), preprocessor, post, maxPixels, maxDecoded,
-                parts.manager(), this::threshold);
+                parts.manager(), this::threshold).withTypes(types);
         if (tiling != null) {
             // a bank is never fused into tiles (refused when the detector is built)
             this.predictor = plain.withPerImage(tiled(post));
@@ -109,7 +112,7 @@ public final class Detector implements AutoCloseable {
             BundleManifest.Thresholds prompt = parts.thresholds();
             AnomalyPredictor promptBase = new AnomalyPredictor(parts.detector(), preprocessor,
                     new MapPostProcessor(smoothing, prompt.pixel()), maxPixels, maxDecoded, parts.manager(),
-                    this::threshold);
+                    this::threshold).withTypes(types);
             this.predictor = plain.fused(current, post);
             this.withPromptOnly = promptBase.fusedWithPromptOnly(current, post, prompt.image());
         }
@@ -244,6 +247,16 @@ public final class Detector implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The bundle's defect type names, in vocabulary order (see docs/defect-types.md), or an empty list when the
+     * bundle has none (then no inspection has types). Every region of an inspection then has
+     * {@link com.adclip.anomaly.DefectRegions.Region#types()} and the image {@link Inspection#types()}. Tiled
+     * inspections do not type yet: their types are null.
+     */
+    public List<String> defectTypes() {
+        return types == null ? List.of() : types.names();
     }
 
     /** The image threshold: NG when the score is at or above it. */
@@ -666,6 +679,20 @@ public final class Detector implements AutoCloseable {
             return bank;
         }
 
+        private static DefectTypes loadTypes(DetectorAssembly parts) {
+            if (parts.bundle() == null || !parts.bundle().hasTypes()) {
+                return null;
+            }
+            com.adclip.types.TypesSection section = parts.bundle().manifest().types();
+            if (!section.features().equals(parts.detector().config().featureBlocks())) {
+                throw AdclipException.usage("the bundle's defect types were made on feature blocks "
+                        + section.features() + ", not " + parts.detector().config().featureBlocks()
+                        + ": leave --features at the bundle's", null);
+            }
+            return DetectorAssembly.usage(() -> DefectTypes.load(section, parts.bundle().types(), parts.clip(),
+                    parts.manager()));
+        }
+
         public Detector build() {
             DetectorAssembly parts = assemble();
             try {
@@ -682,8 +709,9 @@ public final class Detector implements AutoCloseable {
                             + "tiled inspections do not fuse yet: add --no-reference (prompt maps only) or --tiles "
                             + "none (whole images)", null);
                 }
+                DefectTypes types = loadTypes(parts);
                 return new Detector(parts, bank, hasBank && noReference, image, map, maxMegapixels, maxDecodedMb,
-                        name, tiling, tileBatch);
+                        name, tiling, tileBatch, types);
             } catch (RuntimeException e) {
                 parts.manager().close();
                 throw e;

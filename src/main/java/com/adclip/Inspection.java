@@ -2,6 +2,7 @@ package com.adclip;
 
 import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.Prediction;
+import com.adclip.types.TypeDistribution;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -41,6 +42,15 @@ public record Inspection(Prediction prediction, BufferedImage picture, double mi
     /** Image height in pixels; the map's row count. */
     public int height() {
         return prediction.height();
+    }
+
+    /**
+     * Which defect type the image shows, as {name: probability} sorted descending (the area-weighted mixture of its
+     * regions', see docs/defect-types.md), or null when the bundle has no defect types. Each region's own is
+     * {@link DefectRegions.Region#types()}.
+     */
+    public TypeDistribution types() {
+        return prediction.types();
     }
 
     /** Connected regions of map values above the map threshold: boxes in image pixels, peak and mean, strongest first. */

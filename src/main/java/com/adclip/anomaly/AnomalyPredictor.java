@@ -8,6 +8,8 @@ import com.adclip.Inspection;
 import com.adclip.clip.VisionFeatures;
 import com.adclip.Outcome;
 import com.adclip.image.ImagePreprocessor;
+import com.adclip.types.DefectTypes;
+import com.adclip.types.PatchTypes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ public final class AnomalyPredictor {
     private final MapFusion fusion;
     private final MapPostProcessor promptPost;
     private final double promptThreshold;
+    private final DefectTypes types;
 
     /**
      * Answers one image held at full resolution (tiling: see {@code com.adclip.tile}) instead of the batched
@@ -57,12 +60,13 @@ public final class AnomalyPredictor {
     public AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
             long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold) {
         this(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold, null, null, null,
-                Double.NaN);
+                Double.NaN, null);
     }
 
     private AnomalyPredictor(AnomalyDetector detector, ImagePreprocessor preprocessor, MapPostProcessor post,
             long maxPixels, long maxDecodedBytes, NDManager manager, DoubleSupplier imageThreshold,
-            PerImage perImage, MapFusion fusion, MapPostProcessor promptPost, double promptThreshold) {
+            PerImage perImage, MapFusion fusion, MapPostProcessor promptPost, double promptThreshold,
+            DefectTypes types) {
         if (preprocessor.config().size() != detector.config().imageSize()) {
             throw new IllegalArgumentException("preprocessing size " + preprocessor.config().size()
                     + " differs from the detector's image size " + detector.config().imageSize());
@@ -78,6 +82,16 @@ public final class AnomalyPredictor {
         this.fusion = fusion;
         this.promptPost = promptPost;
         this.promptThreshold = promptThreshold;
+        this.types = types;
+    }
+
+    /**
+     * This predictor also giving every region and image its defect types ({@code value}, null for none); not on
+     * the per-image (tiled) path.
+     */
+    public AnomalyPredictor withTypes(DefectTypes value) {
+        return new AnomalyPredictor(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold,
+                perImage, fusion, promptPost, promptThreshold, value);
     }
 
     /**
@@ -87,7 +101,7 @@ public final class AnomalyPredictor {
      */
     public AnomalyPredictor withPerImage(PerImage value) {
         return new AnomalyPredictor(detector, preprocessor, post, maxPixels, maxDecodedBytes, manager, imageThreshold,
-                value, fusion, promptPost, promptThreshold);
+                value, fusion, promptPost, promptThreshold, types);
     }
 
     /**
@@ -96,7 +110,7 @@ public final class AnomalyPredictor {
      */
     public AnomalyPredictor fused(MapFusion fusion, MapPostProcessor fusedPost) {
         return new AnomalyPredictor(detector, preprocessor, fusedPost, maxPixels, maxDecodedBytes, manager,
-                imageThreshold, perImage, fusion, null, Double.NaN);
+                imageThreshold, perImage, fusion, null, Double.NaN, types);
     }
 
     /**
@@ -105,7 +119,7 @@ public final class AnomalyPredictor {
      */
     public AnomalyPredictor fusedWithPromptOnly(MapFusion fusion, MapPostProcessor fusedPost, double promptThreshold) {
         return new AnomalyPredictor(detector, preprocessor, fusedPost, maxPixels, maxDecodedBytes, manager,
-                imageThreshold, perImage, fusion, post, promptThreshold);
+                imageThreshold, perImage, fusion, post, promptThreshold, types);
     }
 
     /** Whether a fusion (a reference bank) is applied. */
@@ -153,14 +167,17 @@ public final class AnomalyPredictor {
             VisionFeatures features = detector.encode(batch(scope, prepared));
             Detection prompt = detector.detect(features);
             Detection detection = fusion == null ? prompt : fusion.fuse(prompt, features, detector.config().imageSize());
+            List<PatchTypes> patchTypes = types == null ? null : types.patchTypes(features);
             long t1 = System.nanoTime();
             NDArray smoothed = post.smoothed(detection);
             NDArray promptSmoothed = promptPost == null ? null : promptPost.smoothed(prompt);
             double share = (System.nanoTime() - start) / 1e6 / images.size();
             for (int i = 0; i < prepared.size(); i++) {
                 ImagePreprocessor.Preprocessed input = prepared.get(i).input();
+                RegionTyping typing = patchTypes == null ? null
+                        : RegionTyping.of(patchTypes.get(i), types.fusion());
                 Prediction prediction = post.apply(detection, smoothed, i, input.originalWidth(),
-                        input.originalHeight(), threshold);
+                        input.originalHeight(), threshold, typing);
                 Prediction promptOnly = promptPost == null ? null : promptPost.apply(prompt, promptSmoothed, i,
                         input.originalWidth(), input.originalHeight(), promptThreshold);
                 int at = good.get(i);

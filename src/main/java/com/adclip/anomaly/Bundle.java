@@ -39,15 +39,18 @@ import java.util.zip.ZipOutputStream;
  * @param optimizer the optimiser's state tensors, empty for a finished model
  * @param reference the reference bank's tensors ({@code bank.B} float16, {@code source.B} int32), empty when
  *     the bundle has no bank; present exactly when {@code manifest.reference()} is
+ * @param types the defect-type prototypes ({@code types.safetensors}: {@code proto.B} float16, {@code label.B}
+ *     int32), empty when the bundle has no types or no type has prototypes; only with {@code manifest.types()}
  */
 public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<String, NDArray> optimizer,
-        Map<String, NDArray> reference) {
+        Map<String, NDArray> reference, Map<String, NDArray> types) {
     /** The format this code writes, and the newest it reads. */
     public static final int FORMAT_VERSION = 1;
     static final String MANIFEST = "manifest.json";
     static final String PROMPTS = "prompts.safetensors";
     static final String OPTIMIZER = "optimizer.safetensors";
     static final String REFERENCE = "reference.safetensors";
+    static final String TYPES = "types.safetensors";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -58,11 +61,21 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
         prompts = Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
         optimizer = Collections.unmodifiableMap(new LinkedHashMap<>(optimizer));
         reference = Collections.unmodifiableMap(new LinkedHashMap<>(reference));
+        types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
         if ((manifest.reference() == null) != reference.isEmpty()) {
             throw new IllegalArgumentException(manifest.reference() == null
                     ? "reference tensors without a reference section in the manifest"
                     : "a reference section in the manifest without its tensors");
         }
+        if (manifest.types() == null && !types.isEmpty()) {
+            throw new IllegalArgumentException("defect-type prototypes without a types section in the manifest");
+        }
+    }
+
+    /** A bundle without defect types. */
+    public Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<String, NDArray> optimizer,
+            Map<String, NDArray> reference) {
+        this(manifest, prompts, optimizer, reference, Map.of());
     }
 
     /** A bundle without a reference bank. */
@@ -77,17 +90,30 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
 
     /** The same bundle carrying an optimiser's state (for resumable checkpoints). */
     public Bundle withOptimizer(Map<String, NDArray> state) {
-        return new Bundle(manifest, prompts, state, reference);
+        return new Bundle(manifest, prompts, state, reference, types);
     }
 
     /** The same bundle with another manifest (same kind of bank: with one when it has one). */
     public Bundle withManifest(BundleManifest value) {
-        return new Bundle(value, prompts, optimizer, reference);
+        return new Bundle(value, prompts, optimizer, reference, types);
     }
 
     /** The same bundle with a reference bank (its manifest section and tensors), or without one (null, empty). */
     public Bundle withReference(BundleManifest.Reference section, Map<String, NDArray> tensors) {
-        return new Bundle(manifest.withReference(section), prompts, optimizer, tensors);
+        return new Bundle(manifest.withReference(section), prompts, optimizer, tensors, types);
+    }
+
+    /**
+     * The same bundle with defect types (their manifest section and prototype tensors, empty without prototypes),
+     * or without (null, empty).
+     */
+    public Bundle withTypes(com.adclip.types.TypesSection section, Map<String, NDArray> tensors) {
+        return new Bundle(manifest.withTypes(section), prompts, optimizer, reference, tensors);
+    }
+
+    /** Whether the bundle carries defect types. */
+    public boolean hasTypes() {
+        return manifest.types() != null;
     }
 
     /** Whether the bundle carries a reference bank. */
@@ -130,6 +156,11 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
                         zip.write(encode(reference));
                         zip.closeEntry();
                     }
+                    if (!types.isEmpty()) {
+                        zip.putNextEntry(new ZipEntry(TYPES));
+                        zip.write(encode(types));
+                        zip.closeEntry();
+                    }
                 }
             });
         } catch (IOException e) {
@@ -155,7 +186,7 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
 
     /** The same bundle under a product/model name ({@link BundleManifest#name}). */
     public Bundle withName(String name) {
-        return new Bundle(manifest.withName(name), prompts, optimizer, reference);
+        return new Bundle(manifest.withName(name), prompts, optimizer, reference, types);
     }
 
     /** Reads only a bundle's manifest (e.g. for the station's header), without its tensors. */
@@ -174,12 +205,12 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
 
     /** This bundle with other thresholds (as {@code calibrate} and the station's operator set them). */
     public Bundle withThresholds(BundleManifest.Thresholds thresholds) {
-        return new Bundle(manifest.withThresholds(thresholds), prompts, optimizer, reference);
+        return new Bundle(manifest.withThresholds(thresholds), prompts, optimizer, reference, types);
     }
 
     /** This bundle with another detector configuration (as {@code calibrate} stores the one it calibrated). */
     public Bundle withDetector(DetectorConfig config) {
-        return new Bundle(manifest.withDetector(config), prompts, optimizer, reference);
+        return new Bundle(manifest.withDetector(config), prompts, optimizer, reference, types);
     }
 
     /**
@@ -269,7 +300,9 @@ public record Bundle(BundleManifest manifest, Map<String, NDArray> prompts, Map<
             Map<String, NDArray> optimizer = readTensors(file, zip, OPTIMIZER, manager, false);
             Map<String, NDArray> reference = manifest.reference() == null ? Map.of()
                     : readTensors(file, zip, REFERENCE, manager, true);
-            return new Bundle(manifest, prompts, optimizer, reference);
+            Map<String, NDArray> types = manifest.types() == null ? Map.of()
+                    : readTensors(file, zip, TYPES, manager, manifest.types().hasPrototypes());
+            return new Bundle(manifest, prompts, optimizer, reference, types);
         } catch (ZipException e) {
             throw new AdclipException(file + " is not an .adclip bundle (not a zip archive: " + e.getMessage() + ")", e);
         } catch (IOException e) {

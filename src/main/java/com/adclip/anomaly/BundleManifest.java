@@ -1,5 +1,6 @@
 package com.adclip.anomaly;
 
+import com.adclip.types.TypesSection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collections;
@@ -24,6 +25,9 @@ import java.util.Map;
  *     bundles written before tiling existed)
  * @param reference the memory bank of good reference images ({@code reference.safetensors}), or null for a
  *     bundle without one (every bundle written before banks existed)
+ * @param types the defect types (vocabulary, prompt templates, fusion rule; prototypes in
+ *     {@code types.safetensors}), or null for a bundle without types (every bundle written before they existed):
+ *     then no output has a {@code types} field
  */
 public record BundleManifest(
         int formatVersion,
@@ -35,7 +39,8 @@ public record BundleManifest(
         String software,
         @JsonInclude(JsonInclude.Include.NON_NULL) String name,
         @JsonInclude(JsonInclude.Include.NON_NULL) Tiling tiling,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Reference reference) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Reference reference,
+        @JsonInclude(JsonInclude.Include.NON_NULL) TypesSection types) {
 
     public BundleManifest {
         if (formatVersion < 1) {
@@ -50,18 +55,25 @@ public record BundleManifest(
     /** A manifest without a name, tiling or reference bank (as bundles written before those existed). */
     public BundleManifest(int formatVersion, ClipReference clip, Detector detector, Thresholds thresholds,
             Map<String, Object> training, String created, String software) {
-        this(formatVersion, clip, detector, thresholds, training, created, software, null, null, null);
+        this(formatVersion, clip, detector, thresholds, training, created, software, null, null, null, null);
+    }
+
+    /** A manifest without defect types (as bundles written before they existed). */
+    public BundleManifest(int formatVersion, ClipReference clip, Detector detector, Thresholds thresholds,
+            Map<String, Object> training, String created, String software, String name, Tiling tiling,
+            Reference reference) {
+        this(formatVersion, clip, detector, thresholds, training, created, software, name, tiling, reference, null);
     }
 
     /** The same manifest under another name (null or blank for none). */
     public BundleManifest withName(String value) {
         return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software,
-                value == null || value.isBlank() ? null : value.strip(), tiling, reference);
+                value == null || value.isBlank() ? null : value.strip(), tiling, reference, types);
     }
 
     public BundleManifest withTiling(Tiling value) {
         return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software, name,
-                value, reference);
+                value, reference, types);
     }
 
     /**
@@ -78,25 +90,31 @@ public record BundleManifest(
     /** This manifest with other thresholds, stamped now by this software (name, tiling and bank kept). */
     public BundleManifest withThresholds(Thresholds value) {
         return new BundleManifest(formatVersion, clip, detector, value, training, java.time.Instant.now().toString(),
-                com.adclip.Version.software(), name, tiling, reference);
+                com.adclip.Version.software(), name, tiling, reference, types);
     }
 
     /** The same manifest with another detector section (name, tiling and bank kept). */
     public BundleManifest withDetector(Detector value) {
         return new BundleManifest(formatVersion, clip, value, thresholds, training, created, software, name, tiling,
-                reference);
+                reference, types);
     }
 
     /** This manifest with another detector configuration, stamped now by this software (name, tiling, bank kept). */
     public BundleManifest withDetector(DetectorConfig value) {
         return new BundleManifest(formatVersion, clip, Detector.of(value), thresholds, training,
-                java.time.Instant.now().toString(), com.adclip.Version.software(), name, tiling, reference);
+                java.time.Instant.now().toString(), com.adclip.Version.software(), name, tiling, reference, types);
     }
 
     /** The same manifest with another reference bank section, or none (null). */
     public BundleManifest withReference(Reference value) {
         return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software, name, tiling,
-                value);
+                value, types);
+    }
+
+    /** The same manifest with another defect-types section, or none (null). */
+    public BundleManifest withTypes(TypesSection value) {
+        return new BundleManifest(formatVersion, clip, detector, thresholds, training, created, software, name, tiling,
+                reference, value);
     }
 
     /**

@@ -3,6 +3,7 @@ package com.adclip.anomaly;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.adclip.types.TypeDistribution;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,8 +32,20 @@ public final class DefectRegions {
      * @param area the number of pixels in the region
      * @param maxScore the highest map value in the region
      * @param meanScore the mean map value over the region's pixels
+     * @param types which defect type the region shows, or null when the bundle has no defect types
      */
-    public record Region(int id, int x, int y, int width, int height, int area, float maxScore, float meanScore) {}
+    public record Region(int id, int x, int y, int width, int height, int area, float maxScore, float meanScore,
+            TypeDistribution types) {
+        /** A region without defect types. */
+        public Region(int id, int x, int y, int width, int height, int area, float maxScore, float meanScore) {
+            this(id, x, y, width, height, area, maxScore, meanScore, null);
+        }
+
+        /** This region with its defect types. */
+        public Region withTypes(TypeDistribution value) {
+            return new Region(id, x, y, width, height, area, maxScore, meanScore, value);
+        }
+    }
 
     private final int width;
     private final int height;

@@ -37,6 +37,15 @@ public record MapPostProcessor(GaussianSmoothing smoothing, double mapThreshold)
      */
     public Prediction apply(Detection detection, NDArray smoothedMaps, int index, int width, int height,
             double imageThreshold) {
+        return apply(detection, smoothedMaps, index, width, height, imageThreshold, null);
+    }
+
+    /**
+     * As {@link #apply(Detection, NDArray, int, int, int, double)}, the regions then given their defect types by
+     * {@code typing} (null for none).
+     */
+    public Prediction apply(Detection detection, NDArray smoothedMaps, int index, int width, int height,
+            double imageThreshold, RegionTyping typing) {
         try (NDManager scope = smoothedMaps.getManager().newSubManager()) {
             NDArray map = smoothedMaps.get(index);
             map.attach(scope);
@@ -49,8 +58,9 @@ public record MapPostProcessor(GaussianSmoothing smoothing, double mapThreshold)
             float[] p = probs.toFloatArray();
             Verdict verdict = Verdict.of(p[1], imageThreshold);
             DefectRegions regions = DefectRegions.find(values, height, width, (float) mapThreshold);
-            return new Prediction(p[1], p[0], verdict, values, width, height, regions.regions(), regions.mask(),
-                    grid, (int) map.getShape().get(0));
+            Prediction prediction = new Prediction(p[1], p[0], verdict, values, width, height, regions.regions(),
+                    regions.mask(), grid, (int) map.getShape().get(0));
+            return typing == null ? prediction : typing.type(prediction, regions);
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.adclip.anomaly;
 
 import com.adclip.Verdict;
+import com.adclip.types.TypeDistribution;
 import java.util.List;
 
 /**
@@ -19,9 +20,12 @@ import java.util.List;
  * @param grid the smoothed map at the model's input size S × S, row-major (the reference's {@code anomaly_map},
  *     what pixel metrics are computed on); empty when not given
  * @param gridSize S, or 0 when {@code grid} is empty
+ * @param types the image's defect-type distribution (its regions' distributions weighted by area; see
+ *     {@code docs/defect-types.md}), given for OK images too (which type it would be); null when the bundle has
+ *     no defect types
  */
 public record Prediction(double score, double normal, Verdict verdict, float[] map, int width, int height,
-        List<DefectRegions.Region> regions, boolean[] mask, float[] grid, int gridSize) {
+        List<DefectRegions.Region> regions, boolean[] mask, float[] grid, int gridSize, TypeDistribution types) {
     public Prediction {
         regions = List.copyOf(regions);
         if (map.length != (long) width * height || mask.length != map.length) {
@@ -30,6 +34,20 @@ public record Prediction(double score, double normal, Verdict verdict, float[] m
         if (gridSize < 0 || grid.length != (long) gridSize * gridSize) {
             throw new IllegalArgumentException("grid must be gridSize × gridSize");
         }
+    }
+
+    /** An answer without defect types. */
+    public Prediction(double score, double normal, Verdict verdict, float[] map, int width, int height,
+            List<DefectRegions.Region> regions, boolean[] mask, float[] grid, int gridSize) {
+        this(score, normal, verdict, map, width, height, regions, mask, grid, gridSize, null);
+    }
+
+    /** This answer with defect types: the regions' (same regions, in order) and the image's. */
+    public Prediction withTypes(List<DefectRegions.Region> typedRegions, TypeDistribution image) {
+        if (typedRegions.size() != regions.size()) {
+            throw new IllegalArgumentException(typedRegions.size() + " typed regions for " + regions.size());
+        }
+        return new Prediction(score, normal, verdict, map, width, height, typedRegions, mask, grid, gridSize, image);
     }
 
     /** An answer without the S × S map. */

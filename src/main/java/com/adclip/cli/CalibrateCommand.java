@@ -145,8 +145,9 @@ final class CalibrateCommand implements Callable<Integer> {
                 : m.reference().withThresholds(thresholds);
         BundleManifest manifest = new BundleManifest(m.formatVersion(), m.clip(), BundleManifest.Detector.of(config),
                 fused ? m.thresholds() : thresholds, m.training(), java.time.Instant.now().toString(),
-                com.adclip.Version.software(), m.name(), tiling == null ? null : tiling.toManifest(), reference);
-        new Bundle(manifest, input.prompts(), input.optimizer(), input.reference()).save(out);
+                com.adclip.Version.software(), m.name(), tiling == null ? null : tiling.toManifest(), reference,
+                m.types());
+        new Bundle(manifest, input.prompts(), input.optimizer(), input.reference(), input.types()).save(out);
     }
 
     private void report(ThresholdStrategy.Choice image, ThresholdStrategy.Choice pixel, String pixelNote, String source,

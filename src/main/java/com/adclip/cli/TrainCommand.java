@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import com.adclip.types.TypeVocabulary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -180,6 +181,12 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     + BankOptions.DEFAULT_CORESET + "; 0 keeps all).")
     Integer coreset;
 
+    @Option(names = "--defect-types", paramLabel = "LIST",
+            description = "Defect types besides the training data's defect folder names, comma-separated; each may "
+                    + "carry prompt phrases after = separated by |, e.g. scratch,crack=hairline crack|fissure. "
+                    + "See docs/defect-types.md.")
+    String defectTypes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -191,6 +198,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
         if (coreset != null && coreset < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--coreset must be 0 or more");
         }
+        TypeVocabulary givenTypes = defectTypes == null ? null : TypeVocabulary.parse(defectTypes);
         Path outDir = resume != null ? resume : out;
         try (NDManager manager = NDManager.newBaseManager()) {
             Bundle resumed = resume != null ? Bundle.load(resume.resolve("last.adclip"), manager) : null;
@@ -246,7 +254,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 TrainingRun run = new TrainingRun(outDir, parts, options,
                         modelOptions.registryName(weightsPath).orElse(null), modelOptions.cache().dir(),
                         prior -> new ConsoleTrainListener(err, outDir, prior), err,
-                        new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset));
+                        new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset, givenTypes));
                 TrainingRun.Result result;
                 try {
                     result = run.execute(trainSamples, valSamples, resumed, manager);

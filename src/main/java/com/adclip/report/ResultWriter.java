@@ -7,6 +7,7 @@ import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
 import com.adclip.Outcome;
 import com.adclip.files.AtomicFiles;
+import com.adclip.types.TypeDistribution;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,7 +30,8 @@ public final class ResultWriter {
     private final boolean csv;
     private final float mapMax;
     private final ArrayNode rows = JSON.createArrayNode();
-    private final List<String> csvRows = new ArrayList<>();
+    private final List<String[]> csvRows = new ArrayList<>();
+    private boolean typed;
 
     /**
      * @param images whether to write each image's .npy map, overlay and mask
@@ -45,7 +47,8 @@ public final class ResultWriter {
         } catch (IOException e) {
             throw new AdclipException("cannot create output folder " + dir + ": " + e.getMessage(), e);
         }
-        csvRows.add("image,verdict,score,p_normal,p_anomaly,regions,map,overlay,mask,ms,error");
+        csvRows.add(new String[] {"image", "verdict", "score", "p_normal", "p_anomaly", "regions", "map", "overlay",
+            "mask", "ms", "error", "type", "type_probability"});
     }
 
     /**
@@ -61,8 +64,8 @@ public final class ResultWriter {
             row.put("verdict", "ERROR");
             row.put("error", outcome.error());
             row.put("ms", round(outcome.millis()));
-            csvRows.add(csvLine(given, "ERROR", "", "", "", "", "", "", "", round(outcome.millis()) + "",
-                    outcome.error()));
+            csvRows.add(new String[] {given, "ERROR", "", "", "", "", "", "", "", round(outcome.millis()) + "",
+                outcome.error(), "", ""});
             return;
         }
         Prediction p = outcome.prediction();
@@ -94,11 +97,26 @@ public final class ResultWriter {
             region.put("area", r.area());
             region.put("max_score", r.maxScore());
             region.put("mean_score", r.meanScore());
+            if (r.types() != null) {
+                putTypes(region, r.types());
+            }
+        }
+        if (p.types() != null) {
+            typed = true;
+            putTypes(row, p.types());
         }
         row.put("ms", round(outcome.millis()));
-        csvRows.add(csvLine(given, p.verdict().name(), fmt(p.score()), fmt(p.normal()), fmt(p.score()),
-                Integer.toString(p.regions().size()), nullToEmpty(map), nullToEmpty(overlay), nullToEmpty(mask),
-                Double.toString(round(outcome.millis())), ""));
+        boolean showType = p.types() != null && p.verdict() == com.adclip.Verdict.NG;
+        csvRows.add(new String[] {given, p.verdict().name(), fmt(p.score()), fmt(p.normal()), fmt(p.score()),
+            Integer.toString(p.regions().size()), nullToEmpty(map), nullToEmpty(overlay), nullToEmpty(mask),
+            Double.toString(round(outcome.millis())), "", showType ? p.types().top() : "",
+            showType ? fmt(p.types().topProbability()) : ""});
+    }
+
+    /** {@code "types": {name: probability, ...}}, most probable first (see docs/defect-types.md). */
+    public static void putTypes(ObjectNode node, TypeDistribution types) {
+        ObjectNode out = node.putObject("types");
+        types.probabilities().forEach(out::put);
     }
 
     private String writeMaps(String name, Outcome outcome) {
@@ -120,7 +138,10 @@ public final class ResultWriter {
     public void finish() {
         writeAtomically(dir.resolve("results.json"), writer -> JSON.writeValue(writer, rows));
         if (csv) {
-            writeAtomically(dir.resolve("results.csv"), writer -> writer.write(String.join("\n", csvRows) + "\n"));
+            // the type columns only for a bundle with defect types (older bundles: the columns as before)
+            int columns = typed ? csvRows.get(0).length : csvRows.get(0).length - 2;
+            List<String> lines = csvRows.stream().map(r -> csvLine(java.util.Arrays.copyOf(r, columns))).toList();
+            writeAtomically(dir.resolve("results.csv"), writer -> writer.write(String.join("\n", lines) + "\n"));
         }
     }
 

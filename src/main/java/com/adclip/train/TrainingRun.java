@@ -6,6 +6,7 @@ import com.adclip.AdclipException;
 import com.adclip.DetectorAssembly;
 import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.Bundle;
+import com.adclip.types.TypeVocabulary;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.PromptLearner;
@@ -57,8 +58,15 @@ public final class TrainingRun {
      * @param tiling the tiling training runs on, null for whole images
      * @param images the training images and test split, recorded in every bundle written
      * @param coreset with reference shots: most bank rows kept per feature block, or null for the default
+     * @param defectTypes the types given with {@code --defect-types} (besides the data's), or null
      */
-    public record Extras(String name, Tiling tiling, TrainingImages images, Integer coreset) {}
+    public record Extras(String name, Tiling tiling, TrainingImages images, Integer coreset,
+            TypeVocabulary defectTypes) {
+        /** Extras without given defect types. */
+        public Extras(String name, Tiling tiling, TrainingImages images, Integer coreset) {
+            this(name, tiling, images, coreset, null);
+        }
+    }
 
     private final Path dir;
     private final ClipModel clip;
@@ -164,7 +172,7 @@ public final class TrainingRun {
                 err.flush();
                 return new Result(dir.resolve("last.adclip"), true);
             }
-            return finish(trainer, train, val, labels(val.isEmpty() ? trainSamples : valSamples), manager);
+            return finish(trainer, train, val, labels(val.isEmpty() ? trainSamples : valSamples), trainSamples, manager);
         } finally {
             done.countDown();
         }
@@ -348,7 +356,7 @@ public final class TrainingRun {
 
     /** Chooses the threshold on validation (else training) scores, writes model.adclip, prints a summary. */
     private Result finish(Trainer trainer, List<TrainItem> train, List<TrainItem> val, Map<Path, Boolean> labels,
-            NDManager manager) {
+            List<Sample> trainSamples, NDManager manager) {
         restoreBest(val, manager);
         List<TrainItem> scored = val.isEmpty() ? train : val;
         double[] scores = trainer.scores(scored, manager);
@@ -387,11 +395,13 @@ public final class TrainingRun {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("complete", true);
         Path model = dir.resolve("model.adclip");
-        Bundle finished = bundle(thresholds, state);
-        if (options.referenceShots() > 0) {
-            saveWithReferences(finished, train, scored, !val.isEmpty(), strategy, manager, model);
-        } else {
-            finished.save(model);
+        try (NDManager typesScope = manager.newSubManager()) {
+            Bundle finished = withTypes(bundle(thresholds, state), trainSamples, typesScope);
+            if (options.referenceShots() > 0) {
+                saveWithReferences(finished, train, scored, !val.isEmpty(), strategy, manager, model);
+            } else {
+                finished.save(model);
+            }
         }
         err.println("saved " + model);
         if (choice != null) {
@@ -403,6 +413,19 @@ public final class TrainingRun {
         }
         err.flush();
         return new Result(model, false);
+    }
+
+    /** The bundle with its defect types (whole images only: tiled detectors do not type yet). */
+    private Bundle withTypes(Bundle bundle, List<Sample> trainSamples, NDManager scope) {
+        if (tiling != null) {
+            if (extras.defectTypes() != null) {
+                err.println("--defect-types: tiled detectors do not give defect types yet; the bundle has none");
+            }
+            return bundle;
+        }
+        AnomalyDetector anomaly = AnomalyDetector.create(clip, learner, detector, scope);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(PreprocessConfig.reference(detector.imageSize()));
+        return TrainTypes.attach(bundle, trainSamples, extras.defectTypes(), anomaly, preprocessor, scope, err);
     }
 
     /**
