@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public record TypeCase(String truth, String predicted) {
     /** The predicted type of a case the detector could not assign: a column of the matrix, never a row. */
-    public static final String UNKNOWN = "unknown";
+    public static final String UNKNOWN = com.adclip.types.TypeDistribution.UNKNOWN;
 
     public TypeCase {
         Objects.requireNonNull(truth, "truth");
