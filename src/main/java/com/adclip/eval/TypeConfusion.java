@@ -36,7 +36,16 @@ public record TypeConfusion(List<String> types, long[][] counts) {
 
     /** The matrix of a list of cases. */
     public static TypeConfusion of(List<TypeCase> cases) {
-        TreeSet<String> names = new TreeSet<>();
+        return of(cases, List.of());
+    }
+
+    /**
+     * The matrix of a list of cases, with a row and a column for each of {@code alsoTypes} too (so that two
+     * matrices of the same data, e.g. images and regions, share their rows and columns).
+     */
+    public static TypeConfusion of(List<TypeCase> cases, java.util.Collection<String> alsoTypes) {
+        TreeSet<String> names = new TreeSet<>(alsoTypes);
+        names.remove(TypeCase.UNKNOWN);
         for (TypeCase c : cases) {
             names.add(c.truth());
             if (!c.predicted().equals(TypeCase.UNKNOWN)) {

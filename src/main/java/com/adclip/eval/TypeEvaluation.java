@@ -21,6 +21,8 @@ import java.util.Set;
  * ground-truth mask (the mask file, or the boxes and polygons drawn from an annotation file): each 8-connected
  * region of it has the image's type, and predicted regions are matched to them by {@link RegionTypeMatch}.
  *
+ * <p>Both levels' matrices have the same rows and columns: every type seen at either level.
+ *
  * <p>Predictions. An image counts with the top type of its image distribution, a region with the top of its
  * own. An image or region without a distribution (e.g. an image scored OK with no region) is left out, and
  * counted in the notes, so the metrics describe "which defect" given that the detector named one.
@@ -162,6 +164,11 @@ public final class TypeEvaluation {
             notes.add(regionsWithoutAnswer + " matched region(s) got no type and are left out");
         }
         unreadable.forEach(u -> notes.add("no region-level types for " + u));
-        return Optional.of(new Result(TypeMetrics.of(imageCases), TypeMetrics.of(regionCases), notes));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        java.util.stream.Stream.concat(imageCases.stream(), regionCases.stream()).forEach(c -> {
+            names.add(c.truth());
+            names.add(c.predicted());
+        });
+        return Optional.of(new Result(TypeMetrics.of(imageCases, names), TypeMetrics.of(regionCases, names), notes));
     }
 }

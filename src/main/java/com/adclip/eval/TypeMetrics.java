@@ -15,7 +15,12 @@ public record TypeMetrics(TypeConfusion confusion, MetricValue accuracy, List<Ty
 
     /** The metrics of a list of cases. */
     public static TypeMetrics of(List<TypeCase> cases) {
-        TypeConfusion confusion = TypeConfusion.of(cases);
+        return of(cases, List.of());
+    }
+
+    /** The metrics of a list of cases, the matrix having rows and columns for {@code alsoTypes} too. */
+    public static TypeMetrics of(List<TypeCase> cases, java.util.Collection<String> alsoTypes) {
+        TypeConfusion confusion = TypeConfusion.of(cases, alsoTypes);
         List<TypeScore> scores = TypeScore.of(confusion);
         return new TypeMetrics(confusion, TypeAccuracy.of(confusion), scores, MacroF1.of(scores));
     }

@@ -55,6 +55,13 @@ class TypeMetricsTest {
     }
 
     @Test
+    void extraTypesGetEmptyRowsAndColumnsSoTwoLevelsShareTheirLayout() {
+        TypeConfusion m = TypeConfusion.of(List.of(new TypeCase("dent", "scratch")), List.of("stain", "unknown"));
+        assertEquals(List.of("dent", "scratch", "stain"), m.types(), "unknown stays the last column only");
+        assertArrayEquals(new long[][] {{0, 1, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}}, m.counts());
+    }
+
+    @Test
     void accuracyCountsUnknownAsWrong() {
         assertEquals(0.5, TypeAccuracy.of(TypeConfusion.of(cases())).get(), 0.0);
         assertFalse(TypeAccuracy.of(TypeConfusion.of(List.of())).computable());
