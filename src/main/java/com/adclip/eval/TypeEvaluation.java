@@ -2,6 +2,7 @@ package com.adclip.eval;
 
 import com.adclip.AdclipException;
 import com.adclip.anomaly.Prediction;
+import com.adclip.data.MaskSource;
 import com.adclip.data.Sample;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -18,8 +19,9 @@ import java.util.Set;
  * <p>Ground truth. An image's type is its sample's defect type (its folder name, or {@code specie_name} of a
  * {@code meta.json}); good images and the untyped defective images ({@link #UNTYPED}: VisA, or a
  * {@code meta.json} without {@code specie_name}) have none and are left out. A region's type comes from the
- * ground-truth mask (the mask file, or the boxes and polygons drawn from an annotation file): each 8-connected
- * region of it has the image's type, and predicted regions are matched to them by {@link RegionTypeMatch}.
+ * ground truth: each box or polygon of an annotation file that labels its shapes has its label; otherwise
+ * each 8-connected region of the mask (file or drawn shapes) has the image's type. Predicted regions are
+ * matched to them by {@link RegionTypeMatch}.
  *
  * <p>Both levels' matrices have the same rows and columns: every type seen at either level.
  *
@@ -89,24 +91,46 @@ public final class TypeEvaluation {
             imagesWithoutMask++;
             return;
         }
-        boolean[] mask;
+        List<RegionTypeMatch.Truth> regions;
         try {
-            mask = truthMask(sample, prediction);
+            regions = truthRegions(sample, truth.get(), prediction);
         } catch (AdclipException e) {
             unreadable.add(sample.image().getFileName() + ": " + e.getMessage());
             return;
         }
-        addRegions(truth.get(), mask, prediction, a);
+        addRegions(regions, prediction, a);
     }
 
-    private void addRegions(String truth, boolean[] mask, Prediction p, TypeAnswer a) {
+    /**
+     * The typed ground-truth regions of a sample: with labelled annotation shapes, each shape on its own with its
+     * label (an unlabelled shape has the image's type; one labelled with an untyped name is left out); else the
+     * 8-connected regions of the mask, each of the image's type.
+     */
+    static List<RegionTypeMatch.Truth> truthRegions(Sample sample, String type, Prediction p) {
+        if (sample.mask().orElse(null) instanceof MaskSource.Drawn drawn && drawn.labelled()) {
+            List<RegionTypeMatch.Truth> out = new ArrayList<>();
+            for (int k = 0; k < drawn.shapes().size(); k++) {
+                String label = drawn.labels().get(k).isEmpty() ? type : drawn.labels().get(k);
+                byte[] pixels = new byte[p.width() * p.height()];
+                drawn.shapes().get(k).fill(pixels, p.width(), p.height());
+                int[] inside = java.util.stream.IntStream.range(0, pixels.length).filter(i -> pixels[i] != 0)
+                        .toArray();
+                if (inside.length > 0 && !UNTYPED.contains(label)) {
+                    out.add(new RegionTypeMatch.Truth(label, inside));
+                }
+            }
+            return out;
+        }
+        return RegionTypeMatch.components(truthMask(sample, p), p.width(), p.height(), type);
+    }
+
+    private void addRegions(List<RegionTypeMatch.Truth> truth, Prediction p, TypeAnswer a) {
         if (a.regions().size() != p.regions().size()) {
             throw new IllegalArgumentException(a.regions().size() + " region distributions for "
                     + p.regions().size() + " regions");
         }
         int[] labels = RegionTypeMatch.labels(p.mask(), p.width(), p.height(), p.regions());
-        String[] types = RegionTypeMatch.match(labels, p.regions().size(),
-                RegionTypeMatch.components(mask, p.width(), p.height(), truth));
+        String[] types = RegionTypeMatch.match(labels, p.regions().size(), truth);
         for (int k = 0; k < types.length; k++) {
             Map<String, Double> distribution = a.regions().get(k);
             if (types[k] == null) {

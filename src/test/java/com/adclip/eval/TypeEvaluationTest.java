@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.adclip.Verdict;
 import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.Prediction;
+import com.adclip.data.MaskShape;
 import com.adclip.data.MaskSource;
 import com.adclip.data.Sample;
 import java.awt.image.BufferedImage;
@@ -81,6 +82,25 @@ class TypeEvaluationTest {
         assertTrue(result.notes().get(1).startsWith("1 defective image(s) without a mask"), result.notes().get(1));
         assertTrue(result.notes().get(2).startsWith("1 predicted region(s) of typed defective images overlap no"),
                 result.notes().get(2));
+    }
+
+    @Test
+    void labelledShapesGiveEachRegionItsOwnType() throws Exception {
+        // image folder type "scratch"; shapes: a dent box over columns 0-1, an unlabelled box over columns 4-5
+        MaskSource.Drawn drawn = new MaskSource.Drawn(png("m.png"), List.of(new MaskShape.Box(0, 0, 2, 3),
+                new MaskShape.Box(4, 0, 2, 3)), List.of("dent", ""), "test");
+        Sample mixed = new Sample(png("m.png"), Optional.of(drawn), "plate", "scratch", true);
+        // predicted: A = column 0 (inside the dent box), B = column 5 (inside the unlabelled box)
+        List<DefectRegions.Region> regions = List.of(
+                new DefectRegions.Region(1, 0, 0, 1, 3, 3, 0.9f, 0.9f),
+                new DefectRegions.Region(2, 5, 0, 1, 3, 3, 0.8f, 0.8f));
+        TypeEvaluation evaluation = new TypeEvaluation();
+        evaluation.add(mixed, prediction(regions, 0, 6, 12, 5, 11, 17), answer(Map.of("dent", 1.0),
+                List.of(Map.of("dent", 1.0), Map.of("dent", 1.0))));
+        TypeEvaluation.Result result = evaluation.result().orElseThrow();
+        assertArrayEquals(new long[][] {{1, 0, 0}, {1, 0, 0}}, result.regions().confusion().counts(),
+                "A is a dent (its label), B a scratch (the image's type), both predicted dent");
+        assertEquals(0.0, result.images().accuracy().get(), 0.0, "the image's truth is its folder, scratch");
     }
 
     @Test
