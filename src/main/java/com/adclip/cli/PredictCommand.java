@@ -36,18 +36,13 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
 
     @Override
     public Path outputFolder() {
-        return out;
+        return output.path();
     }
-
-    /** 40 megapixels: larger images are refused before decoding. */
-    static final double DEFAULT_MAX_MEGAPIXELS = 40;
 
     @Mixin DetectorOptions detectorOptions;
     @Mixin ModelOptions modelOptions;
 
-    @Option(names = "--threshold", paramLabel = "T",
-            description = "Image score at or above which the verdict is NG (default: the bundle's, else 0.5).")
-    Double threshold;
+    @Mixin ThresholdOption threshold;
 
     @Option(names = "--map-threshold", paramLabel = "T",
             description = "Map value above which a pixel is defective (default: the bundle's, else half the number "
@@ -58,22 +53,13 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = {"--out", "--save_path"}, paramLabel = "DIR", defaultValue = "adclip-results",
-            description = "Output folder (default: ${DEFAULT-VALUE}).")
-    Path out;
+    @Mixin OutputFolder output = new OutputFolder("adclip-results");
 
     @Option(names = "--format", paramLabel = "json|csv", defaultValue = "json",
             description = "results.json always; csv adds results.csv (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "40",
-            description = "Refuse larger images (default: ${DEFAULT-VALUE}).")
-    double maxMegapixels;
-
-    @Option(names = "--max-decoded-mb", paramLabel = "MB", defaultValue = "160",
-            description = "Refuse images whose raw decode (width x height x channels x bytes per sample, from the header) is "
-                    + "larger, e.g. 16-bit RGBA of 6300 x 6300 = 317 MB (default: ${DEFAULT-VALUE}).")
-    double maxDecodedMb;
+    @Mixin ImageLimits limits;
 
     @Option(names = "--no-images", description = "Write results only: no .npy, overlay or mask files.")
     boolean noImages;
@@ -99,10 +85,10 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
             if (reference != null) {
                 spec.commandLine().getErr().println(reference);
             }
-            ResultWriter writer = new ResultWriter(out, !noImages, format.equals("csv"), detector.config());
+            ResultWriter writer = new ResultWriter(output.path(), !noImages, format.equals("csv"), detector.config());
             Summary summary = run(detector, files, writer);
             writer.finish();
-            spec.commandLine().getErr().println(summary.line(out));
+            spec.commandLine().getErr().println(summary.line(output.path()));
             spec.commandLine().getErr().flush();
             return summary.failed > 0 ? AdclipException.FAILURE : 0;
         }
@@ -117,18 +103,11 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1");
         }
-        if (!(maxMegapixels > 0) || !(maxDecodedMb > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-megapixels and --max-decoded-mb must "
-                    + "be positive");
-        }
+        limits.validate(spec.commandLine());
     }
 
     private Detector detector() {
-        Detector.Builder builder = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels)
-                .maxDecodedMb(maxDecodedMb);
-        if (threshold != null) {
-            builder.threshold(threshold);
-        }
+        Detector.Builder builder = threshold.apply(limits.apply(detectorOptions.builder(modelOptions)));
         if (mapThreshold != null) {
             builder.mapThreshold(mapThreshold);
         }

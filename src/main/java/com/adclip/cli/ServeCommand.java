@@ -45,9 +45,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "threshold into the bundle. Default: $ADCLIP_API_KEY, else none.")
     String apiKey;
 
-    @Option(names = "--threshold", paramLabel = "T",
-            description = "Image threshold (default: the bundle's, else 0.5).")
-    Double threshold;
+    @Mixin ThresholdOption threshold;
 
     @Option(names = "--history", paramLabel = "FILE|URL", defaultValue = "adclip-history.db",
             description = "Past inspections: a SQLite file (default: ${DEFAULT-VALUE}), or a "
@@ -62,14 +60,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest upload; more gets 413 (default: ${DEFAULT-VALUE}).")
     double maxUploadMb;
 
-    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "40",
-            description = "Largest image; more gets 413 (default: ${DEFAULT-VALUE}).")
-    double maxMegapixels;
-
-    @Option(names = "--max-decoded-mb", paramLabel = "MB", defaultValue = "160",
-            description = "Largest raw decode (width x height x channels x bytes per sample, from the header); more gets "
-                    + "413 (default: ${DEFAULT-VALUE}).")
-    double maxDecodedMb;
+    @Mixin ImageLimits limits;
 
     @Option(names = "--queue", paramLabel = "N", defaultValue = "16",
             description = "Images that may wait for the model; more get 503 (default: ${DEFAULT-VALUE}).")
@@ -125,16 +116,15 @@ final class ServeCommand implements Callable<Integer> {
         StationLog.configure(logLevel, logFile);
         String key = apiKey != null ? apiKey : System.getenv("ADCLIP_API_KEY");
         PrintWriter err = spec.commandLine().getErr();
-        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels)
-                .maxDecodedMb(maxDecodedMb).build()) {
-            double image = StationSetup.imageThreshold(detector, threshold);
+        try (Detector detector = limits.apply(detectorOptions.builder(modelOptions)).build()) {
+            double image = StationSetup.imageThreshold(detector, threshold.value());
             Inspector inspector = StationSetup.inspector(detector, image);
             StationServer.Config config = StationServer.Config.defaults(
                     history.startsWith("jdbc:") ? null : Path.of(history), image)
                     .withAddress(host, port)
                     .withApiKey(key == null || key.isBlank() ? null : key)
-                    .withLimits((long) (maxUploadMb * 1024 * 1024), (long) (maxMegapixels * 1e6))
-                    .withMaxDecodedBytes((long) (maxDecodedMb * 1e6))
+                    .withLimits((long) (maxUploadMb * 1024 * 1024), limits.maxPixels())
+                    .withMaxDecodedBytes(limits.maxDecodedBytes())
                     .withQueue(queue, Duration.ofMillis((long) (timeout * 1000)))
                     .withBundle(detectorOptions.bundle)
                     .withWatchResults(watchResults)
@@ -171,16 +161,14 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(cl, "--port must be 0 to 65535");
         }
-        if (!(maxUploadMb > 0) || !(maxMegapixels > 0) || !(maxDecodedMb > 0) || !(timeout > 0)) {
-            throw new CommandLine.ParameterException(cl, "--max-upload-mb, --max-megapixels, --max-decoded-mb and "
-                    + "--timeout must be positive");
+        limits.validate(cl);
+        if (!(maxUploadMb > 0) || !(timeout > 0)) {
+            throw new CommandLine.ParameterException(cl, "--max-upload-mb and --timeout must be positive");
         }
         if (queue < 1) {
             throw new CommandLine.ParameterException(cl, "--queue must be at least 1");
         }
-        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-            throw new CommandLine.ParameterException(cl, "--threshold must be in [0, 1]");
-        }
+        threshold.requireUnitRange(cl);
         if (!(idleTimeout > 0) || !(minUploadRate >= 0) || maxConnections < 1 || threads < 16
                 || maxClientConnections < 0) {
             throw new CommandLine.ParameterException(cl, "--idle-timeout and --max-connections must be positive, "

@@ -38,7 +38,7 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
 
     @Override
     public Path outputFolder() {
-        return out;
+        return output.path();
     }
 
     @Mixin DetectorOptions detectorOptions;
@@ -52,13 +52,10 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
             description = "Split to evaluate: train, test or val (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--threshold", paramLabel = "T",
-            description = "Image threshold for P/R/F1 (default: the bundle's, else 0.5).")
-    Double threshold;
+    /** The image threshold for precision, recall and F1. */
+    @Mixin ThresholdOption threshold;
 
-    @Option(names = {"--out", "--save_path"}, paramLabel = "DIR", defaultValue = "adclip-test",
-            description = "Output folder (default: ${DEFAULT-VALUE}).")
-    Path out;
+    @Mixin OutputFolder output = new OutputFolder("adclip-test");
 
     @Option(names = {"--batch-size", "--batch_size"}, paramLabel = "N", defaultValue = "1",
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
@@ -95,12 +92,13 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
         overlapWarning = evaluated.overlapWarning();
         try (Detector detector = detectorOptions.builder(modelOptions).build()) {
             DetectorConfig config = detector.config();
-            double t = threshold != null ? threshold : detector.storedThresholds().image();
+            double t = threshold.value() != null ? threshold.value() : detector.storedThresholds().image();
             detector.setThreshold(t);
             String reference = ReferenceText.line(detector);
             if (reference != null) {
                 spec.commandLine().getErr().println(reference);
             }
+            Path out = output.path();
             createDirectories(out);
             ResultWriter maps = saveMaps ? new ResultWriter(out.resolve("maps"), true, false, config) : null;
             EvaluationPass pass = EvaluationPass.run(detector, dataset, split, batchSize,
@@ -113,7 +111,7 @@ final class TestCommand implements Callable<Integer>, ConfigFile.Repeatable {
                         + String.join("; ", pass.failures().stream().limit(3).toList()));
             }
             EvaluationReport report = TestReport.assemble(detector, dataset, pass, new TestReport.Context(split, t,
-                    threshold != null, detectorOptions.bundle, detectorOptions.checkpoint, gallerySize, overlapWarning,
+                    threshold.value() != null, detectorOptions.bundle, detectorOptions.checkpoint, gallerySize, overlapWarning,
                     reference));
             report.writeAll(out);
             PrintWriter stdout = spec.commandLine().getOut();

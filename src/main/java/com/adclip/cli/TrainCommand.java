@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
 
     @Override
     public Path outputFolder() {
-        return resume != null ? resume : out;
+        return resume != null ? resume : output.path();
     }
 
     @Option(names = {"--data", "--train_data_path"}, paramLabel = "PATH",
@@ -57,9 +57,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             description = "Product or model name shown by serve and in reports (default: the data folder's name).")
     String name;
 
-    @Option(names = {"--out", "--save_path"}, paramLabel = "DIR", defaultValue = "adclip-train",
-            description = "Output folder (default: ${DEFAULT-VALUE}).")
-    Path out;
+    @Mixin OutputFolder output = new OutputFolder("adclip-train");
 
     @Mixin ModelOptions modelOptions;
     @Mixin HyperOptions hyper;
@@ -199,7 +197,7 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
             throw new CommandLine.ParameterException(spec.commandLine(), "--coreset must be 0 or more");
         }
         TypeVocabulary givenTypes = defectTypes == null ? null : TypeVocabulary.parse(defectTypes);
-        Path outDir = resume != null ? resume : out;
+        Path outDir = resume != null ? resume : output.path();
         try (NDManager manager = NDManager.newBaseManager()) {
             Bundle resumed = resume != null ? Bundle.load(resume.resolve("last.adclip"), manager) : null;
             TrainingOptions options = resumed != null ? resumedOptions(resumed) : given();

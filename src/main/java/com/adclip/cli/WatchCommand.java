@@ -51,22 +51,14 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--copy", description = "Copy instead of move (IN keeps its files).")
     boolean copy;
 
-    @Option(names = "--threshold", paramLabel = "T", description = "Image threshold (default: the bundle's).")
-    Double threshold;
+    @Mixin ThresholdOption threshold;
 
     @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "500",
             description = "Time between two looks at IN (default: ${DEFAULT-VALUE}); a file is taken once its size "
                     + "and time are the same over two looks.")
     long pollMs;
 
-    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "40",
-            description = "Larger images go to the error folder (default: ${DEFAULT-VALUE}).")
-    double maxMegapixels;
-
-    @Option(names = "--max-decoded-mb", paramLabel = "MB", defaultValue = "160",
-            description = "Images whose raw decode (width x height x channels x bytes per sample, from the header) is "
-                    + "larger go to the error folder (default: ${DEFAULT-VALUE}).")
-    double maxDecodedMb;
+    @Mixin ImageLimits limits;
 
     @Option(names = "--once", description = "Process what is in IN now (two looks), then exit.")
     boolean once;
@@ -79,14 +71,10 @@ final class WatchCommand implements Callable<Integer> {
         if (pollMs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--poll-ms must be positive");
         }
-        if (!(maxMegapixels > 0) || !(maxDecodedMb > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--max-megapixels and --max-decoded-mb must "
-                    + "be positive");
-        }
+        limits.validate(spec.commandLine());
         PrintWriter err = spec.commandLine().getErr();
-        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels)
-                .maxDecodedMb(maxDecodedMb).build()) {
-            double image = StationSetup.imageThreshold(detector, threshold);
+        try (Detector detector = limits.apply(detectorOptions.builder(modelOptions)).build()) {
+            double image = StationSetup.imageThreshold(detector, threshold.value());
             Inspector inspector = StationSetup.inspector(detector, image);
             String reference = ReferenceText.line(detector);
             if (reference != null) {

@@ -78,13 +78,11 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Refuse a bundle (path or http(s) URL in --bundle) with another sha256.")
     String bundleSha256;
 
-    @Option(names = "--threshold", paramLabel = "T",
-            description = "Image threshold for requests that give none (default: the bundle's, else 0.5).")
-    Double threshold;
+    /** The image threshold for requests that give none. */
+    @Mixin ThresholdOption threshold;
 
-    @Option(names = "--max-megapixels", paramLabel = "MP", defaultValue = "40",
-            description = "Largest image; larger ones are poison (default: ${DEFAULT-VALUE}).")
-    double maxMegapixels;
+    /** Images over the limits are poison. */
+    @Mixin ImageLimits limits;
 
     @Option(names = "--max-image-mb", paramLabel = "MB", defaultValue = "25",
             description = "Largest image file; larger ones are poison (default: ${DEFAULT-VALUE}).")
@@ -121,10 +119,10 @@ final class WorkerCommand implements Callable<Integer> {
         String id = workerId != null ? workerId : host() + "-" + ProcessHandle.current().pid();
         BundleSource.Resolved bundle = resolveBundle();
         CountDownLatch cleaned = new CountDownLatch(1);
-        try (Detector detector = detectorOptions.builder(modelOptions).maxMegapixels(maxMegapixels).build();
+        try (Detector detector = limits.apply(detectorOptions.builder(modelOptions)).build();
                 History store = History.open(history);
                 WorkerMetrics metrics = new WorkerMetrics()) {
-            double image = StationSetup.imageThreshold(detector, threshold);
+            double image = StationSetup.imageThreshold(detector, threshold.value());
             Inspector inspector = StationSetup.inspector(detector, image);
             double spi = secondsPerImage != null ? secondsPerImage : measure(inspector);
             metrics.secondsPerImage(spi);
@@ -230,15 +228,14 @@ final class WorkerCommand implements Callable<Integer> {
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new CommandLine.ParameterException(cl, "--metrics-port must be 0 to 65535");
         }
-        if (!(maxMegapixels > 0) || !(maxImageMb > 0)) {
-            throw new CommandLine.ParameterException(cl, "--max-megapixels and --max-image-mb must be positive");
+        limits.validate(cl);
+        if (!(maxImageMb > 0)) {
+            throw new CommandLine.ParameterException(cl, "--max-image-mb must be positive");
         }
         if (secondsPerImage != null && !(secondsPerImage > 0)) {
             throw new CommandLine.ParameterException(cl, "--seconds-per-image must be positive");
         }
-        if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-            throw new CommandLine.ParameterException(cl, "--threshold must be in [0, 1]");
-        }
+        threshold.requireUnitRange(cl);
         if (topic.equals(resultsTopic) || topic.equals(deadLetterTopic)) {
             throw new CommandLine.ParameterException(cl, "--results-topic and --dead-letter-topic must differ from "
                     + "--topic");

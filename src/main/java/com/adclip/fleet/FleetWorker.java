@@ -4,9 +4,10 @@ import com.adclip.Inspection;
 import com.adclip.AdclipException;
 import com.adclip.serve.History;
 import com.adclip.serve.Inspector;
-import com.adclip.serve.ResultJson;
+import com.adclip.serve.InspectionAnswer;
+import com.adclip.serve.Renderings;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -219,11 +220,11 @@ public final class FleetWorker implements Runnable {
     private void answer(ConsumerRecord<String, byte[]> record, InspectionRequest request,
             Inspection inspection) {
         double threshold = request.threshold() != null ? request.threshold() : config.threshold();
-        ObjectNode out = ResultJson.answer(inspection, threshold, inspector); // Verdict.of at this threshold
-        String verdict = out.get("verdict").asText();
+        InspectionAnswer answer = InspectionAnswer.of(inspection, threshold, inspector); // Verdict.of at this threshold
+        String verdict = answer.verdict().name();
         History.Entry entry = new History.Entry(0, Instant.now(), request.displayName(),
                 inspection.prediction().score(), verdict, threshold, inspection.millis(),
-                inspection.prediction().regions().size(), ResultJson.thumbnail(inspection, inspector), request.id(),
+                inspection.prediction().regions().size(), Renderings.thumbnail(inspection, inspector), request.id(),
                 config.bundleSha256());
         History.Entry stored;
         try {
@@ -231,12 +232,8 @@ public final class FleetWorker implements Runnable {
         } catch (RuntimeException e) {
             throw new TransientException("history write: " + e.getMessage(), e);
         }
-        out.put("id", stored.id());
-        out.put("request_id", request.id());
-        out.put("name", request.displayName());
-        out.put("bundle_sha256", config.bundleSha256());
-        out.put("worker", config.workerId());
-        out.put("time", stored.time().toString());
+        FleetAnswer out = new FleetAnswer(answer, stored.id(), request.id(), request.displayName(),
+                config.bundleSha256(), config.workerId(), stored.time().toString());
         send(new ProducerRecord<>(config.resultsTopic(), request.id(), bytes(out)));
         metrics.answered(verdict, inspection.millis() / 1000);
     }
@@ -245,13 +242,8 @@ public final class FleetWorker implements Runnable {
     private void poison(ConsumerRecord<String, byte[]> record, String id, String reason) {
         metrics.error("poison");
         log.accept("poison message at " + source(record) + " (" + id + "): " + reason);
-        ObjectNode out = JSON.createObjectNode();
-        out.put("request_id", id);
-        out.put("error", reason);
-        out.put("status", 400);
-        out.put("source", source(record));
-        out.put("bundle_sha256", config.bundleSha256());
-        out.put("worker", config.workerId());
+        FleetAnswer.Error out = new FleetAnswer.Error(id, reason, 400, source(record), config.bundleSha256(),
+                config.workerId());
         ProducerRecord<String, byte[]> dead = new ProducerRecord<>(config.deadLetterTopic(), record.key(),
                 record.value());
         dead.headers().add(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
@@ -316,8 +308,12 @@ public final class FleetWorker implements Runnable {
         return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
-    private static byte[] bytes(ObjectNode node) {
-        return node.toString().getBytes(StandardCharsets.UTF_8);
+    private static byte[] bytes(Object answer) {
+        try {
+            return JSON.writeValueAsBytes(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an answer as JSON", e);
+        }
     }
 
     private final class Assignments implements ConsumerRebalanceListener {

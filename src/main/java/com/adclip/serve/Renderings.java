@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
-/** Pictures made from an inspection: the overlay, a thumbnail, and a compact map for the page. */
-final class Renderings {
+/**
+ * Pictures made from an inspection: the overlay, a thumbnail, and a compact map for the page. Public for the
+ * history thumbnail fleet workers keep ({@link #thumbnail(Inspection, Inspector)}).
+ */
+public final class Renderings {
     /** The compact map's longest side. */
     static final int MAP_SIDE = 64;
     /** The thumbnail's longest side. */
@@ -30,6 +33,11 @@ final class Renderings {
     static BufferedImage overlay(Inspection inspection, double mapMax) {
         Prediction p = inspection.prediction();
         return MapExport.overlay(inspection.picture(), p.map(), 0f, (float) mapMax, p.regions());
+    }
+
+    /** A small JPEG of the overlay, as the history keeps it. */
+    public static byte[] thumbnail(Inspection inspection, Inspector inspector) {
+        return thumbnail(overlay(inspection, inspector.mapMax()));
     }
 
     static byte[] png(BufferedImage image) {

@@ -110,7 +110,8 @@ public final class DefectTypes implements AutoCloseable {
         }
         return new TypesSection(vocabulary.types(), object, TypeTexts.TEMPLATES, TypeTexts.GOOD_TEMPLATES,
                 TypesSection.TEXT_TEMPERATURE, features, images, TypesSection.ROWS_PER_TYPE,
-                TypesSection.VISUAL_TEMPERATURE, TypesSection.TEXT_WEIGHT, farDistance, TypesSection.TEXT_SURE);
+                TypesSection.VISUAL_TEMPERATURE, TypesSection.TEXT_WEIGHT, farDistance,
+                TypesSection.textSure(vocabulary.size()));
     }
 
     @Override

@@ -25,7 +25,8 @@ public record TypeVocabulary(List<DefectType> types) {
             throw new IllegalArgumentException("a type vocabulary needs at least one type");
         }
         if (types.stream().map(DefectType::name).distinct().count() != types.size()) {
-            throw new IllegalArgumentException("defect type names must be unique: " + names());
+            throw new IllegalArgumentException("defect type names must be unique: "
+                    + types.stream().map(DefectType::name).toList());
         }
     }
 

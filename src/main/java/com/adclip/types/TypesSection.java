@@ -24,7 +24,8 @@ import java.util.Map;
  * @param textWeight the text path's weight in the fusion (the visual path has {@code 1 − textWeight})
  * @param farDistance a region whose mean distance to the nearest prototype of every type exceeds this is "far";
  *     null when training could not measure it (then no region is far while prototypes exist)
- * @param textSure the text path is "unsure" of a region when its top probability is below this
+ * @param textSure the text path is "unsure" of a region when its top probability is below this (default
+ *     {@link #textSure(int)})
  */
 public record TypesSection(List<DefectType> vocabulary, String object, List<String> templates,
         List<String> goodTemplates, double textTemperature, List<Integer> features,
@@ -35,7 +36,14 @@ public record TypesSection(List<DefectType> vocabulary, String object, List<Stri
     public static final double TEXT_TEMPERATURE = 0.01;
     public static final double VISUAL_TEMPERATURE = 0.02;
     public static final double TEXT_WEIGHT = 0.5;
-    public static final double TEXT_SURE = 0.5;
+
+    /**
+     * The default {@code textSure} for K types: halfway between the uniform {@code 1/K} and certainty,
+     * {@code (1 + 1/K) / 2} (0.75 for 2 types, 0.5625 for 8).
+     */
+    public static double textSure(int types) {
+        return (1 + 1.0 / types) / 2;
+    }
     public static final int ROWS_PER_TYPE = 512;
     /** farDistance = this × the largest leave-one-image-out distance of a training region to its own type. */
     public static final double FAR_MARGIN = 1.25;
