@@ -4,5 +4,7 @@
  * pictures embedded as {@code data:} URIs). The numbers come from {@link com.adclip.eval}; this package only
  * lays them out. {@link com.adclip.report.TestReport} assembles the report of one evaluation pass;
  * {@link com.adclip.report.ResultWriter} writes {@code adclip predict}'s results, maps, overlays and masks.
+ * The defect-type section (tables and confusion-matrix pictures) is laid out by {@code TypeSection} and
+ * {@code ConfusionMatrixPicture}.
  */
 package com.adclip.report;
