@@ -197,7 +197,7 @@ public final class MapExport {
                 g.fillRect(r.x(), r.y() + r.height() - BOX_LINE, r.width(), Math.min(BOX_LINE, r.height()));
                 g.fillRect(r.x(), r.y(), Math.min(BOX_LINE, r.width()), r.height());
                 g.fillRect(r.x() + r.width() - BOX_LINE, r.y(), Math.min(BOX_LINE, r.width()), r.height());
-                drawLabel(g, metrics, r, labels.get(i));
+                drawLabel(g, metrics, r, labels.get(i) + typeLabel(r));
             }
         } finally {
             g.dispose();
@@ -210,6 +210,17 @@ public final class MapExport {
      */
     public static List<String> regionLabels(int count) {
         return java.util.stream.IntStream.rangeClosed(1, count).mapToObj(Integer::toString).toList();
+    }
+
+    /**
+     * A typed region's label after its number: its most probable defect type and that probability in percent
+     * ({@code " scratch 87%"}); empty for a region without types.
+     */
+    public static String typeLabel(Region r) {
+        if (r.types() == null) {
+            return "";
+        }
+        return " " + r.types().top() + " " + Math.round(100 * r.types().topProbability()) + "%";
     }
 
     /** The labels' font size in pixels: 1/24 of the image's shorter side, between 8 and 40. */

@@ -63,6 +63,11 @@ final class StationSetup {
         }
 
         @Override
+        public boolean typed() {
+            return !detector.defectTypes().isEmpty();
+        }
+
+        @Override
         public double mapMax() {
             return detector.config().featureBlocks().size();
         }

@@ -47,6 +47,11 @@ public final class FolderWatcher implements AutoCloseable {
     /** The results CSV's header. */
     public static final List<String> COLUMNS = List.of("id", "time", "file", "verdict", "score", "threshold", "ms",
             "regions", "destination", "overlay", "error", "entry");
+    /**
+     * The column after {@link #COLUMNS} when the bundle has defect types: an NG image's most probable type (empty
+     * for OK images and errors).
+     */
+    public static final String TYPE_COLUMN = "type";
 
     /**
      * What to watch and where files go.
@@ -195,7 +200,8 @@ public final class FolderWatcher implements AutoCloseable {
             Path overlay = dir.resolve(stem(destination.getFileName().toString()) + "_overlay.png");
             begin = new WatchJournal.Begin(seq, name, key(name, seen), inspection.verdict().name(),
                     destination.toAbsolutePath().toString(), overlay.toAbsolutePath().toString(), p.score(),
-                    inspection.threshold(), inspection.millis(), p.regions().size(), null);
+                    inspection.threshold(), inspection.millis(), p.regions().size(), null,
+                    p.types() != null && inspection.verdict() == Verdict.NG ? p.types().top() : null);
             writeAtomically(overlay, Renderings.png(Renderings.overlay(inspection, inspector.mapMax())));
             journal.begin(begin);
             steps.after("begin", begin);
@@ -351,7 +357,11 @@ public final class FolderWatcher implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         try (CSVPrinter csv = new CSVPrinter(text, CSVFormat.DEFAULT)) {
             if (header) {
-                csv.printRecord(COLUMNS);
+                List<String> columns = new ArrayList<>(COLUMNS);
+                if (inspector.typed()) {
+                    columns.add(TYPE_COLUMN);
+                }
+                csv.printRecord(columns);
             }
             List<Object> row = new ArrayList<>();
             row.add(++lastRowId);
@@ -366,6 +376,9 @@ public final class FolderWatcher implements AutoCloseable {
             row.add(b.overlay() == null ? "" : b.overlay());
             row.add(b.error() == null ? "" : b.error());
             row.add(entry);
+            if (inspector.typed()) {
+                row.add(b.defectType() == null ? "" : b.defectType());
+            }
             csv.printRecord(row);
         }
         return text.toString();

@@ -4,8 +4,11 @@ import com.adclip.Inspection;
 import com.adclip.Verdict;
 import com.adclip.anomaly.DefectRegions;
 import com.adclip.anomaly.Prediction;
+import com.adclip.types.TypeDistribution;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One inspection as clients see it, serialised by Jackson in this order: the station's REST answer
@@ -17,10 +20,12 @@ import java.util.List;
  * @param mapThreshold the map threshold regions are cut at
  * @param ms the model's time in milliseconds, to 0.1
  * @param model a short name of the model (the bundle's file name)
+ * @param types the image's defect types, {name: probability} most probable first ({@code docs/defect-types.md});
+ *     absent for a bundle without defect types
  */
 public record InspectionAnswer(double score, Verdict verdict, Probabilities probabilities, double threshold,
         @JsonProperty("map_threshold") double mapThreshold, int width, int height, List<Region> regions, double ms,
-        String model) {
+        String model, @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> types) {
 
     /** The two class probabilities; {@code anomaly} is the score. */
     public record Probabilities(double normal, double anomaly) {}
@@ -29,14 +34,20 @@ public record InspectionAnswer(double score, Verdict verdict, Probabilities prob
      * One defect region.
      *
      * @param box x, y, width, height in image pixels
+     * @param types the region's defect types, most probable first; absent for a bundle without defect types
      */
     public record Region(int id, int[] box, int area, @JsonProperty("max_score") float maxScore,
-            @JsonProperty("mean_score") float meanScore) {
+            @JsonProperty("mean_score") float meanScore,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> types) {
 
         static Region of(DefectRegions.Region r) {
             return new Region(r.id(), new int[] {r.x(), r.y(), r.width(), r.height()}, r.area(), r.maxScore(),
-                    r.meanScore());
+                    r.meanScore(), probabilities(r.types()));
         }
+    }
+
+    private static Map<String, Double> probabilities(TypeDistribution types) {
+        return types == null ? null : types.probabilities();
     }
 
     /**
@@ -51,6 +62,6 @@ public record InspectionAnswer(double score, Verdict verdict, Probabilities prob
         List<Region> regions = p.regions().stream().map(Region::of).toList();
         return new InspectionAnswer(p.score(), verdict, new Probabilities(p.normal(), p.score()), threshold,
                 inspector.mapThreshold(), p.width(), p.height(), regions, Math.round(inspection.millis() * 10) / 10.0,
-                inspector.model());
+                inspector.model(), probabilities(p.types()));
     }
 }

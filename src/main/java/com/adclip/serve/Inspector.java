@@ -43,6 +43,14 @@ public interface Inspector {
         return false;
     }
 
+    /**
+     * Whether inspections carry defect types (the bundle has them; see docs/defect-types.md): the hot folder's CSV
+     * then has a {@code type} column.
+     */
+    default boolean typed() {
+        return false;
+    }
+
     /** The map value shown as dark red in overlays (the number of feature layers); 0 is dark blue. */
     double mapMax();
 

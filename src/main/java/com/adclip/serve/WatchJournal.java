@@ -33,9 +33,18 @@ final class WatchJournal implements AutoCloseable {
      * @param overlay the overlay's path, or null
      * @param score the image score, or NaN for errors
      * @param error the reason for ERROR, else null
+     * @param defectType the image's most probable defect type when NG and the bundle has types, else null (absent
+     *     in journals of older versions)
      */
     record Begin(long seq, String name, String key, String verdict, String destination, String overlay, double score,
-            double threshold, double millis, int regions, String error) {}
+            double threshold, double millis, int regions, String error,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String defectType) {
+        Begin(long seq, String name, String key, String verdict, String destination, String overlay, double score,
+                double threshold, double millis, int regions, String error) {
+            this(seq, name, key, verdict, destination, overlay, score, threshold, millis, regions, error, null);
+        }
+    }
 
     private final Path file;
     private final FileChannel channel;

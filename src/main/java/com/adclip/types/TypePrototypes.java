@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.adclip.clip.Constants;
 import com.adclip.clip.VisionFeatures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -147,12 +148,12 @@ public final class TypePrototypes implements AutoCloseable {
                 }
                 NDArray cosine = patches.matMul(rows.transpose()); // [B, G², N_k]
                 NDArray nearest = cosine.max(new int[] {-1}); // [B, G²]
-                perType.add(nearest.neg().add(1f)); // [B, G²]
+                perType.add(Constants.scalar(nearest, 1f).sub(nearest)); // [B, G²]
             }
             NDArray layerDistance = NDArrays.stack(perType, -1); // [B, G², K]
             sum = sum == null ? layerDistance : sum.add(layerDistance);
         }
-        return sum.div((float) blocks.size()); // [B, G², K]
+        return sum.div(Constants.scalar(sum, blocks.size())); // [B, G², K]
     }
 
     @Override
@@ -313,10 +314,10 @@ public final class TypePrototypes implements AutoCloseable {
                     NDArray mine = all.get(scope.create(own)); // [n, E]
                     NDArray rest = all.get(scope.create(others)); // [m, E]
                     NDArray nearest = mine.matMul(rest.transpose()).max(new int[] {-1}); // [n]
-                    NDArray distance = nearest.neg().add(1f); // [n]
+                    NDArray distance = Constants.scalar(nearest, 1f).sub(nearest); // [n]
                     sum = sum == null ? distance : sum.add(distance);
                 }
-                return sum.div((float) blocks.size()).mean().getFloat();
+                return sum.div(Constants.scalar(sum, blocks.size())).mean().getFloat();
             }
         }
 

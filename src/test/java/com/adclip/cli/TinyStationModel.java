@@ -29,8 +29,28 @@ public final class TinyStationModel implements AutoCloseable {
         return load(dir, new int[0]);
     }
 
+    /**
+     * As {@link #load(Path)}, the bundle given defect types {@code types} (text path only: no prototypes) before it
+     * is loaded.
+     */
+    public static TinyStationModel typed(Path dir, String types) {
+        return load(dir, bundle -> {
+            try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+                com.adclip.anomaly.Bundle loaded = com.adclip.anomaly.Bundle.load(bundle, manager);
+                com.adclip.types.TypesSection section = com.adclip.types.DefectTypes.section(
+                        com.adclip.types.TypeVocabulary.parse(types), "object", java.util.List.of(2, 3, 4, 6), null,
+                        null);
+                loaded.withTypes(section, java.util.Map.of()).save(bundle);
+            }
+        });
+    }
+
     /** As {@link #load(Path)}, with golden images {@code references} added to the bundle's reference bank first. */
     public static TinyStationModel load(Path dir, int... references) {
+        return load(dir, bundle -> { }, references);
+    }
+
+    private static TinyStationModel load(Path dir, java.util.function.Consumer<Path> edit, int... references) {
         Path golden = Fixtures.goldenV1();
         Path bundle = dir.resolve("tiny.adclip");
         Path cache = dir.resolve("cache");
@@ -48,6 +68,7 @@ public final class TinyStationModel implements AutoCloseable {
             CliRun added = CliRun.of(args.toArray(String[]::new));
             assertEquals(0, added.exitCode(), added.toString());
         }
+        edit.accept(bundle);
         DetectorOptions options = new DetectorOptions();
         options.bundle = bundle;
         ModelOptions model = new ModelOptions();

@@ -112,9 +112,11 @@ class StationApiTest {
         assertEquals("tiny.adclip", body.get("model").asText());
         assertTrue(body.get("ms").asDouble() > 0);
         assertTrue(body.get("regions").isArray());
+        assertEquals(null, body.get("types"), "a bundle without defect types answers without types");
         for (JsonNode region : body.get("regions")) {
             assertEquals(4, region.get("box").size());
             assertTrue(region.get("area").asInt() > 0);
+            assertEquals(null, region.get("types"));
         }
         BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(
                 Base64.getDecoder().decode(body.get("overlay").asText())));

@@ -123,7 +123,8 @@ function render() {
   $('bar-fill').style.width = (r.score * 100) + '%';
   $('bar-fill').style.background = ng ? 'var(--ng)' : 'var(--ok)';
   $('name').textContent = r.name + (r.source ? ' · ' + r.source : '') + (r.ms != null ? ' · ' + r.ms + ' ms' : '');
-  $('regions').textContent = r.regions ? r.regions.length + ' region(s)' : '';
+  $('regions').textContent = (r.regions ? r.regions.length + ' region(s)' : '')
+      + (ng && r.types ? ' · ' + typeLabel(r.types) : '');
   const heat = $('heat').checked && r.overlay;
   const view = $('view');
   const src = heat ? r.overlay : (r.original || r.overlay);
@@ -145,6 +146,12 @@ function fitView() {
   view.style.height = Math.round(view.naturalHeight * scale) + 'px';
 }
 
+// a defect-type distribution {name: probability} (most probable first) as "scratch 87%"
+function typeLabel(types) {
+  const names = Object.keys(types);
+  return names.length ? names[0] + ' ' + Math.round(100 * types[names[0]]) + '%' : '';
+}
+
 function drawBoxes() {
   const r = state.result;
   const canvas = $('boxes');
@@ -161,7 +168,8 @@ function drawBoxes() {
   r.regions.forEach((region, i) => {
     const [x, y, w, h] = region.box;
     g.strokeRect(x * sx, y * sy, w * sx, h * sy);
-    g.fillText(String(i + 1), x * sx + 3, Math.max(size, y * sy - 4));
+    g.fillText(String(i + 1) + (region.types ? ' ' + typeLabel(region.types) : ''), x * sx + 3,
+        Math.max(size, y * sy - 4));
   });
 }
 
@@ -182,7 +190,7 @@ async function inspect(file) {
   }
   state.result = {
     score: body.score, regions: body.regions, width: body.width, height: body.height, ms: body.ms,
-    overlay: 'data:image/png;base64,' + body.overlay, original: URL.createObjectURL(file), name: file.name,
+    types: body.types, overlay: 'data:image/png;base64,' + body.overlay, original: URL.createObjectURL(file), name: file.name,
     file: file,
   };
   $('add-reference').disabled = !(state.info && state.info.reference_saving);
