@@ -29,11 +29,12 @@ final class Annotations {
     static final String CSV_NAME = "annotations.csv";
 
     /**
-     * The shapes of one image, and where they were read (for messages).
+     * The shapes of one image, their defect-type labels, and where they were read (for messages).
      *
+     * @param labels one per shape, {@code ""} for a shape without a label
      * @param origin the file and entry, e.g. {@code annotations.csv row 3}
      */
-    record Entry(List<MaskShape> shapes, String origin) {}
+    record Entry(List<MaskShape> shapes, List<String> labels, String origin) {}
 
     private Annotations() {}
 
@@ -70,7 +71,7 @@ final class Annotations {
             return readSimpleJson(file, images);
         }
         if (images != null && images.isArray() && tree.has("annotations")) {
-            return readCoco(file, images, tree.get("annotations"));
+            return readCoco(file, images, tree.get("annotations"), tree.get("categories"));
         }
         throw new AdclipException(file + ": expected {\"images\": {\"PATH\": [{\"box\": [x,y,w,h]}, "
                 + "{\"polygon\": [[x,y], ...]}]}} or a COCO file with \"images\" and \"annotations\" lists");
@@ -86,9 +87,11 @@ final class Annotations {
                         + "{\"box\": [x,y,w,h]} or {\"polygon\": [[x,y], ...]} objects");
             }
             List<MaskShape> shapes = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
             int index = 0;
             for (JsonNode shape : image.getValue()) {
                 String at = file + ": image \"" + image.getKey() + "\" shape " + index++;
+                labels.add(label(shape.get("label"), at));
                 JsonNode box = shape.get("box");
                 JsonNode polygon = shape.get("polygon");
                 if (box != null && polygon == null) {
@@ -99,12 +102,14 @@ final class Annotations {
                     throw new AdclipException(at + ": expected exactly one of \"box\" or \"polygon\"");
                 }
             }
-            out.put(normalise(image.getKey()), new Entry(shapes, where));
+            out.put(normalise(image.getKey()), new Entry(List.copyOf(shapes), List.copyOf(labels), where));
         }
         return out;
     }
 
-    private static Map<String, Entry> readCoco(Path file, JsonNode images, JsonNode annotations) {
+    private static Map<String, Entry> readCoco(Path file, JsonNode images, JsonNode annotations,
+            JsonNode categoryList) {
+        Map<Long, String> categories = categories(file, categoryList);
         Map<Long, String> names = new HashMap<>();
         Map<String, Entry> out = new LinkedHashMap<>();
         for (JsonNode image : images) {
@@ -115,8 +120,8 @@ final class Annotations {
                         + image);
             }
             names.put(id.longValue(), normalise(name.textValue()));
-            out.put(normalise(name.textValue()), new Entry(new ArrayList<>(), file.getFileName() + " image \""
-                    + name.textValue() + "\""));
+            out.put(normalise(name.textValue()), new Entry(new ArrayList<>(), new ArrayList<>(),
+                    file.getFileName() + " image \"" + name.textValue() + "\""));
         }
         if (annotations == null || !annotations.isArray()) {
             throw new AdclipException(file + ": \"annotations\" must be a list");
@@ -130,6 +135,8 @@ final class Annotations {
                 throw new AdclipException(at + ": image_id " + imageId + " is not in \"images\"");
             }
             List<MaskShape> shapes = out.get(name).shapes();
+            List<String> labels = out.get(name).labels();
+            String label = category(a.get("category_id"), categories, at);
             JsonNode seg = a.get("segmentation");
             if (seg != null && seg.isObject()) {
                 throw new AdclipException(at + ": RLE segmentations are not supported; export polygons or masks");
@@ -138,16 +145,62 @@ final class Annotations {
                 for (JsonNode poly : seg) {
                     double[] flat = numbers(poly, at + " segmentation");
                     shapes.add(polygon(pairs(flat, at + " segmentation"), at));
+                    labels.add(label);
                 }
             } else if (a.has("bbox")) {
                 shapes.add(box(numbers(a.get("bbox"), at + " bbox"), at));
+                labels.add(label);
             } else {
                 throw new AdclipException(at + ": has neither a polygon \"segmentation\" nor a \"bbox\"");
             }
         }
         Map<String, Entry> frozen = new LinkedHashMap<>();
-        out.forEach((k, v) -> frozen.put(k, new Entry(List.copyOf(v.shapes()), v.origin())));
+        out.forEach((k, v) -> frozen.put(k, new Entry(List.copyOf(v.shapes()), List.copyOf(v.labels()), v.origin())));
         return frozen;
+    }
+
+    /** A shape's {@code "label"}: {@code ""} when absent, else a non-blank string. */
+    private static String label(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return "";
+        }
+        if (!node.isTextual() || node.textValue().isBlank()) {
+            throw new AdclipException(at + ": \"label\" must be a defect type name, got " + node);
+        }
+        return node.textValue().strip();
+    }
+
+    /** COCO {@code categories}: id to name; empty when the file has none. */
+    private static Map<Long, String> categories(Path file, JsonNode list) {
+        Map<Long, String> out = new HashMap<>();
+        if (list == null || list.isNull()) {
+            return out;
+        }
+        if (!list.isArray()) {
+            throw new AdclipException(file + ": \"categories\" must be a list of {\"id\": N, \"name\": \"...\"}");
+        }
+        for (JsonNode c : list) {
+            JsonNode id = c.get("id");
+            JsonNode name = c.get("name");
+            if (id == null || !id.canConvertToLong() || name == null || !name.isTextual() || name.textValue().isBlank()) {
+                throw new AdclipException(file + ": every COCO category needs a numeric \"id\" and a \"name\", got "
+                        + c);
+            }
+            out.put(id.longValue(), name.textValue().strip());
+        }
+        return out;
+    }
+
+    /** The label of a COCO annotation: its category's name, {@code ""} without a {@code category_id}. */
+    private static String category(JsonNode id, Map<Long, String> categories, String at) {
+        if (id == null || id.isNull() || categories.isEmpty()) {
+            return "";
+        }
+        String name = id.canConvertToLong() ? categories.get(id.longValue()) : null;
+        if (name == null) {
+            throw new AdclipException(at + ": category_id " + id + " is not in \"categories\"");
+        }
+        return name;
     }
 
     private static double[] numbers(JsonNode node, String at) {
@@ -183,6 +236,7 @@ final class Annotations {
 
     private static Map<String, Entry> readCsv(Path file) {
         Map<String, List<MaskShape>> shapes = new LinkedHashMap<>();
+        Map<String, List<String>> labels = new HashMap<>();
         Map<String, String> origins = new HashMap<>();
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
                 .setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true).setTrim(true).build();
@@ -218,13 +272,14 @@ final class Annotations {
                 }
                 String key = normalise(image);
                 shapes.computeIfAbsent(key, k -> new ArrayList<>()).add(shape);
+                labels.computeIfAbsent(key, k -> new ArrayList<>()).add(cell(row, "label"));
                 origins.putIfAbsent(key, file.getFileName() + " row " + (row.getRecordNumber() + 1));
             }
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             throw new AdclipException("cannot read " + file + " as CSV: " + e.getMessage(), e);
         }
         Map<String, Entry> out = new LinkedHashMap<>();
-        shapes.forEach((k, v) -> out.put(k, new Entry(List.copyOf(v), origins.get(k))));
+        shapes.forEach((k, v) -> out.put(k, new Entry(List.copyOf(v), List.copyOf(labels.get(k)), origins.get(k))));
         return out;
     }
 

@@ -145,7 +145,7 @@ final class FolderReader {
             }
         }
         if (entry != null && !entry.shapes().isEmpty()) {
-            return Optional.of(new MaskSource.Drawn(image, entry.shapes(), entry.origin()));
+            return Optional.of(new MaskSource.Drawn(image, entry.shapes(), entry.labels(), entry.origin()));
         }
         return Optional.empty();
     }

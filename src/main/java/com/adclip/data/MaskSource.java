@@ -67,16 +67,32 @@ public sealed interface MaskSource permits MaskSource.File, MaskSource.Drawn {
      *
      * @param image the annotated image (its header gives the mask's size)
      * @param shapes at least one shape
+     * @param labels each shape's defect-type label from the annotation file, {@code ""} for none (then the
+     *     shape has its image's type)
      * @param origin the annotation file and entry, for messages
      */
-    record Drawn(Path image, List<MaskShape> shapes, String origin) implements MaskSource {
+    record Drawn(Path image, List<MaskShape> shapes, List<String> labels, String origin) implements MaskSource {
         public Drawn {
             Objects.requireNonNull(image, "image");
             Objects.requireNonNull(origin, "origin");
             shapes = List.copyOf(shapes);
+            labels = List.copyOf(labels);
             if (shapes.isEmpty()) {
                 throw new IllegalArgumentException("a drawn mask needs at least one shape");
             }
+            if (labels.size() != shapes.size()) {
+                throw new IllegalArgumentException(labels.size() + " labels for " + shapes.size() + " shapes");
+            }
+        }
+
+        /** Shapes without labels. */
+        public Drawn(Path image, List<MaskShape> shapes, String origin) {
+            this(image, shapes, java.util.Collections.nCopies(shapes.size(), ""), origin);
+        }
+
+        /** Whether any shape has a label. */
+        public boolean labelled() {
+            return labels.stream().anyMatch(l -> !l.isEmpty());
         }
 
         @Override

@@ -48,15 +48,19 @@ public final class EvaluationPass {
     private PixelMetricsAccumulator promptPixels;
     private int withoutPixelTruth;
     private int pixelMaps;
+    /** The defect-type evaluation (issue 15); stays empty when predictions carry no types. */
+    private final TypeEvaluation types = new TypeEvaluation();
+    private final TypeAnswer.Source typeSource;
 
     private final Detector detector;
     private final ImagePreprocessor preprocessor;
     private final boolean perClass;
 
-    private EvaluationPass(Detector detector, boolean perClass) {
+    private EvaluationPass(Detector detector, boolean perClass, TypeAnswer.Source typeSource) {
         this.detector = detector;
         this.preprocessor = detector.preprocessor();
         this.perClass = perClass;
+        this.typeSource = typeSource;
     }
 
     /**
@@ -76,7 +80,13 @@ public final class EvaluationPass {
      */
     public static EvaluationPass run(Detector detector, Dataset dataset, String split, int batchSize, boolean perClass,
             boolean promptOnly, Sink sink) {
-        EvaluationPass pass = new EvaluationPass(detector, perClass);
+        return run(detector, dataset, split, batchSize, perClass, promptOnly, sink, PredictedTypes.SOURCE);
+    }
+
+    /** As above, reading each prediction's defect types from {@code typeSource} for {@link #types()}. */
+    public static EvaluationPass run(Detector detector, Dataset dataset, String split, int batchSize, boolean perClass,
+            boolean promptOnly, Sink sink, TypeAnswer.Source typeSource) {
+        EvaluationPass pass = new EvaluationPass(detector, perClass, typeSource);
         List<Sample> samples = dataset.samples(split);
         boolean bar = samples.size() > 1 && System.console() != null;
         try (ProgressBar progress = bar ? new ProgressBar(split, samples.size()) : null) {
@@ -134,6 +144,7 @@ public final class EvaluationPass {
             withoutPixelTruth++;
         }
         scored.computeIfAbsent(sample.className(), c -> new ArrayList<>()).add(new Scored(sample, name, p.score()));
+        types.add(sample, p, typeSource.apply(p));
         if (outcome.promptOnly() != null) {
             promptScored.add(new Scored(sample, name, outcome.promptOnly().score()));
         }
@@ -188,6 +199,11 @@ public final class EvaluationPass {
     /** With a reference bank and prompt-only outcomes: the prompt-only pooled pixel metrics (else null). */
     public PixelMetricsAccumulator promptPixels() {
         return promptPixels;
+    }
+
+    /** The defect-type evaluation: empty unless the predictions had types and the ground truth has types. */
+    public java.util.Optional<TypeEvaluation.Result> types() {
+        return types.result();
     }
 
     public int pixelMaps() {

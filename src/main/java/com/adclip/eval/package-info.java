@@ -35,5 +35,11 @@
  * scores, or of the pixel histogram via {@link com.adclip.eval.PixelMetricsAccumulator#curve(int)}),
  * {@link com.adclip.eval.ThresholdStrategy#choose(CurvePoints)} (strategies on those counts), and
  * {@link com.adclip.eval.ClassMetrics} (every number {@code adclip test} reports for a class, a mean or a pool).
+ *
+ * <p>Defect types (issue 15): {@link com.adclip.eval.TypeConfusion} (true × predicted types plus an "unknown"
+ * column), {@link com.adclip.eval.TypeAccuracy}, {@link com.adclip.eval.TypeScore} (per-type precision, recall,
+ * F1) and {@link com.adclip.eval.MacroF1}, over {@link com.adclip.eval.TypeCase}s; a pass gathers them per image
+ * and per predicted region in {@link com.adclip.eval.TypeEvaluation}, regions taking the type of the
+ * ground-truth region they overlap by {@link com.adclip.eval.RegionTypeMatch}'s rule.
  */
 package com.adclip.eval;

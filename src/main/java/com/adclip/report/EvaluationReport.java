@@ -5,6 +5,7 @@ import com.adclip.eval.BinaryCounts;
 import com.adclip.eval.ClassMetrics;
 import com.adclip.eval.CurvePoints;
 import com.adclip.eval.MetricValue;
+import com.adclip.eval.TypeEvaluation;
 import com.adclip.eval.TypeRecall;
 import com.adclip.files.AtomicFiles;
 import java.io.IOException;
@@ -41,15 +42,27 @@ import java.util.Map;
  * @param mapMax the largest map value (the number of feature layers): the top of the heat maps' colour scale
  * @param comparison pooled metrics of the same images scored differently, side by side (with a reference bank:
  *     {@code prompt only} and {@code fused with the reference bank}, each at its own thresholds); empty for none
+ * @param defectTypes the defect-type evaluation (issue 15), or null when the detector predicted no types or the
+ *     ground truth has none (then no type section is written)
  */
 public record EvaluationReport(Map<String, String> about, Map<String, ClassMetrics> classes, ClassMetrics mean,
         ClassMetrics pooled, double threshold, String thresholdOrigin, double pixelThreshold, CurvePoints imageCurve,
         CurvePoints pixelCurve, double[] goodScores, double[] defectScores, List<GalleryItem> gallery,
         List<String> failures, List<String> notes, List<TypeRecall> types, TrainingProvenance training,
-        float mapMax, Map<String, ClassMetrics> comparison) {
+        float mapMax, Map<String, ClassMetrics> comparison, TypeEvaluation.Result defectTypes) {
 
     public EvaluationReport {
         comparison = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(comparison));
+    }
+
+    /** A report without a defect-type evaluation. */
+    public EvaluationReport(Map<String, String> about, Map<String, ClassMetrics> classes, ClassMetrics mean,
+            ClassMetrics pooled, double threshold, String thresholdOrigin, double pixelThreshold, CurvePoints imageCurve,
+            CurvePoints pixelCurve, double[] goodScores, double[] defectScores, List<GalleryItem> gallery,
+            List<String> failures, List<String> notes, List<TypeRecall> types, TrainingProvenance training,
+            float mapMax, Map<String, ClassMetrics> comparison) {
+        this(about, classes, mean, pooled, threshold, thresholdOrigin, pixelThreshold, imageCurve, pixelCurve,
+                goodScores, defectScores, gallery, failures, notes, types, training, mapMax, comparison, null);
     }
 
     /** A report without a side-by-side comparison. */
@@ -124,6 +137,9 @@ public record EvaluationReport(Map<String, String> about, Map<String, ClassMetri
         lines.add(String.format(Locale.ROOT, "threshold %s (%s); P, R and F1 count a part as NG when its score >= "
                 + "threshold", number(threshold), thresholdOrigin));
         lines.add("mAP (mean over classes of image AP): " + percent(mean.get("image_ap")));
+        if (defectTypes != null) {
+            lines.add(TypeSection.summaryLine(defectTypes));
+        }
         lines.addAll(notes);
         if (!failures.isEmpty()) {
             lines.add(failures.size() + " image(s) could not be evaluated and are left out (see metrics.json)");

@@ -34,6 +34,9 @@ final class MetricsJson {
             ObjectNode side = root.putObject("comparison");
             r.comparison().forEach((name, m) -> entry(side.putObject(name), m));
         }
+        if (r.defectTypes() != null) {
+            TypeSection.json(root, r.defectTypes());
+        }
         ObjectNode info = root.putObject("about");
         r.about().forEach(info::put);
         r.failures().forEach(root.putArray("failed")::add);

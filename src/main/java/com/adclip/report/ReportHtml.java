@@ -50,6 +50,9 @@ final class ReportHtml {
         r.reasons().forEach(reason -> h.append("<li class=\"small\">").append(esc(reason)).append("</li>\n"));
         h.append("</ul>\n");
         typesHtml(h);
+        if (r.defectTypes() != null) {
+            TypeSection.html(h, r.defectTypes());
+        }
         confusion(h);
         plots(h);
         trainingHtml(h);

@@ -32,6 +32,9 @@ final class ReportMarkdown {
         }
         confusion(md, r);
         types(md, r.types());
+        if (r.defectTypes() != null) {
+            TypeSection.markdown(md, r.defectTypes());
+        }
         if (!r.failures().isEmpty()) {
             md.append("\n## Images left out\n\n");
             r.failures().forEach(f -> md.append("- ").append(f).append('\n'));

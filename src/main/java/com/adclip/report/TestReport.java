@@ -93,7 +93,7 @@ public final class TestReport {
                 detector.storedThresholds().pixel(), imageCurve, pass.pooledPixels().curve(2000), select(all, labels, false),
                 select(all, labels, true), gallery(all, t, detector, config, gallerySize), pass.failures(), notes,
                 TypeRecall.of(images, t), provenance(context), config.featureBlocks().size(),
-                comparison(detector, pass, pooled));
+                comparison(detector, pass, pooled), pass.types().orElse(null));
     }
 
     private static TrainingProvenance provenance(Context context) {

@@ -6,5 +6,7 @@
  * {@code ReportHtml}, {@code PipeTable} for the terminal) over the numbers of one
  * {@link com.adclip.report.EvaluationReport}. {@link com.adclip.report.TestReport} assembles the report of one evaluation pass;
  * {@link com.adclip.report.ResultWriter} writes {@code adclip predict}'s results, maps, overlays and masks.
+ * The defect-type section (tables and confusion-matrix pictures) is laid out by {@code TypeSection} and
+ * {@code ConfusionMatrixPicture}.
  */
 package com.adclip.report;
