@@ -49,21 +49,6 @@ public enum Precision {
         return nativeBfloat16(cpuFlags()) ? BF16 : FP32;
     }
 
-    /**
-     * Whether {@link #BF16} runs attention in bfloat16 as well: only on AMX, where libtorch's fused bf16 attention
-     * beats float32 (0.024 s against 0.041 s for one ViT-L path at 518). With AVX-512 BF16 alone (AMD Zen 4) the
-     * fused bf16 attention is slower than float32 (0.15 s against 0.11 s, {@code AttentionBenchmarkMain}), so
-     * there only the GEMMs run in bfloat16. The system property {@code adclip.attention} ({@code bf16} or
-     * {@code fp32}) overrides the choice, for measuring.
-     */
-    static boolean bf16Attention() {
-        String forced = System.getProperty("adclip.attention", "");
-        if (!forced.isEmpty()) {
-            return forced.equals("bf16");
-        }
-        return cpuFlags().contains("amx_bf16");
-    }
-
     static boolean nativeBfloat16(java.util.Set<String> flags) {
         return flags.contains("avx512_bf16") || flags.contains("amx_bf16");
     }

@@ -63,7 +63,7 @@ final class TowerSource {
         header(s, className, names);
         forward(s, className, towerMethod, config, request);
         s.append(embed(config).replace(CLASS, className));
-        String blocks = blockMethods(config, low, low && Precision.bf16Attention()).replace(CLASS, className);
+        String blocks = blockMethods(config, low).replace(CLASS, className);
         if (!fusedAttention) {
             blocks = blocks.replace(SDPA, explicitAttention(config.width() / config.heads()));
         }
@@ -143,13 +143,7 @@ final class TowerSource {
                 + "    return torch.matmul(h, self.proj)\n";
     }
 
-    /**
-     * @param low GEMM operands in bfloat16
-     * @param lowAttention attention in bfloat16 too; otherwise q, k, v are raised to float32 after the qkv GEMM
-     *     and the heads lowered again before the out-projection ({@link Precision#bf16Attention})
-     */
-    private static String blockMethods(ClipConfig.Vision c, boolean low, boolean lowAttention) {
-        boolean raiseQkv = low && !lowAttention;
+    private static String blockMethods(ClipConfig.Vision c, boolean low) {
         int w = c.width();
         int heads = c.heads();
         int d = w / heads;
@@ -160,7 +154,7 @@ final class TowerSource {
                 // ln-normed tokens → q, k, v stacked [3, B, H, L, D] (views of one GEMM output)
                 + "  def qkv(" + self + ", x: Tensor, ln1w: Tensor, ln1b: Tensor, inw: Tensor, inb: Tensor) -> Tensor:\n"
                 + "    h = " + lowered("torch.layer_norm(x, [" + w + "], ln1w, ln1b, 1e-05)", low) + "\n"
-                + "    packed = " + raised("torch.linear(h, inw, inb)", raiseQkv) + "\n" // [B, L, 3W]
+                + "    packed = torch.linear(h, inw, inb)\n" // [B, L, 3W]
                 + "    n = torch.size(packed, 0)\n"
                 + "    l = torch.size(packed, 1)\n"
                 + "    t = torch.reshape(packed, [n, l, 3, " + heads + ", " + d + "])\n"
@@ -170,7 +164,7 @@ final class TowerSource {
                 + "    o = torch.scaled_dot_product_attention(q, k, v)\n"
                 + "    n = torch.size(o, 0)\n"
                 + "    l = torch.size(o, 2)\n"
-                + "    m = " + lowered("torch.reshape(torch.transpose(o, 1, 2), [n, l, " + w + "])", raiseQkv) + "\n"
+                + "    m = torch.reshape(torch.transpose(o, 1, 2), [n, l, " + w + "])\n"
                 + "    return " + raised("torch.linear(m, outw, outb)", low) + "\n"
                 + "  def mlp(" + self + ", x: Tensor, ln2w: Tensor, ln2b: Tensor, fcw: Tensor, fcb: Tensor, pw: Tensor, pb: Tensor) -> Tensor:\n"
                 + "    h = " + lowered("torch.layer_norm(x, [" + w + "], ln2w, ln2b, 1e-05)", low) + "\n"
