@@ -55,4 +55,12 @@ public record Prediction(double score, double normal, Verdict verdict, float[] m
             List<DefectRegions.Region> regions, boolean[] mask) {
         this(score, normal, verdict, map, width, height, regions, mask, new float[0], 0);
     }
+
+    /** The two class probabilities; {@code anomaly} is the score. */
+    public record Probabilities(double normal, double anomaly) {}
+
+    /** {@code normal} and {@code anomaly} (the score), as results.json and the station's answer write them. */
+    public Probabilities probabilities() {
+        return new Probabilities(normal, score);
+    }
 }

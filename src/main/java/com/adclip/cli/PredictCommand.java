@@ -1,6 +1,7 @@
 package com.adclip.cli;
 
 import com.adclip.Outcome;
+import com.adclip.data.InputFiles;
 import com.adclip.report.ResultWriter;
 import com.adclip.AdclipException;
 import com.adclip.Detector;
@@ -8,7 +9,6 @@ import com.adclip.InspectionPipeline;
 import com.adclip.anomaly.BundleManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -121,26 +121,14 @@ final class PredictCommand implements Callable<Integer>, ConfigFile.Repeatable {
         Summary summary = new Summary();
         long start = System.nanoTime();
         boolean bar = files.size() > 1 && System.console() != null;
-        List<List<InputFiles.Input>> batches = new ArrayList<>();
-        List<List<Path>> usable = new ArrayList<>();
-        for (int i = 0; i < files.size(); i += batchSize) {
-            List<InputFiles.Input> batch = files.subList(i, Math.min(files.size(), i + batchSize));
-            batches.add(batch);
-            List<Path> paths = new ArrayList<>();
-            batch.stream().filter(input -> input.error() == null).forEach(input -> paths.add(input.path()));
-            usable.add(paths);
-        }
         try (ProgressBar progress = bar ? new ProgressBar("predict", files.size()) : null) {
-            InspectionPipeline.run(detector, usable, (b, outcomes, stages) -> {
-                Iterator<Outcome> found = outcomes.iterator();
-                for (InputFiles.Input input : batches.get(b)) {
-                    Outcome outcome = input.error() == null ? found.next()
-                            : new Outcome(input.path(), null, input.error());
-                    writer.write(input.given(), input.outputName(), outcome);
-                    summary.add(outcome);
+            InspectionPipeline.inspectInputs(detector, files, batchSize, (inputs, outcomes) -> {
+                for (int i = 0; i < inputs.size(); i++) {
+                    writer.write(inputs.get(i).given(), inputs.get(i).outputName(), outcomes.get(i));
+                    summary.add(outcomes.get(i));
                 }
                 if (progress != null) {
-                    progress.stepBy(batches.get(b).size());
+                    progress.stepBy(inputs.size());
                     progress.setExtraMessage(summary.counts());
                 }
             });

@@ -1,6 +1,7 @@
 package com.adclip.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.adclip.data.InputFiles;
 import com.adclip.AdclipException;
 import com.adclip.Detector;
 import com.adclip.anomaly.Bundle;

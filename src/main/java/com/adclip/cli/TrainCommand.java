@@ -7,12 +7,8 @@ import com.adclip.DetectorAssembly;
 import com.adclip.anomaly.Bundle;
 import com.adclip.reference.BankOptions;
 import com.adclip.anomaly.BundleManifest;
-import com.adclip.data.Dataset;
-import com.adclip.data.DatasetLoader;
-import com.adclip.data.TestSplit;
-import com.adclip.data.TrainingImages;
-import com.adclip.data.Sample;
 import com.adclip.train.TrainConfig;
+import com.adclip.train.TrainingData;
 import com.adclip.train.Trainer;
 import com.adclip.train.TrainingOptions;
 import com.adclip.train.TrainingRun;
@@ -23,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import com.adclip.types.TypeVocabulary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -160,9 +155,6 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                     + "seen a defect yet; combine with --synthetic-anomalies).")
     boolean ignoreDefects;
 
-    /** The training images and test split, recorded in every bundle written. */
-    private TrainingImages trainingImages;
-
     @CommandLine.Mixin TilingOptions tilingOptions = new TilingOptions();
 
     /** The tiling training runs on (the options over a resumed run's), null for whole images. */
@@ -216,28 +208,10 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                         + "whole-image items, see docs/tiling.md): leave them out, or train on whole images", null);
             }
             Path data = Path.of(options.data());
-            Dataset dataset = DatasetLoader.load(data);
-            TestSplit carve = new TestSplit(options.testSplit() != null ? options.testSplit()
-                    : TestSplit.DEFAULT.fraction(), options.splitSeed() != null ? options.splitSeed()
-                    : TestSplit.DEFAULT.seed());
-            boolean carved = carve.carves() && !TestSplit.sharedClasses(dataset).isEmpty();
-            if (carved) {
-                dataset = carve.apply(dataset);
-                spec.commandLine().getErr().printf(Locale.ROOT, "test split: %d image(s) held out for adclip test "
-                        + "(%.0f %% of each class's good images and of each defect type, seed %d; "
-                        + "--test-split 0 trains on all)%n", dataset.samples("test").size(), 100 * carve.fraction(),
-                        carve.seed());
-            }
-            if (options.valSplit() != null) {
-                dataset = dataset.withValidationSplit(options.valSplit(), config.seed());
-            }
-            List<Sample> trainSamples = dataset.samples("train");
-            if (Boolean.TRUE.equals(options.ignoreDefects())) {
-                trainSamples = trainSamples.stream().filter(sample -> !sample.anomaly()).toList();
-            }
-            List<Sample> valSamples = dataset.samples("val");
-            trainingImages = TrainingImages.of(dataset, carved ? carve : null, trainSamples);
-            Stream.concat(trainSamples.stream(), valSamples.stream()).forEach(Sample::requireMaskFits);
+            TrainingData prepared = TrainingData.prepare(options, config.seed(), (carve, heldOut) ->
+                    spec.commandLine().getErr().printf(Locale.ROOT, "test split: %d image(s) held out for adclip "
+                            + "test (%.0f %% of each class's good images and of each defect type, seed %d; "
+                            + "--test-split 0 trains on all)%n", heldOut, 100 * carve.fraction(), carve.seed()));
             Path weightsPath = resumed != null ? resumeWeights(resumed.manifest(), options)
                     : modelOptions.resolve(null);
             try (DetectorAssembly parts = detector(resumed, weightsPath, config).assemble()) {
@@ -252,11 +226,11 @@ final class TrainCommand implements Callable<Integer>, ConfigFile.Repeatable {
                 TrainingRun run = new TrainingRun(outDir, parts, options,
                         modelOptions.registryName(weightsPath).orElse(null), modelOptions.cache().dir(),
                         prior -> new ConsoleTrainListener(err, outDir, prior), err,
-                        new TrainingRun.Extras(modelName(data), tiling, trainingImages, coreset,
+                        new TrainingRun.Extras(modelName(data), tiling, prepared.images(), coreset,
                                 tilingOptions.batch, givenTypes));
                 TrainingRun.Result result;
                 try {
-                    result = run.execute(trainSamples, valSamples, resumed, manager);
+                    result = run.execute(prepared.train(), prepared.validation(), resumed, manager);
                 } catch (Exception | Error e) {
                     removeIfEmpty(created, outDir);
                     throw e;

@@ -6,12 +6,13 @@ import com.adclip.anomaly.DetectorConfig;
 import com.adclip.anomaly.MapExport;
 import com.adclip.anomaly.Prediction;
 import com.adclip.Outcome;
+import com.adclip.Verdict;
 import com.adclip.files.AtomicFiles;
 import com.adclip.types.TypeDistribution;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ public final class ResultWriter {
     private final boolean images;
     private final boolean csv;
     private final float mapMax;
-    private final ArrayNode rows = JSON.createArrayNode();
+    private final List<Object> rows = new ArrayList<>(); // ImageRow or FailedRow
     private final List<String[]> csvRows = new ArrayList<>();
     private boolean typed;
 
@@ -58,22 +59,13 @@ public final class ResultWriter {
      * @param outputName the file stem of its map files, relative to the output folder
      */
     public void write(String given, String outputName, Outcome outcome) {
-        ObjectNode row = rows.addObject();
-        row.put("image", given);
         if (outcome.failed()) {
-            row.put("verdict", "ERROR");
-            row.put("error", outcome.error());
-            row.put("ms", round(outcome.millis()));
+            rows.add(new FailedRow(given, "ERROR", outcome.error(), round(outcome.millis())));
             csvRows.add(new String[] {given, "ERROR", "", "", "", "", "", "", "", round(outcome.millis()) + "",
                 outcome.error(), "", ""});
             return;
         }
         Prediction p = outcome.prediction();
-        row.put("score", p.score());
-        ObjectNode probabilities = row.putObject("probabilities");
-        probabilities.put("normal", p.normal());
-        probabilities.put("anomaly", p.score());
-        row.put("verdict", p.verdict().name());
         String map = null;
         String overlay = null;
         String mask = null;
@@ -82,42 +74,44 @@ public final class ResultWriter {
             overlay = outputName + "_overlay.png";
             mask = outputName + "_mask.png";
         }
-        row.put("map", map);
-        row.put("overlay", overlay);
-        row.put("mask", mask);
-        row.put("width", p.width());
-        row.put("height", p.height());
-        ArrayNode regions = row.putArray("regions");
-        for (DefectRegions.Region r : p.regions()) {
-            ObjectNode region = regions.addObject();
-            region.put("x", r.x());
-            region.put("y", r.y());
-            region.put("width", r.width());
-            region.put("height", r.height());
-            region.put("area", r.area());
-            region.put("max_score", r.maxScore());
-            region.put("mean_score", r.meanScore());
-            if (r.types() != null) {
-                putTypes(region, r.types());
-            }
-        }
-        if (p.types() != null) {
-            typed = true;
-            putTypes(row, p.types());
-        }
-        row.put("ms", round(outcome.millis()));
-        boolean showType = p.types() != null && p.verdict() == com.adclip.Verdict.NG;
+        typed |= p.types() != null;
+        rows.add(new ImageRow(given, p.score(), p.probabilities(), p.verdict(), map, overlay, mask, p.width(),
+                p.height(), p.regions().stream().map(RegionRow::of).toList(), p.types(), round(outcome.millis())));
+        boolean showType = p.types() != null && p.verdict() == Verdict.NG;
         csvRows.add(new String[] {given, p.verdict().name(), fmt(p.score()), fmt(p.normal()), fmt(p.score()),
             Integer.toString(p.regions().size()), nullToEmpty(map), nullToEmpty(overlay), nullToEmpty(mask),
             Double.toString(round(outcome.millis())), "", showType ? p.types().top() : "",
             showType ? fmt(p.types().topProbability()) : ""});
     }
 
-    /** {@code "types": {name: probability, ...}}, most probable first (see docs/defect-types.md). */
-    public static void putTypes(ObjectNode node, TypeDistribution types) {
-        ObjectNode out = node.putObject("types");
-        types.probabilities().forEach(out::put);
+    /**
+     * One image's object in results.json ({@code docs/predict.md}), in this order.
+     *
+     * @param map the .npy file relative to the output folder, null with {@code --no-images} (likewise overlay, mask)
+     * @param types the image's defect types, most probable first; absent for a bundle without defect types
+     * @param ms to 0.1
+     */
+    record ImageRow(String image, double score, Prediction.Probabilities probabilities, Verdict verdict, String map,
+            String overlay, String mask, int width, int height, List<RegionRow> regions,
+            @JsonInclude(JsonInclude.Include.NON_NULL) TypeDistribution types, double ms) {}
+
+    /**
+     * One region of an {@link ImageRow}: bounding box, area and scores.
+     *
+     * @param types the region's defect types; absent for a bundle without defect types
+     */
+    record RegionRow(int x, int y, int width, int height, int area, @JsonProperty("max_score") float maxScore,
+            @JsonProperty("mean_score") float meanScore,
+            @JsonInclude(JsonInclude.Include.NON_NULL) TypeDistribution types) {
+
+        static RegionRow of(DefectRegions.Region r) {
+            return new RegionRow(r.x(), r.y(), r.width(), r.height(), r.area(), r.maxScore(), r.meanScore(),
+                    r.types());
+        }
     }
+
+    /** A failed input's object in results.json: {@code verdict} is {@code "ERROR"}. */
+    record FailedRow(String image, String verdict, String error, double ms) {}
 
     private String writeMaps(String name, Outcome outcome) {
         Prediction p = outcome.prediction();

@@ -8,7 +8,6 @@ import com.adclip.types.TypeDistribution;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One inspection as clients see it, serialised by Jackson in this order: the station's REST answer
@@ -23,12 +22,9 @@ import java.util.Map;
  * @param types the image's defect types, {name: probability} most probable first ({@code docs/defect-types.md});
  *     absent for a bundle without defect types
  */
-public record InspectionAnswer(double score, Verdict verdict, Probabilities probabilities, double threshold,
+public record InspectionAnswer(double score, Verdict verdict, Prediction.Probabilities probabilities, double threshold,
         @JsonProperty("map_threshold") double mapThreshold, int width, int height, List<Region> regions, double ms,
-        String model, @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> types) {
-
-    /** The two class probabilities; {@code anomaly} is the score. */
-    public record Probabilities(double normal, double anomaly) {}
+        String model, @JsonInclude(JsonInclude.Include.NON_NULL) TypeDistribution types) {
 
     /**
      * One defect region.
@@ -38,16 +34,12 @@ public record InspectionAnswer(double score, Verdict verdict, Probabilities prob
      */
     public record Region(int id, int[] box, int area, @JsonProperty("max_score") float maxScore,
             @JsonProperty("mean_score") float meanScore,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> types) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) TypeDistribution types) {
 
         static Region of(DefectRegions.Region r) {
             return new Region(r.id(), new int[] {r.x(), r.y(), r.width(), r.height()}, r.area(), r.maxScore(),
-                    r.meanScore(), probabilities(r.types()));
+                    r.meanScore(), r.types());
         }
-    }
-
-    private static Map<String, Double> probabilities(TypeDistribution types) {
-        return types == null ? null : types.probabilities();
     }
 
     /**
@@ -60,8 +52,8 @@ public record InspectionAnswer(double score, Verdict verdict, Probabilities prob
         double threshold = asked != null ? asked : inspection.threshold();
         Verdict verdict = asked != null ? Verdict.of(p.score(), asked) : inspection.verdict();
         List<Region> regions = p.regions().stream().map(Region::of).toList();
-        return new InspectionAnswer(p.score(), verdict, new Probabilities(p.normal(), p.score()), threshold,
+        return new InspectionAnswer(p.score(), verdict, p.probabilities(), threshold,
                 inspector.mapThreshold(), p.width(), p.height(), regions, Math.round(inspection.millis() * 10) / 10.0,
-                inspector.model(), probabilities(p.types()));
+                inspector.model(), p.types());
     }
 }

@@ -1,5 +1,6 @@
 package com.adclip.types;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,9 +12,9 @@ import java.util.Map;
  * to 1 (within rounding); the name {@link #UNKNOWN} stands for "none of the known types" (see
  * {@code docs/defect-types.md}).
  *
- * @param probabilities type name → probability, in descending order
+ * @param probabilities type name → probability, in descending order; what Jackson writes for a distribution
  */
-public record TypeDistribution(Map<String, Double> probabilities) {
+public record TypeDistribution(@JsonValue Map<String, Double> probabilities) {
     /** The name of the "unknown" type. */
     public static final String UNKNOWN = "unknown";
 

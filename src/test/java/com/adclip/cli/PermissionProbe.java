@@ -1,6 +1,7 @@
 package com.adclip.cli;
 
 import com.adclip.AdclipException;
+import com.adclip.data.InputFiles;
 import com.adclip.image.ImagePreprocessor;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package com.adclip.cli;
+package com.adclip.data;
 
 import com.adclip.AdclipException;
 import com.adclip.files.FileErrors;
@@ -17,14 +17,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Expands command-line inputs (files, directories searched recursively, quoted globs such as
- * {@code 'parts/**}{@code /*.png'}) into the list of files to process, each with a unique output name.
+ * {@code 'parts/**}{@code /*.png'}) into the list of files to process, each with a unique output name: what
+ * {@code predict} and {@code reference} read.
  */
-final class InputFiles {
+public final class InputFiles {
     private InputFiles() {}
 
     /**
@@ -36,7 +36,7 @@ final class InputFiles {
      *     (with '/') when two inputs share a stem
      * @param error why the input cannot be processed (a folder that cannot be listed), else null
      */
-    record Input(Path path, String given, String outputName, String error) {
+    public record Input(Path path, String given, String outputName, String error) {
         Input(Path path, String given, String outputName) {
             this(path, given, outputName, null);
         }
@@ -46,7 +46,7 @@ final class InputFiles {
      * The files to process, then one failed input per folder that could not be listed (a bad input, reported
      * like a bad file, rather than the end of the run).
      */
-    static List<Input> expand(List<String> arguments) {
+    public static List<Input> expand(List<String> arguments) {
         return expand(arguments, new ArrayList<>());
     }
 
@@ -54,7 +54,7 @@ final class InputFiles {
      * As {@link #expand(List)}; files found in folders or by globs whose name is not an image's (notes.txt, a
      * sidecar .json) are left out and added to {@code skipped}. A file named on its own is always an input.
      */
-    static List<Input> expand(List<String> arguments, List<Path> skipped) {
+    public static List<Input> expand(List<String> arguments, List<Path> skipped) {
         List<Path[]> found = new ArrayList<>(); // {file, root it was found under}
         Map<Path, Input> unlisted = new LinkedHashMap<>();
         for (String argument : arguments) {
@@ -86,7 +86,7 @@ final class InputFiles {
     private static List<Path> images(List<Path> files, List<Path> skipped) {
         List<Path> out = new ArrayList<>();
         for (Path file : files) {
-            (com.adclip.data.ImageFiles.hasImageExtension(file) ? out : skipped).add(file);
+            (ImageFiles.hasImageExtension(file) ? out : skipped).add(file);
         }
         return out;
     }
@@ -130,8 +130,8 @@ final class InputFiles {
         return rel.toString().replace('\\', '/');
     }
 
-    static String stem(Path file) {
-        return com.adclip.data.ImageFiles.stem(file);
+    private static String stem(Path file) {
+        return ImageFiles.stem(file);
     }
 
     /** A relative or absolute path without the extension of its last name. */
@@ -219,11 +219,5 @@ final class InputFiles {
         return walk(base, unlisted).stream()
                 .filter(f -> matcher.matches(root.toString().isEmpty() ? base.relativize(f) : f))
                 .toList();
-    }
-
-    /** Extensions of files the decoders read (others in a folder become error rows, not silent skips). */
-    static boolean looksLikeImage(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.matches(".*\\.(png|jpe?g|bmp|tiff?|webp|gif)$");
     }
 }
