@@ -84,14 +84,19 @@ class DownloaderTest {
         assertTrue(e.getMessage().contains("run the command again to resume"), e.getMessage());
         assertTrue(e.getMessage().contains(sha256), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
-        assertEquals(CUT, Files.size(partOf(target)), "the received bytes are kept");
+        // Java's HttpClient reports the dropped connection as soon as it sees it, and buffers it had received
+        // but not yet handed to the reader are lost: on a busy machine fewer than CUT bytes reach the part
+        // file (98,224 of 100,000 once). What is kept must be a prefix of the file, and resuming starts there.
+        byte[] kept = Files.readAllBytes(partOf(target));
+        assertTrue(kept.length > 0 && kept.length <= CUT, "the received bytes are kept: " + kept.length);
+        assertArrayEquals(Arrays.copyOf(content, kept.length), kept, "the part file is the file's beginning");
         assertFalse(Files.exists(target));
 
         RecordingListener listener = new RecordingListener();
         Path result = downloader(1).fetch(download(sha256), listener);
 
-        assertEquals(Arrays.asList(null, "bytes=" + CUT + "-"), server.ranges());
-        assertEquals(List.of("started " + CUT + "/" + SIZE, "stopped"), listener.events);
+        assertEquals(Arrays.asList(null, "bytes=" + kept.length + "-"), server.ranges());
+        assertEquals(List.of("started " + kept.length + "/" + SIZE, "stopped"), listener.events);
         assertArrayEquals(content, Files.readAllBytes(result));
         assertFalse(Files.exists(partOf(target)));
     }
