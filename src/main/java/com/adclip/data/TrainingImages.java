@@ -28,7 +28,8 @@ public record TrainingImages(Set<String> trainHashes, TestSplit split, Map<Strin
     public static final String KEY = "data_split";
 
     public TrainingImages {
-        trainHashes = Set.copyOf(trainHashes);
+        // sorted, so that two identical runs write byte-identical manifests (Set.copyOf's order varies per JVM)
+        trainHashes = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(trainHashes));
         test = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(test));
     }
 
@@ -59,10 +60,18 @@ public record TrainingImages(Set<String> trainHashes, TestSplit split, Map<Strin
     public Map<String, Object> toMap() {
         Map<String, Object> out = new LinkedHashMap<>();
         if (split != null) {
-            out.put("test_split", Map.of("fraction", split.fraction(), "seed", split.seed()));
+            Map<String, Object> carved = new LinkedHashMap<>();
+            carved.put("fraction", split.fraction());
+            carved.put("seed", split.seed());
+            out.put("test_split", carved);
         }
         List<Map<String, String>> tests = new ArrayList<>();
-        test.forEach((path, sha) -> tests.add(Map.of("path", path, "sha256", sha)));
+        test.forEach((path, sha) -> {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("path", path);
+            entry.put("sha256", sha);
+            tests.add(entry);
+        });
         out.put("test_images", tests);
         out.put("train_images_sha256", new ArrayList<>(trainHashes));
         return out;
