@@ -126,10 +126,10 @@ public final class Detector implements AutoCloseable {
      */
     private AnomalyPredictor.PerImage tiled(MapPostProcessor post, MapFusion fusion,
             BundleManifest.Thresholds prompt) {
-        TileModel model = fusion == null ? TileModel.of(parts.detector())
-                : TileModel.fused(parts.detector(), fusion, prompt != null);
+        TileModel model = fusion == null ? TileModel.of(parts.detector(), types)
+                : TileModel.fused(parts.detector(), fusion, prompt != null, types);
         TiledPredictor base = new TiledPredictor(model, tiling, post.smoothing(), mapThreshold, tileBatch,
-                parts.manager());
+                parts.manager()).withTypes(types == null ? null : types.fusion());
         TiledPredictor tiles = prompt == null ? base : base.withPromptOnly(prompt.pixel());
         double promptImage = prompt == null ? Double.NaN : prompt.image();
         return (source, threshold) -> {
@@ -289,8 +289,8 @@ public final class Detector implements AutoCloseable {
     /**
      * The bundle's defect type names, in vocabulary order (see docs/defect-types.md), or an empty list when the
      * bundle has none (then no inspection has types). Every region of an inspection then has
-     * {@link com.adclip.anomaly.DefectRegions.Region#types()} and the image {@link Inspection#types()}. Tiled
-     * inspections do not type yet: their types are null.
+     * {@link com.adclip.anomaly.DefectRegions.Region#types()} and the image {@link Inspection#types()}, tiled
+     * inspections too (each tile's patch types, see docs/tiling.md).
      */
     public List<String> defectTypes() {
         return types == null ? List.of() : types.names();

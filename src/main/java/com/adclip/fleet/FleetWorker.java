@@ -225,7 +225,7 @@ public final class FleetWorker implements Runnable {
         History.Entry entry = new History.Entry(0, Instant.now(), request.displayName(),
                 inspection.prediction().score(), verdict, threshold, inspection.millis(),
                 inspection.prediction().regions().size(), Renderings.thumbnail(inspection, inspector), request.id(),
-                config.bundleSha256());
+                config.bundleSha256(), History.topType(inspection.types(), verdict));
         History.Entry stored;
         try {
             stored = history.add(entry);

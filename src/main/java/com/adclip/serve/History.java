@@ -21,9 +21,17 @@ public interface History extends AutoCloseable {
      * @param requestId the caller's id of the request (fleet requests), or null; a second entry with the same id
      *     is not stored
      * @param bundleSha256 the sha256 of the bundle that made the answer, or null when not known
+     * @param defectType the top defect type of an NG answer of a typed bundle ({@link #topType}), else null (also
+     *     for rows stored before the column existed)
      */
     record Entry(long id, Instant time, String name, double score, String verdict, double threshold, double millis,
-            int regions, byte[] thumbnail, String requestId, String bundleSha256) {
+            int regions, byte[] thumbnail, String requestId, String bundleSha256, String defectType) {
+        /** An entry without a defect type. */
+        public Entry(long id, Instant time, String name, double score, String verdict, double threshold,
+                double millis, int regions, byte[] thumbnail, String requestId, String bundleSha256) {
+            this(id, time, name, score, verdict, threshold, millis, regions, thumbnail, requestId, bundleSha256, null);
+        }
+
         /** An entry without a request id or bundle digest (a station upload). */
         public Entry(long id, Instant time, String name, double score, String verdict, double threshold,
                 double millis, int regions, byte[] thumbnail) {
@@ -33,8 +41,22 @@ public interface History extends AutoCloseable {
         /** This entry under the id the store assigned. */
         public Entry withId(long assigned) {
             return new Entry(assigned, time, name, score, verdict, threshold, millis, regions, thumbnail, requestId,
-                    bundleSha256);
+                    bundleSha256, defectType);
         }
+
+        /** This entry with its defect type (null for none). */
+        public Entry withDefectType(String type) {
+            return new Entry(id, time, name, score, verdict, threshold, millis, regions, thumbnail, requestId,
+                    bundleSha256, type);
+        }
+    }
+
+    /**
+     * What a history row records of an answer's defect types: the top type of an NG answer (as the hot-folder CSV),
+     * null for an OK one or an answer without types.
+     */
+    static String topType(com.adclip.types.TypeDistribution types, String verdict) {
+        return types == null || !"NG".equals(verdict) ? null : types.top();
     }
 
     /** OK and NG counts since a moment. */

@@ -17,14 +17,18 @@ final class HistoryHandler {
      * One past inspection.
      *
      * @param thumbnail a data URL of the overlay's JPEG thumbnail, or null
+     * @param type the top defect type of an NG answer of a typed bundle; left out otherwise
      */
     record Item(long id, String time, String name, double score, String verdict, double threshold, double ms,
-            int regions, String thumbnail) {
+            int regions, String thumbnail,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String type) {
 
         static Item of(History.Entry e) {
             return new Item(e.id(), e.time().toString(), e.name(), e.score(), e.verdict(), e.threshold(), e.millis(),
                     e.regions(), e.thumbnail() == null ? null
-                            : "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(e.thumbnail()));
+                            : "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(e.thumbnail()),
+                    e.defectType());
         }
     }
 

@@ -33,6 +33,7 @@ final class HistoryStore implements History {
                         + "time_ms INTEGER NOT NULL, name TEXT, score REAL NOT NULL, verdict TEXT NOT NULL, "
                         + "threshold REAL NOT NULL, millis REAL NOT NULL, regions INTEGER NOT NULL, thumbnail BLOB)");
                 s.execute("CREATE INDEX IF NOT EXISTS inspections_time ON inspections(time_ms)");
+                addDefectTypeColumn(s);
             }
         } catch (SQLException | java.io.IOException e) {
             throw new AdclipException("cannot open the history database " + file + ": " + e.getMessage()
@@ -40,10 +41,25 @@ final class HistoryStore implements History {
         }
     }
 
+    /**
+     * Migrates a history file written before defect types: adds the nullable {@code defect_type} column (old rows
+     * keep null); a file that has it is left alone.
+     */
+    private static void addDefectTypeColumn(Statement s) throws SQLException {
+        try (ResultSet columns = s.executeQuery("PRAGMA table_info(inspections)")) {
+            while (columns.next()) {
+                if (columns.getString("name").equals("defect_type")) {
+                    return;
+                }
+            }
+        }
+        s.execute("ALTER TABLE inspections ADD COLUMN defect_type TEXT");
+    }
+
     @Override
     public synchronized Entry add(Entry e) {
         try (PreparedStatement s = connection.prepareStatement("INSERT INTO inspections (time_ms, name, score, "
-                + "verdict, threshold, millis, regions, thumbnail) VALUES (?,?,?,?,?,?,?,?)",
+                + "verdict, threshold, millis, regions, thumbnail, defect_type) VALUES (?,?,?,?,?,?,?,?,?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             s.setLong(1, e.time().toEpochMilli());
             s.setString(2, e.name());
@@ -53,6 +69,7 @@ final class HistoryStore implements History {
             s.setDouble(6, e.millis());
             s.setInt(7, e.regions());
             s.setBytes(8, e.thumbnail());
+            s.setString(9, e.defectType());
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {
                 keys.next();
@@ -68,13 +85,13 @@ final class HistoryStore implements History {
     public synchronized List<Entry> recent(int limit) {
         List<Entry> entries = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement("SELECT id, time_ms, name, score, verdict, threshold, "
-                + "millis, regions, thumbnail FROM inspections ORDER BY id DESC LIMIT ?")) {
+                + "millis, regions, thumbnail, defect_type FROM inspections ORDER BY id DESC LIMIT ?")) {
             s.setInt(1, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     entries.add(new Entry(r.getLong(1), Instant.ofEpochMilli(r.getLong(2)), r.getString(3),
                             r.getDouble(4), r.getString(5), r.getDouble(6), r.getDouble(7), r.getInt(8),
-                            r.getBytes(9)));
+                            r.getBytes(9), null, null, r.getString(10)));
                 }
             }
         } catch (SQLException ex) {

@@ -32,9 +32,11 @@ final class PostgresHistory implements History {
                 + "threshold DOUBLE PRECISION NOT NULL, millis DOUBLE PRECISION NOT NULL, regions INTEGER NOT NULL, "
                 + "thumbnail BYTEA, bundle_sha256 TEXT);"
                 + "CREATE INDEX inspections_time ON inspections (time_ms DESC, id DESC)",
+        // 2: the top defect type of NG answers of typed bundles (null before, and for the others)
+        "ALTER TABLE inspections ADD COLUMN defect_type TEXT",
     };
     private static final String COLUMNS = "id, time_ms, name, score, verdict, threshold, millis, regions, thumbnail, "
-            + "request_id, bundle_sha256";
+            + "request_id, bundle_sha256, defect_type";
 
     private final String url;
     private Connection connection;
@@ -126,7 +128,8 @@ final class PostgresHistory implements History {
     public Entry add(Entry e) {
         return call("write", c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO inspections (time_ms, name, score, verdict, "
-                    + "threshold, millis, regions, thumbnail, request_id, bundle_sha256) VALUES (?,?,?,?,?,?,?,?,?,?) "
+                    + "threshold, millis, regions, thumbnail, request_id, bundle_sha256, defect_type) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
                     + "ON CONFLICT (request_id) DO NOTHING RETURNING id")) {
                 s.setLong(1, e.time().toEpochMilli());
                 s.setString(2, e.name());
@@ -138,6 +141,7 @@ final class PostgresHistory implements History {
                 s.setBytes(8, e.thumbnail());
                 s.setString(9, e.requestId());
                 s.setString(10, e.bundleSha256());
+                s.setString(11, e.defectType());
                 try (ResultSet r = s.executeQuery()) {
                     if (r.next()) {
                         return e.withId(r.getLong(1));
@@ -213,7 +217,7 @@ final class PostgresHistory implements History {
     private static Entry entry(ResultSet r) throws SQLException {
         return new Entry(r.getLong(1), Instant.ofEpochMilli(r.getLong(2)), r.getString(3), r.getDouble(4),
                 r.getString(5), r.getDouble(6), r.getDouble(7), r.getInt(8), r.getBytes(9), r.getString(10),
-                r.getString(11));
+                r.getString(11), r.getString(12));
     }
 
     /** The URL without its query (which may hold a password), for messages. */

@@ -53,6 +53,11 @@ public final class TileStitcher implements AutoCloseable {
                 : manager.zeros(shape, DataType.FLOAT32);
     }
 
+    /** S: the side of a tile's map, in canvas cells. */
+    int mapSize() {
+        return mapSize;
+    }
+
     /** The cell where a tile starting at pixel {@code x} begins. */
     int cellX(int x) {
         return (int) Math.round((double) x * mapSize / grid.tileWidth());

@@ -10,6 +10,7 @@ import com.adclip.anomaly.MapResize;
 import com.adclip.anomaly.Prediction;
 import com.adclip.Verdict;
 import com.adclip.image.ImagePreprocessor;
+import com.adclip.types.TypeFusion;
 import java.util.List;
 
 /**
@@ -27,6 +28,7 @@ public final class TiledPredictor {
     private final int tileBatch;
     private final NDManager manager;
     private final double promptMapThreshold;
+    private final TypeFusion typeFusion;
 
     /**
      * A tiled prediction with its tiling details.
@@ -52,11 +54,11 @@ public final class TiledPredictor {
      */
     public TiledPredictor(TileModel model, Tiling tiling, GaussianSmoothing smoothing, double mapThreshold,
             int tileBatch, NDManager manager) {
-        this(model, tiling, smoothing, mapThreshold, tileBatch, manager, Double.NaN);
+        this(model, tiling, smoothing, mapThreshold, tileBatch, manager, Double.NaN, null);
     }
 
     private TiledPredictor(TileModel model, Tiling tiling, GaussianSmoothing smoothing, double mapThreshold,
-            int tileBatch, NDManager manager, double promptMapThreshold) {
+            int tileBatch, NDManager manager, double promptMapThreshold, TypeFusion typeFusion) {
         if (tileBatch < 1) {
             throw new IllegalArgumentException("tile batch must be at least 1, got " + tileBatch);
         }
@@ -67,6 +69,7 @@ public final class TiledPredictor {
         this.tileBatch = tileBatch;
         this.manager = manager;
         this.promptMapThreshold = promptMapThreshold;
+        this.typeFusion = typeFusion;
     }
 
     /**
@@ -74,7 +77,18 @@ public final class TiledPredictor {
      * {@link Result#promptOnly}, its regions at {@code promptMapThreshold}.
      */
     public TiledPredictor withPromptOnly(double promptMapThreshold) {
-        return new TiledPredictor(model, tiling, smoothing, mapThreshold, tileBatch, manager, promptMapThreshold);
+        return new TiledPredictor(model, tiling, smoothing, mapThreshold, tileBatch, manager, promptMapThreshold,
+                typeFusion);
+    }
+
+    /**
+     * This predictor also typing the regions and the image ({@link TileTyping}) by {@code fusion}'s rule, from the
+     * patch types the model gives with each tile ({@link TileModel.Output#types}); null for no types. The
+     * prompt-only answer has no types, as untiled.
+     */
+    public TiledPredictor withTypes(TypeFusion fusion) {
+        return new TiledPredictor(model, tiling, smoothing, mapThreshold, tileBatch, manager, promptMapThreshold,
+                fusion);
     }
 
     public Tiling tiling() {
@@ -105,8 +119,8 @@ public final class TiledPredictor {
         TileGrid grid = layout(source.width(), source.height());
         boolean prompt = !Double.isNaN(promptMapThreshold);
         try (NDManager scope = manager.newSubManager();
-                Side main = new Side(grid, scope);
-                Side plain = prompt ? new Side(grid, scope) : null) {
+                Side main = new Side(grid, scope, typeFusion);
+                Side plain = prompt ? new Side(grid, scope, null) : null) {
             List<Tile> tiles = grid.tiles();
             for (int from = 0; from < tiles.size(); from += tileBatch) {
                 List<Tile> batch = tiles.subList(from, Math.min(tiles.size(), from + tileBatch));
@@ -126,19 +140,27 @@ public final class TiledPredictor {
         final TileStitcher stitcher;
         final double[] scores;
         final double[] normal;
+        final TileTyping typing;
         double global = Double.NaN;
         boolean filled;
 
-        Side(TileGrid grid, NDManager scope) {
+        Side(TileGrid grid, NDManager scope, TypeFusion fusion) {
             this.stitcher = new TileStitcher(grid, model.inputSize(), tiling.merge(), scope);
             this.scores = new double[grid.count()];
             this.normal = new double[grid.count()];
+            this.typing = fusion == null ? null : new TileTyping(grid, stitcher, fusion);
         }
 
         void add(Tile t, int i, TileModel.Output out, float[] probs) {
             scores[t.index()] = probs[2 * i + 1];
             normal[t.index()] = probs[2 * i];
             stitcher.add(t, out.rawMaps().get(new NDIndex("{}", i)));
+            if (typing != null) {
+                if (out.types() == null) {
+                    throw new IllegalStateException("the tile model gives no patch types to type with");
+                }
+                typing.add(t, out.types().get(i));
+            }
             filled = true;
         }
 
@@ -158,8 +180,14 @@ public final class TiledPredictor {
             float[] values = full.toFloatArray();
             Verdict verdict = Verdict.of(score, imageThreshold);
             DefectRegions regions = DefectRegions.find(values, height, width, (float) mapLimit);
-            return new Prediction(score, normalScore, verdict, values, width, height, regions.regions(),
-                    regions.mask(), square.toFloatArray(), s);
+            Prediction prediction = new Prediction(score, normalScore, verdict, values, width, height,
+                    regions.regions(), regions.mask(), square.toFloatArray(), s);
+            if (typing == null) {
+                return prediction;
+            }
+            int canvasHeight = (int) merged.getShape().get(0);
+            int canvasWidth = (int) merged.getShape().get(1);
+            return typing.type(prediction, regions, merged.toFloatArray(), canvasWidth, canvasHeight);
         }
 
         @Override

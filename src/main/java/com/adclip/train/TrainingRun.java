@@ -422,11 +422,12 @@ public final class TrainingRun {
         return new Result(model, false);
     }
 
-    /** The bundle with its defect types (whole images only: tiled detectors do not type yet). */
+    /** The bundle with its defect types (whole-image training only: prototypes from tiles are not built yet). */
     private Bundle withTypes(Bundle bundle, List<Sample> trainSamples, NDManager scope) {
         if (tiling != null) {
             if (extras.defectTypes() != null) {
-                err.println("--defect-types: tiled detectors do not give defect types yet; the bundle has none");
+                err.println("--defect-types: training on tiles stores no defect types yet; the bundle has "
+                        + "none (train on whole images for a typed bundle: it types tiled inspections too)");
             }
             return bundle;
         }

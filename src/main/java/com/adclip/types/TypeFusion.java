@@ -47,13 +47,48 @@ public final class TypeFusion {
 
     /** The distribution of a set of cells with weights {@code weights} [G²] (not all zero). */
     public TypeDistribution cells(PatchTypes patches, double[] weights) {
+        return cells(List.of(patches), List.of(weights));
+    }
+
+    /**
+     * The distribution of a set of cells of several patch grids (the tiles of a tiled image), cell weights
+     * {@code weights[i]} [G²] on grid {@code patches[i]} (a null weight array for a grid the region misses; not all
+     * zero): the weighted means run over every grid's cells at once.
+     */
+    public TypeDistribution cells(List<PatchTypes> patches, List<double[]> weights) {
         int k = names.size();
-        if (patches.types() != k || weights.length != patches.grid() * patches.grid()) {
-            throw new IllegalArgumentException("patch types of " + patches.types() + " types on a "
-                    + patches.grid() + "² grid for " + k + " types and " + weights.length + " weights");
+        if (patches.size() != weights.size()) {
+            throw new IllegalArgumentException(patches.size() + " patch grids for " + weights.size() + " weights");
         }
         double[] text = new double[k];
         double[] distance = new double[k];
+        boolean distances = true;
+        double total = 0;
+        for (int i = 0; i < patches.size(); i++) {
+            PatchTypes p = patches.get(i);
+            double[] w = weights.get(i);
+            if (p.types() != k || (w != null && w.length != p.grid() * p.grid())) {
+                throw new IllegalArgumentException("patch types of " + p.types() + " types on a " + p.grid()
+                        + "² grid for " + k + " types and " + (w == null ? 0 : w.length) + " weights");
+            }
+            distances &= p.distance() != null;
+            if (w != null) {
+                total += accumulate(p, w, text, distance);
+            }
+        }
+        if (!(total > 0)) {
+            throw new IllegalArgumentException("no cell has weight");
+        }
+        for (int t = 0; t < k; t++) {
+            text[t] /= total;
+            distance[t] /= total;
+        }
+        return fuse(text, distances ? distance : null);
+    }
+
+    /** Adds {@code w}-weighted text probabilities and distances of one grid's cells; returns the grid's weight. */
+    private static double accumulate(PatchTypes patches, double[] weights, double[] text, double[] distance) {
+        int k = text.length;
         double total = 0;
         for (int c = 0; c < weights.length; c++) {
             double w = weights[c];
@@ -68,14 +103,7 @@ public final class TypeFusion {
                 }
             }
         }
-        if (!(total > 0)) {
-            throw new IllegalArgumentException("no cell has weight");
-        }
-        for (int t = 0; t < k; t++) {
-            text[t] /= total;
-            distance[t] /= total;
-        }
-        return fuse(text, patches.distance() == null ? null : distance);
+        return total;
     }
 
     /**

@@ -152,6 +152,24 @@ class DefectTypesCliTest {
     }
 
     @Test
+    void tiledPredictionsAreTypedAndOneWholeTileMatchesTheUntiledTypes() throws IOException {
+        JsonNode whole = predict(typed, "tiled-whole-out", "--tile", "4096");
+        assertEquals(typedResults.size(), whole.size());
+        for (int i = 0; i < tests.size(); i++) {
+            assertEquals(typedResults.get(i).get("types"), whole.get(i).get("types"), tests.get(i).toString());
+            assertEquals(typedResults.get(i).get("regions"), whole.get(i).get("regions"), tests.get(i).toString());
+        }
+        JsonNode tiles = predict(typed, "tiled-out", "--tile", "24", "--tile-stride", "16");
+        for (int i = 0; i < tests.size(); i++) {
+            JsonNode row = tiles.get(i);
+            assertSortedDistribution(row.get("types"));
+            for (JsonNode region : row.get("regions")) {
+                assertSortedDistribution(region.get("types"));
+            }
+        }
+    }
+
+    @Test
     void theCsvHasTheTopTypeOfNgImages() throws IOException {
         List<String> lines = Files.readAllLines(dir.resolve("typed-out/results.csv"));
         assertTrue(lines.get(0).endsWith(",type,type_probability"), lines.get(0));

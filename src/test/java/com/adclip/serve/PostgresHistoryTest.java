@@ -2,6 +2,7 @@ package com.adclip.serve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,10 +56,35 @@ class PostgresHistoryTest {
         }
         pool.shutdown();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT version FROM schema_version")) {
-            assertTrue(r.next());
-            assertEquals(1, r.getInt(1));
-            assertTrue(!r.next(), "one version row");
+                ResultSet r = s.executeQuery("SELECT version FROM schema_version ORDER BY version")) {
+            for (int v = 1; v <= PostgresHistory.schemaVersion(); v++) {
+                assertTrue(r.next());
+                assertEquals(v, r.getInt(1));
+            }
+            assertTrue(!r.next(), "one row per version");
+        }
+        assertEquals(2, PostgresHistory.schemaVersion());
+    }
+
+    @Test
+    void aVersionOneDatabaseGainsTheDefectTypeColumnAndKeepsItsRows() throws Exception {
+        String url = server.createDatabase("from_version_one");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            // the schema as version 1 of adclip created it, with one row
+            s.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            s.execute("INSERT INTO schema_version VALUES (1)");
+            s.execute("CREATE TABLE inspections (id BIGSERIAL PRIMARY KEY, request_id TEXT UNIQUE, time_ms BIGINT "
+                    + "NOT NULL, name TEXT, score DOUBLE PRECISION NOT NULL, verdict TEXT NOT NULL, threshold DOUBLE "
+                    + "PRECISION NOT NULL, millis DOUBLE PRECISION NOT NULL, regions INTEGER NOT NULL, thumbnail "
+                    + "BYTEA, bundle_sha256 TEXT)");
+            s.execute("INSERT INTO inspections (request_id, time_ms, name, score, verdict, threshold, millis, "
+                    + "regions) VALUES ('old', 1000, 'old.png', 0.9, 'NG', 0.5, 10, 1)");
+        }
+        try (History h = History.open(url)) {
+            assertNull(h.findByRequestId("old").orElseThrow().defectType(), "rows from before have no type");
+            h.add(entry(2000, "NG", "new").withDefectType("scratch"));
+            assertEquals("scratch", h.findByRequestId("new").orElseThrow().defectType());
+            assertEquals("scratch", h.recent(1).get(0).defectType());
         }
     }
 

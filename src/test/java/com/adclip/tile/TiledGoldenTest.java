@@ -3,11 +3,20 @@ package com.adclip.tile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.adclip.Outcome;
+import ai.djl.ndarray.types.Shape;
+import com.adclip.anomaly.DefectRegions;
+import com.adclip.clip.VisionFeatures;
+import com.adclip.types.DefectTypes;
+import com.adclip.types.TypePrototypes;
+import com.adclip.types.TypeVocabulary;
+import com.adclip.types.TypesSection;
 import com.adclip.anomaly.AnomalyDetector;
 import com.adclip.anomaly.BundleManifest;
 import com.adclip.reference.BankBuilder;
@@ -50,6 +59,7 @@ class TiledGoldenTest {
     private static AnomalyDetector detector;
     private static ImagePreprocessor preprocessor;
     private static GaussianSmoothing smoothing;
+    private static ClipModel clip;
 
     @BeforeAll
     static void load() throws IOException {
@@ -57,7 +67,7 @@ class TiledGoldenTest {
         manager = NDManager.newBaseManager();
         Map<String, NDArray> expected = Fixtures.npz(manager, dir.resolve("expected.npz"));
         JsonNode config = TestWeights.goldenConfig(dir);
-        ClipModel clip = TestWeights.tinyClip(manager, dir);
+        clip = TestWeights.tinyClip(manager, dir);
         Map<String, NDArray> learned = new HashMap<>();
         expected.forEach((name, array) -> {
             if (name.startsWith("learner/")) {
@@ -114,6 +124,82 @@ class TiledGoldenTest {
             assertArrayEquals(today.mask(), tiled.mask(), name);
             assertFalse(today.regions().isEmpty(), name);
             assertEquals(today.regions(), tiled.regions(), name);
+        }
+    }
+
+    /**
+     * Defect types on the golden network: text embeddings of two types, and prototypes from img1's patches (top
+     * half "scratch", bottom half "stain").
+     */
+    private static DefectTypes goldenTypes() {
+        List<Integer> blocks = detector.config().featureBlocks();
+        TypeVocabulary vocabulary = TypeVocabulary.parse("scratch,stain");
+        TypePrototypes.Builder builder = new TypePrototypes.Builder(blocks, 2, TypesSection.ROWS_PER_TYPE);
+        int size = detector.config().imageSize();
+        try (NDManager scope = manager.newSubManager()) {
+            float[] pixels = preprocessor.prepare(dir.resolve("images").resolve("img1.png"), Long.MAX_VALUE).input()
+                    .pixels();
+            VisionFeatures features = detector.encode(scope.create(pixels, new Shape(1, 3, size, size)));
+            int g = features.grid();
+            boolean[] top = new boolean[g * g];
+            boolean[] bottom = new boolean[g * g];
+            for (int c = 0; c < g * g; c++) {
+                top[c] = c < g * g / 2;
+                bottom[c] = !top[c];
+            }
+            builder.add(features, 0, 0, top);
+            builder.add(features, 0, 1, bottom);
+            TypePrototypes prototypes = builder.build(scope);
+            TypesSection section = DefectTypes.section(vocabulary, "object", blocks, builder.images(), 0.3);
+            return DefectTypes.load(section, prototypes.tensors(), clip, manager);
+        }
+    }
+
+    @Test
+    void oneTileCoveringTheImageGivesTheUntiledTypesExactly() {
+        try (DefectTypes types = goldenTypes()) {
+            for (String name : List.of("img2.png", "img3.png", "img0.png")) {
+                Path image = dir.resolve("images").resolve(name);
+                ImagePreprocessor.Source source = preprocessor.load(image, Long.MAX_VALUE);
+                float threshold = percentile(untiled(image, 0).map(), 0.8);
+                for (double mapThreshold : new double[] {threshold, 1e9}) { // with regions, and without any
+                    Prediction today = new AnomalyPredictor(detector, preprocessor,
+                            new MapPostProcessor(smoothing, mapThreshold), Long.MAX_VALUE, manager, () -> 0.5)
+                            .withTypes(types).predict(List.of(image)).get(0).prediction();
+                    Prediction tiled = new TiledPredictor(TileModel.of(detector, types), Tiling.of(4096, 4096),
+                            smoothing, mapThreshold, 4, manager).withTypes(types.fusion()).predict(source, 0.5)
+                            .prediction();
+                    String what = name + " at map threshold " + mapThreshold;
+                    assertNotNull(today.types(), what);
+                    assertEquals(mapThreshold == 1e9, today.regions().isEmpty(), what);
+                    assertEquals(today.regions(), tiled.regions(), what);
+                    today.regions().forEach(r -> assertNotNull(r.types(), what));
+                    assertEquals(today.types(), tiled.types(), what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyRegionOfAManyTileImageIsTyped() {
+        try (DefectTypes types = goldenTypes()) {
+            Path image = dir.resolve("images").resolve("img2.png"); // 60 x 40: 4 x 2 tiles of 24 x 16
+            ImagePreprocessor.Source source = preprocessor.load(image, Long.MAX_VALUE);
+            TiledPredictor plain = tiled(Tiling.of(24, 16), 0, 2);
+            float threshold = percentile(plain.predict(source, 0.5).prediction().map(), 0.9);
+            Prediction untyped = tiled(Tiling.of(24, 16), threshold, 2).predict(source, 0.5).prediction();
+            Prediction typed = new TiledPredictor(TileModel.of(detector, types), Tiling.of(24, 16), smoothing,
+                    threshold, 2, manager).withTypes(types.fusion()).predict(source, 0.5).prediction();
+            assertNull(untyped.types());
+            assertFalse(typed.regions().isEmpty());
+            assertEquals(untyped.regions().size(), typed.regions().size());
+            assertArrayEquals(untyped.map(), typed.map(), 0f, "typing leaves the map alone");
+            for (DefectRegions.Region r : typed.regions()) {
+                assertEquals(1, r.types().probabilities().values().stream().mapToDouble(Double::doubleValue).sum(),
+                        1e-9);
+            }
+            assertEquals(1, typed.types().probabilities().values().stream().mapToDouble(Double::doubleValue).sum(),
+                    1e-9);
         }
     }
 
