@@ -138,26 +138,35 @@ final class InspectionQueue implements AutoCloseable {
         }
     }
 
-    /** The model on one batch; slots are freed before the answers go out, so a client's next image fits. */
+    /**
+     * The model on one batch; slots are freed before the answers go out, so a client's next image fits. Whatever
+     * goes wrong fails this batch's requests, never the worker.
+     */
     private void run(List<Ticket> batch) {
         long start = System.nanoTime();
-        List<Outcome> outcomes;
+        boolean released = false;
         try {
-            outcomes = inspector.inspectPrepared(batch.stream().map(ticket -> ticket.prepared).toList());
-        } catch (RuntimeException | Error e) {
-            release(batch.size());
-            batch.forEach(ticket -> ticket.future.completeExceptionally(e));
-            return;
-        }
-        throughput.record(start, batch.size());
-        release(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Outcome outcome = outcomes.get(i);
-            if (outcome.failed()) {
-                batch.get(i).future.completeExceptionally(new Inspector.ImageRejectedException(outcome.error()));
-            } else {
-                batch.get(i).future.complete(outcome.inspection());
+            List<Outcome> outcomes = inspector.inspectPrepared(batch.stream().map(ticket -> ticket.prepared)
+                    .toList());
+            if (outcomes.size() != batch.size()) {
+                throw new IllegalStateException(outcomes.size() + " outcomes for " + batch.size() + " images");
             }
+            throughput.record(start, batch.size());
+            release(batch.size());
+            released = true;
+            for (int i = 0; i < batch.size(); i++) {
+                Outcome outcome = outcomes.get(i);
+                if (outcome.failed()) {
+                    batch.get(i).future.completeExceptionally(new Inspector.ImageRejectedException(outcome.error()));
+                } else {
+                    batch.get(i).future.complete(outcome.inspection());
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            if (!released) {
+                release(batch.size());
+            }
+            batch.forEach(ticket -> ticket.future.completeExceptionally(e)); // no effect on those answered
         }
     }
 
