@@ -168,6 +168,30 @@ public final class AnomalyPredictor {
             this.images = List.copyOf(images);
             this.deferred = deferred;
         }
+
+        /**
+         * Batches prepared apart (e.g. on several request threads) as one batch of all their images, in order;
+         * the preparation time is their sum. All must come from the same predictor.
+         */
+        public static Prepared concat(List<Prepared> parts) {
+            if (parts.size() == 1) {
+                return parts.get(0);
+            }
+            List<Path> images = new ArrayList<>();
+            parts.forEach(part -> images.addAll(part.images));
+            Prepared batch = new Prepared(images, parts.get(0).deferred);
+            for (Prepared part : parts) {
+                if (part.deferred != batch.deferred) {
+                    throw new IllegalArgumentException("batches of different predictors cannot be joined");
+                }
+                int offset = batch.outcomes.size();
+                part.good.forEach(at -> batch.good.add(offset + at));
+                batch.outcomes.addAll(part.outcomes);
+                batch.inputs.addAll(part.inputs);
+                batch.preparedNanos += part.preparedNanos;
+            }
+            return batch;
+        }
     }
 
     /**

@@ -159,7 +159,7 @@ public final class InferenceBench {
         return tail(line);
     }
 
-    private static Map<String, Object> head(Options options, String format, DetectorConfig config, String mode,
+    static Map<String, Object> head(Options options, String format, DetectorConfig config, String mode,
             Precision precision) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("model", options.model());
@@ -176,7 +176,7 @@ public final class InferenceBench {
         return line;
     }
 
-    private static Map<String, Object> tail(Map<String, Object> line) {
+    static Map<String, Object> tail(Map<String, Object> line) {
         line.put("peak_rss_mb", Machine.round(Machine.peakRss() / 1e6));
         line.put("cpu", Machine.cpuName());
         line.put("cpu_flags", Machine.cpuFlags());

@@ -7,6 +7,7 @@ import com.adclip.anomaly.DetectorConfig;
 import com.adclip.bench.AccuracyBench;
 import com.adclip.bench.InferenceBench;
 import com.adclip.bench.ReferenceBench;
+import com.adclip.bench.ServeBench;
 import com.adclip.bench.TiledBench;
 import com.adclip.tile.Tiling;
 import java.util.List;
@@ -18,6 +19,7 @@ import com.adclip.weights.WeightsSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,6 +80,21 @@ final class BenchCommand implements Callable<Integer> {
                     + "next and writing of the last overlapped with inference; reports images/s and the network's "
                     + "own rate.")
     boolean throughput;
+
+    @Option(names = "--serve-clients", paramLabel = "C",
+            description = "Time the station instead: serve started in this process on loopback, C client threads "
+                    + "posting --images camera PNGs between them; reports images/s next to the tower's own rate.")
+    Integer serveClients;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "1",
+            description = "With --serve-clients: the station's batch bound, as serve --max-batch "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(names = "--serve-deadline", paramLabel = "SECONDS", defaultValue = "1800",
+            description = "With --serve-clients: the longest the warm-up or the timed round may take before the "
+                    + "bench fails (default: ${DEFAULT-VALUE}).")
+    int serveDeadline;
 
     @Option(names = "--tiled",
             description = "Time tiled prediction instead: each --source-size image cut as --tile/--tile-stride (or "
@@ -176,6 +193,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         int[] source = sourceSize();
         Detector.Builder builder = detector();
+        if (serveClients != null) {
+            try (Detector detector = builder.build()) {
+                return print(ServeBench.run(detector, inference(source), new ServeBench.Options(serveClients,
+                        maxBatch, Duration.ofSeconds(serveDeadline))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         if (endToEnd || throughput) {
             try (Detector detector = builder.build()) {
                 return print(throughput ? InferenceBench.throughput(detector, inference(source))
@@ -249,6 +275,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (threads != null && threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1");
+        }
+        if (serveClients != null && (serveClients < 1 || maxBatch < 1 || serveDeadline < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--serve-clients, --max-batch and "
+                    + "--serve-deadline must be >= 1");
         }
         if (tileCounts != null && !tiled) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tile-counts needs --tiled");

@@ -67,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Images that may wait for the model; more get 503 (default: ${DEFAULT-VALUE}).")
     int queue;
 
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "1",
+            description = "When several decoded images wait, run up to N of them through the network as one batch "
+                    + "(default: ${DEFAULT-VALUE}; more uses more memory per call).")
+    int maxBatch;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Longest wait for one inspection; longer gets 504 (default: ${DEFAULT-VALUE}).")
     double timeout;
@@ -119,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (Detector detector = limits.apply(detectorOptions.builder(modelOptions)).build()) {
             double image = StationSetup.imageThreshold(detector, threshold.value());
-            Inspector inspector = StationSetup.inspector(detector, image);
+            Inspector inspector = StationSetup.inspector(detector, image, maxBatch);
             StationServer.Config config = StationServer.Config.defaults(
                     history.startsWith("jdbc:") ? null : Path.of(history), image)
                     .withAddress(host, port)
@@ -166,8 +171,8 @@ final class ServeCommand implements Callable<Integer> {
         if (!(maxUploadMb > 0) || !(timeout > 0)) {
             throw new CommandLine.ParameterException(cl, "--max-upload-mb and --timeout must be positive");
         }
-        if (queue < 1) {
-            throw new CommandLine.ParameterException(cl, "--queue must be at least 1");
+        if (queue < 1 || maxBatch < 1) {
+            throw new CommandLine.ParameterException(cl, "--queue and --max-batch must be at least 1");
         }
         threshold.requireUnitRange(cl);
         if (!(idleTimeout > 0) || !(minUploadRate >= 0) || maxConnections < 1 || threads < 16

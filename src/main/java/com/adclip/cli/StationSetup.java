@@ -14,7 +14,12 @@ final class StationSetup {
 
     /** An inspector over {@code detector}, which starts at {@code imageThreshold}. */
     static Inspector inspector(Detector detector, double imageThreshold) {
+        return inspector(detector, imageThreshold, 1);
+    }
+
+    /** As {@link #inspector(Detector, double)}, running up to {@code maxBatch} waiting images as one batch. */
+    static Inspector inspector(Detector detector, double imageThreshold, int maxBatch) {
         detector.setThreshold(imageThreshold);
-        return Inspector.of(detector);
+        return Inspector.of(detector, maxBatch);
     }
 }

@@ -109,7 +109,9 @@ final class InspectHandler {
         throw new ApiError(400, "threshold must be a number in [0, 1], got '" + given + "'");
     }
 
+    /** The request's timeout counts from here: preparing the image on this thread is part of it. */
     private Inspection await(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
         InspectionQueue.Ticket ticket;
         try {
             ticket = queue.submit(file);
@@ -117,7 +119,7 @@ final class InspectHandler {
             throw new ApiError(503, e.getMessage(), Map.of("Retry-After", "1"));
         }
         try {
-            return ticket.result.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return ticket.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             queue.forget(ticket);
             throw new ApiError(504, "the inspection took longer than " + config.timeout().toMillis() + " ms");

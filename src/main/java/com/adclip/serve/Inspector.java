@@ -1,7 +1,10 @@
 package com.adclip.serve;
 
 import com.adclip.Inspection;
+import com.adclip.Outcome;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The station's and the hot folder's view of a {@link com.adclip.Detector}: one image file per call, unusable
@@ -18,6 +21,45 @@ public interface Inspector {
      * @throws ImageRejectedException if the file is not a usable image (the message says why)
      */
     Inspection inspect(Path image);
+
+    /**
+     * An image made ready for {@link #inspectPrepared}: decoded and preprocessed where the inspector can do that
+     * apart from the model. The station prepares on the request's thread while the model runs another image.
+     */
+    interface Prepared {
+        /** The image file it was prepared from. */
+        Path image();
+    }
+
+    /**
+     * Decodes and preprocesses {@code image} without taking the model; safe on any thread, at the same time as
+     * an inspection. An unusable image is reported by {@link #inspectPrepared}, not here. By default nothing is
+     * done ahead: {@link #inspectPrepared} inspects the file.
+     */
+    default Prepared prepare(Path image) {
+        return () -> image;
+    }
+
+    /**
+     * Inspects prepared images as one batch (at most {@link #maxBatch()}); one outcome per image in order, an
+     * unusable image as a failed outcome. Called from one thread at a time, as {@link #inspect} is.
+     */
+    default List<Outcome> inspectPrepared(List<Prepared> batch) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Prepared prepared : batch) {
+            try {
+                outcomes.add(new Outcome(prepared.image(), inspect(prepared.image()), null));
+            } catch (ImageRejectedException e) {
+                outcomes.add(new Outcome(prepared.image(), null, e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
+
+    /** The most prepared images {@link #inspectPrepared} takes at once (1: no batching). */
+    default int maxBatch() {
+        return 1;
+    }
 
     /** A short name of the model for responses (e.g. the bundle's file name). */
     String model();
@@ -59,7 +101,18 @@ public interface Inspector {
      * rejected; the threshold is the detector's.
      */
     static Inspector of(com.adclip.Detector detector) {
-        return new DetectorInspector(detector);
+        return of(detector, 1);
+    }
+
+    /**
+     * As {@link #of(com.adclip.Detector)}, with up to {@code maxBatch} waiting images run through the network as
+     * one batch.
+     */
+    static Inspector of(com.adclip.Detector detector, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("the batch bound must be at least 1, got " + maxBatch);
+        }
+        return new DetectorInspector(detector, maxBatch);
     }
 
     /** Thrown for inputs the model cannot use: the client's fault, not the server's. */

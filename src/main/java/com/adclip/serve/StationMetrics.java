@@ -8,11 +8,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 /**
  * The station's Prometheus metrics (prometheus-metrics-core, its own registry, not the global one): requests by
- * route and status, request latency, inspection verdicts, model latency and the inference queue's depth.
+ * route and status, request latency, inspection verdicts, model latency, the inference queue's depth and
+ * the model's images per second.
  */
 final class StationMetrics {
     private static final double[] LATENCY_BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
@@ -24,7 +26,7 @@ final class StationMetrics {
     private final Histogram inference;
     private final Counter verdicts;
 
-    StationMetrics(IntSupplier queueDepth) {
+    StationMetrics(IntSupplier queueDepth, DoubleSupplier imagesPerSecond) {
         requests = Counter.builder().name("adclip_http_requests_total")
                 .help("HTTP requests by route and status code").labelNames("route", "status").register(registry);
         latency = Histogram.builder().name("adclip_http_request_duration_seconds")
@@ -37,6 +39,9 @@ final class StationMetrics {
                 .labelNames("verdict").register(registry);
         GaugeWithCallback.builder().name("adclip_queue_depth").help("Images waiting for or in inference")
                 .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("adclip_images_per_second")
+                .help("Images the model finished per second over the last minute").callback(cb -> cb.call(
+                        imagesPerSecond.getAsDouble())).register(registry);
     }
 
     void request(String route, int status, double seconds) {

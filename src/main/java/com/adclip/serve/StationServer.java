@@ -208,7 +208,7 @@ public final class StationServer implements AutoCloseable {
         inspector.setThreshold(config.imageThreshold());
         this.queue = new InspectionQueue(inspector, config.queueCapacity());
         this.history = history;
-        this.metrics = new StationMetrics(queue::depth);
+        this.metrics = new StationMetrics(queue::depth, queue::imagesPerSecond);
         this.watch = config.watchResults() == null ? null : new WatchFeed(config.watchResults());
         this.uploads = new Uploads(config.maxUploadBytes());
     }
@@ -230,8 +230,8 @@ public final class StationServer implements AutoCloseable {
     /** The route table: every path, its handler, and the name its metrics go under. */
     private void routes(Javalin app) {
         RouteGuard guard = new RouteGuard(config.apiKey(), metrics, () -> draining);
-        StatusHandler status = new StatusHandler(config, inspector, references != null, watch != null, started,
-                this::isReady, () -> draining);
+        StatusHandler status = new StatusHandler(config, inspector, queue::imagesPerSecond, references != null,
+                watch != null, started, this::isReady, () -> draining);
         InspectHandler inspect = new InspectHandler(config, inspector, queue, history, metrics, uploads);
         BundleHandler bundle = new BundleHandler(config, inspector, references, uploads);
         HistoryHandler past = new HistoryHandler(history, started);

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,8 @@ final class StatusHandler {
             @JsonProperty("reference_saving") boolean referenceSaving,
             @JsonProperty("max_upload_bytes") long maxUploadBytes, @JsonProperty("max_pixels") long maxPixels,
             @JsonProperty("max_decoded_bytes") long maxDecodedBytes, boolean watch, String started,
-            @JsonProperty("model_info") ModelInfo modelInfo) {}
+            @JsonProperty("model_info") ModelInfo modelInfo,
+            @JsonProperty("images_per_second") double imagesPerSecond) {}
 
     /**
      * What the page's header shows: the product/model name ({@code train --name}), when it was trained, the CLIP
@@ -38,16 +40,18 @@ final class StatusHandler {
 
     private final StationServer.Config config;
     private final Inspector inspector;
+    private final DoubleSupplier imagesPerSecond;
     private final boolean referenceBank;
     private final boolean watch;
     private final Instant started;
     private final BooleanSupplier ready;
     private final BooleanSupplier draining;
 
-    StatusHandler(StationServer.Config config, Inspector inspector, boolean referenceBank, boolean watch,
+    StatusHandler(StationServer.Config config, Inspector inspector, DoubleSupplier imagesPerSecond, boolean referenceBank, boolean watch,
             Instant started, BooleanSupplier ready, BooleanSupplier draining) {
         this.config = config;
         this.inspector = inspector;
+        this.imagesPerSecond = imagesPerSecond;
         this.referenceBank = referenceBank;
         this.watch = watch;
         this.started = started;
@@ -72,7 +76,8 @@ final class StatusHandler {
         boolean bundle = config.bundle() != null;
         ctx.json(new Info(inspector.model(), inspector.threshold(), inspector.mapThreshold(), inspector.mapMax(), key,
                 key && bundle, referenceBank, key && bundle && referenceBank, config.maxUploadBytes(),
-                config.maxPixels(), config.maxDecodedBytes(), watch, started.toString(), modelInfo()));
+                config.maxPixels(), config.maxDecodedBytes(), watch, started.toString(), modelInfo(),
+                Math.round(imagesPerSecond.getAsDouble() * 1000) / 1000.0));
     }
 
     /** Read from the bundle's manifest. */

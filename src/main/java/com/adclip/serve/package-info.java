@@ -6,7 +6,9 @@
  * {@code StationServer}; each resource has a handler ({@code InspectHandler}, {@code BundleHandler} for the
  * threshold and reference images, {@code HistoryHandler}, {@code WatchHandler}, {@code StatusHandler},
  * {@code PageHandler}) and answers with records that Jackson serialises; {@link com.adclip.serve.InspectionAnswer}
- * is the inspection's part, shared with fleet workers. Inference runs on one worker thread fed by a bounded queue
- * ({@link com.adclip.serve.InspectionQueue}); the model itself is behind {@link com.adclip.serve.Inspector}.
+ * is the inspection's part, shared with fleet workers. Requests decode and preprocess their image on their own
+ * thread; the network runs on one worker thread fed by a bounded queue of prepared images, several at once as a
+ * batch when allowed ({@link com.adclip.serve.InspectionQueue}); the model itself is behind
+ * {@link com.adclip.serve.Inspector}.
  */
 package com.adclip.serve;

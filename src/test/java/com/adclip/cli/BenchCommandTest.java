@@ -46,6 +46,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void serveClientsPostThroughTheStationAndGiveItsRateNextToTheTowers() throws IOException {
+        JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "8",
+                "--warmup", "1", "--source-size", "64x48", "--serve-clients", "4", "--max-batch", "2",
+                "--precision", "fp32"));
+        assertEquals("serve", line.get("mode").asText());
+        assertEquals(8, line.get("images").asInt());
+        assertEquals(4, line.get("clients").asInt());
+        assertTrue(line.get("images_per_second").asDouble() > 0, line.toString());
+        assertTrue(line.get("tower_images_per_second").asDouble() > 0, line.toString());
+        int largest = line.get("largest_batch").asInt();
+        assertTrue(largest >= 1 && largest <= 2, "batches stay within --max-batch: " + line);
+        assertTrue(line.get("station_reported_images_per_second").asDouble() > 0,
+                "the station reports the rate it ran at in /api/v1/info: " + line);
+    }
+
+    @Test
     void threadsAreSetOnceLibtorchIsLoaded() throws IOException {
         // Without the fix this failed with UnsatisfiedLinkError when no earlier test of the JVM had loaded
         // libtorch. 2 threads: the setting is process-wide, and this machine's core count keeps later tests' speed.
