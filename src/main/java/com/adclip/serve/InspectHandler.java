@@ -142,7 +142,8 @@ final class InspectHandler {
         MapAnswer map = asked(ctx, "map")
                 ? MapAnswer.of(Renderings.compact(p.map(), p.width(), p.height(), inspector.mapMax())) : null;
         History.Entry entry = history.add(new History.Entry(0, Instant.now(), name, p.score(), verdict,
-                answer.threshold(), inspection.millis(), p.regions().size(), Renderings.thumbnail(overlay)));
+                answer.threshold(), inspection.millis(), p.regions().size(), Renderings.thumbnail(overlay))
+                .withDefectType(History.topType(inspection.types(), verdict)));
         metrics.inspection(verdict, inspection.millis() / 1000);
         ctx.json(new Answer(answer, png, map, entry.id(), round((System.nanoTime() - t0) / 1e6)));
     }

@@ -1,6 +1,7 @@
 package com.adclip.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.adclip.Inspection;
@@ -71,6 +72,13 @@ class StationTypesTest {
             List<String> fields = new ArrayList<>();
             body.fieldNames().forEachRemaining(fields::add);
             assertEquals(fields.indexOf("model") + 1, fields.indexOf("types"), "types follows model: " + fields);
+            JsonNode latest = Http.json(http.get("/api/v1/history?limit=1")).get("items").get(0);
+            assertEquals(body.get("id").asLong(), latest.get("id").asLong());
+            if ("NG".equals(body.get("verdict").asText())) {
+                assertEquals(direct.types().top(), latest.get("type").asText(), "the history keeps the top type");
+            } else {
+                assertFalse(latest.has("type"), "OK answers record no type: " + latest);
+            }
         }
     }
 
