@@ -4,6 +4,7 @@ import com.adclip.Detector;
 import com.adclip.Inspection;
 import com.adclip.Outcome;
 import com.adclip.anomaly.AnomalyPredictor;
+import com.adclip.serve.ForwardingInspector;
 import com.adclip.serve.Inspector;
 import com.adclip.serve.StationServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -169,15 +170,14 @@ public final class ServeBench {
     }
 
     /** The station's inspector, summing the network time of each batch the model thread runs. */
-    private static final class NetworkClock implements Inspector {
-        private final Inspector inner;
+    private static final class NetworkClock extends ForwardingInspector {
         private final Detector detector;
         final DoubleAdder seconds = new DoubleAdder();
         final AtomicInteger images = new AtomicInteger();
         final AtomicInteger largest = new AtomicInteger();
 
         NetworkClock(Inspector inner, Detector detector) {
-            this.inner = inner;
+            super(inner);
             this.detector = detector;
         }
 
@@ -185,11 +185,6 @@ public final class ServeBench {
             seconds.reset();
             images.set(0);
             largest.set(0);
-        }
-
-        @Override
-        public Prepared prepare(Path image) {
-            return inner.prepare(image);
         }
 
         @Override
@@ -203,46 +198,6 @@ public final class ServeBench {
                 largest.accumulateAndGet(batch.size(), Math::max);
             }
             return outcomes;
-        }
-
-        @Override
-        public int maxBatch() {
-            return inner.maxBatch();
-        }
-
-        @Override
-        public Inspection inspect(Path image) {
-            return inner.inspect(image);
-        }
-
-        @Override
-        public String model() {
-            return inner.model();
-        }
-
-        @Override
-        public boolean randomWeights() {
-            return inner.randomWeights();
-        }
-
-        @Override
-        public double threshold() {
-            return inner.threshold();
-        }
-
-        @Override
-        public void setThreshold(double threshold) {
-            inner.setThreshold(threshold);
-        }
-
-        @Override
-        public double mapThreshold() {
-            return inner.mapThreshold();
-        }
-
-        @Override
-        public double mapMax() {
-            return inner.mapMax();
         }
     }
 }

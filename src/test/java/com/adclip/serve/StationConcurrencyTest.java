@@ -145,14 +145,13 @@ class StationConcurrencyTest {
     }
 
     /** The real inspector, its model held until a given number of images were prepared; records batch sizes. */
-    private static final class HeldInspector implements Inspector {
-        private final Inspector inner;
+    private static final class HeldInspector extends ForwardingInspector {
         private final AtomicInteger prepared = new AtomicInteger();
         private volatile CountDownLatch hold = new CountDownLatch(0);
         final AtomicInteger largestBatch = new AtomicInteger();
 
         HeldInspector(Inspector inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         void holdUntilPrepared(int images) {
@@ -176,41 +175,6 @@ class StationConcurrencyTest {
             }
             largestBatch.accumulateAndGet(batch.size(), Math::max);
             return inner.inspectPrepared(batch);
-        }
-
-        @Override
-        public int maxBatch() {
-            return inner.maxBatch();
-        }
-
-        @Override
-        public Inspection inspect(Path image) {
-            return inner.inspect(image);
-        }
-
-        @Override
-        public String model() {
-            return inner.model();
-        }
-
-        @Override
-        public double threshold() {
-            return inner.threshold();
-        }
-
-        @Override
-        public void setThreshold(double threshold) {
-            inner.setThreshold(threshold);
-        }
-
-        @Override
-        public double mapThreshold() {
-            return inner.mapThreshold();
-        }
-
-        @Override
-        public double mapMax() {
-            return inner.mapMax();
         }
     }
 }
