@@ -68,9 +68,10 @@ final class SynthCommand implements Callable<Integer> {
             });
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "wrote %d images and %d masks of %d classes (%s) to %s in %.1f s%n", summary.images(),
-                summary.masks(), summary.classes().size(), String.join(", ", summary.classes()), summary.root(),
-                (System.nanoTime() - start) / 1e9);
+        int classes = summary.classes().size();
+        o.printf(Locale.ROOT, "wrote %d images and %d masks of %d %s (%s) to %s in %.1f s%n", summary.images(),
+                summary.masks(), classes, classes == 1 ? "class" : "classes", String.join(", ", summary.classes()),
+                summary.root(), (System.nanoTime() - start) / 1e9);
         o.println("index: " + summary.meta() + "; boxes: " + summary.boxes());
         o.flush();
         return 0;

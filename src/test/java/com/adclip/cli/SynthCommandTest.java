@@ -26,6 +26,14 @@ class SynthCommandTest {
     }
 
     @Test
+    void oneClassIsSaidInTheSingular(@TempDir Path tmp) {
+        CliRun run = CliRun.of("synth", "--out", tmp.resolve("one").toString(), "--classes", "1", "--good", "1",
+                "--train-defects", "1", "--defects", "3", "--size", "64");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("masks of 1 class (disc)"), run.toString());
+    }
+
+    @Test
     void badOptionsAreUsageErrors(@TempDir Path tmp) throws Exception {
         CliRun classes = CliRun.of("synth", "--out", tmp.resolve("x").toString(), "--classes", "9");
         assertEquals(2, classes.exitCode(), classes.toString());
