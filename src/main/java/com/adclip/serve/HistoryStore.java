@@ -56,19 +56,27 @@ final class HistoryStore implements History {
         s.execute("ALTER TABLE inspections ADD COLUMN defect_type TEXT");
     }
 
+    /**
+     * Binds the columns both histories share, in their order: time_ms, name, score, verdict, threshold, millis,
+     * regions, thumbnail (parameters 1 to 8); each history binds its own columns after them.
+     */
+    static void bindColumns(PreparedStatement s, Entry e) throws java.sql.SQLException {
+        s.setLong(1, e.time().toEpochMilli());
+        s.setString(2, e.name());
+        s.setDouble(3, e.score());
+        s.setString(4, e.verdict());
+        s.setDouble(5, e.threshold());
+        s.setDouble(6, e.millis());
+        s.setInt(7, e.regions());
+        s.setBytes(8, e.thumbnail());
+    }
+
     @Override
     public synchronized Entry add(Entry e) {
         try (PreparedStatement s = connection.prepareStatement("INSERT INTO inspections (time_ms, name, score, "
                 + "verdict, threshold, millis, regions, thumbnail, defect_type) VALUES (?,?,?,?,?,?,?,?,?)",
                 Statement.RETURN_GENERATED_KEYS)) {
-            s.setLong(1, e.time().toEpochMilli());
-            s.setString(2, e.name());
-            s.setDouble(3, e.score());
-            s.setString(4, e.verdict());
-            s.setDouble(5, e.threshold());
-            s.setDouble(6, e.millis());
-            s.setInt(7, e.regions());
-            s.setBytes(8, e.thumbnail());
+            bindColumns(s, e);
             s.setString(9, e.defectType());
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {

@@ -131,14 +131,7 @@ final class PostgresHistory implements History {
                     + "threshold, millis, regions, thumbnail, request_id, bundle_sha256, defect_type) "
                     + "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
                     + "ON CONFLICT (request_id) DO NOTHING RETURNING id")) {
-                s.setLong(1, e.time().toEpochMilli());
-                s.setString(2, e.name());
-                s.setDouble(3, e.score());
-                s.setString(4, e.verdict());
-                s.setDouble(5, e.threshold());
-                s.setDouble(6, e.millis());
-                s.setInt(7, e.regions());
-                s.setBytes(8, e.thumbnail());
+                HistoryStore.bindColumns(s, e);
                 s.setString(9, e.requestId());
                 s.setString(10, e.bundleSha256());
                 s.setString(11, e.defectType());
