@@ -99,11 +99,28 @@ final class CompiledVisionTower implements AutoCloseable {
             for (int i = 0; i < names.size(); i++) {
                 String part = TowerSource.BLOCK_PARTS.get(i);
                 StorageType type = TowerSource.LOW_PRECISION_PARTS.contains(part) ? low : StorageType.FLOAT32;
-                put(writer, TowerSource.blockAttribute(b, part), params,
-                        p + "transformer.resblocks." + b + "." + names.get(i), type, read);
+                String name = p + "transformer.resblocks." + b + "." + names.get(i);
+                putBlockWeight(writer, TowerSource.blockAttribute(b, part), part, params.get(name), type, precision);
+                read.add(name);
             }
         }
         return read;
+    }
+
+    private static void putBlockWeight(TorchScriptWriter writer, String attribute, String part, NDArray weight,
+            StorageType type, Precision precision) throws IOException {
+        if (precision != Precision.BF16) {
+            put(writer, attribute, weight, type);
+            return;
+        }
+        NDArray stored = TowerSource.siluForm(part, weight);
+        try {
+            put(writer, attribute, stored, type);
+        } finally {
+            if (stored != weight) {
+                stored.close();
+            }
+        }
     }
 
     private static void put(TorchScriptWriter writer, String attribute, ClipParameters params, String name,

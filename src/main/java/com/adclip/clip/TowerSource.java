@@ -1,5 +1,6 @@
 package com.adclip.clip;
 
+import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,8 +8,9 @@ import java.util.List;
  * The TorchScript source of the vision tower as one graph: patch embedding, the plain blocks, the DPAM blocks
  * (original and V-V paths), the projected patch features of the requested blocks and the global feature. The
  * arithmetic is {@link VisionTransformer}'s; attention is {@code torch.scaled_dot_product_attention} (the V-V
- * path is {@code sdpa(v, v, v)}, same scale). In {@link Precision#BF16} the GEMM and attention inputs are cast
- * to bfloat16 inside the graph ({@code torch.to(x, 15)}), outputs back to float32 ({@code torch.to(y, 6)}).
+ * path is {@code sdpa(v, v, v)}, same scale). In {@link Precision#BF16} the GEMM inputs are cast to bfloat16
+ * inside the graph ({@code torch.to(x, 15)}), outputs back to float32 ({@code torch.to(y, 6)}); attention runs
+ * on bf16 q, k, v on CPUs with AMX and on float32 ones elsewhere ({@link Precision#bf16Attention()}).
  *
  * <p>Tensor attributes: {@code conv1, cls, pos, ln_pre_w, ln_pre_b, ln_post_w, ln_post_b, proj} and per block
  * {@code bN_ln1w, bN_ln1b, bN_inw, bN_inb, bN_outw, bN_outb, bN_ln2w, bN_ln2b, bN_fcw, bN_fcb, bN_pw, bN_pb}.
@@ -55,6 +57,14 @@ final class TowerSource {
      */
     static String generate(ClipConfig.Vision config, VisionRequest request, Precision precision, String className,
             String towerMethod, boolean fusedAttention, List<String> extraAttributes, String extraSource) {
+        return generate(config, request, precision, Precision.bf16Attention(), className, towerMethod, fusedAttention,
+                extraAttributes, extraSource);
+    }
+
+    /** As above, with attention's precision in {@link Precision#BF16} given ({@link Precision#bf16Attention()}). */
+    static String generate(ClipConfig.Vision config, VisionRequest request, Precision precision, boolean bf16Attention,
+            String className, String towerMethod, boolean fusedAttention, List<String> extraAttributes,
+            String extraSource) {
         request.checkAgainst(config.layers());
         boolean low = precision == Precision.BF16;
         StringBuilder s = new StringBuilder();
@@ -63,7 +73,7 @@ final class TowerSource {
         header(s, className, names);
         forward(s, className, towerMethod, config, request);
         s.append(embed(config).replace(CLASS, className));
-        String blocks = blockMethods(config, low).replace(CLASS, className);
+        String blocks = blockMethods(config, low, low && !bf16Attention).replace(CLASS, className);
         if (!fusedAttention) {
             blocks = blocks.replace(SDPA, explicitAttention(config.width() / config.heads()));
         }
@@ -94,11 +104,15 @@ final class TowerSource {
         boolean dual = false;
         for (int block = 1; block <= config.layers(); block++) {
             String args = blockArguments(block - 1);
+            // the last block's original path feeds only the global feature (the class token) unless its patches
+            // are returned: it then runs for the class token alone
+            boolean classOnly = block == config.layers() && (block >= firstDpam || !request.featureBlocks().contains(block));
+            String suffix = classOnly ? "_class" : "";
             if (block < firstDpam) {
-                s.append("    x = self.block(x, ").append(args).append(")\n");
+                s.append("    x = self.block").append(suffix).append("(x, ").append(args).append(")\n");
             } else {
                 String vv = dual ? "vv" : "x";
-                s.append("    _d = self.dual(").append(vv).append(", x, ").append(args).append(")\n");
+                s.append("    _d = self.dual").append(suffix).append("(").append(vv).append(", x, ").append(args).append(")\n");
                 s.append("    vv = _d[0]\n    x = _d[1]\n");
                 dual = true;
             }
@@ -143,7 +157,8 @@ final class TowerSource {
                 + "    return torch.matmul(h, self.proj)\n";
     }
 
-    private static String blockMethods(ClipConfig.Vision c, boolean low) {
+    /** {@code low}: bf16 GEMMs; {@code floatAttention}: their q, k, v raised to float32 for attention. */
+    private static String blockMethods(ClipConfig.Vision c, boolean low, boolean floatAttention) {
         int w = c.width();
         int heads = c.heads();
         int d = w / heads;
@@ -154,7 +169,7 @@ final class TowerSource {
                 // ln-normed tokens → q, k, v stacked [3, B, H, L, D] (views of one GEMM output)
                 + "  def qkv(" + self + ", x: Tensor, ln1w: Tensor, ln1b: Tensor, inw: Tensor, inb: Tensor) -> Tensor:\n"
                 + "    h = " + lowered("torch.layer_norm(x, [" + w + "], ln1w, ln1b, 1e-05)", low) + "\n"
-                + "    packed = torch.linear(h, inw, inb)\n" // [B, L, 3W]
+                + "    packed = " + raised("torch.linear(h, inw, inb)", floatAttention) + "\n" // [B, L, 3W]
                 + "    n = torch.size(packed, 0)\n"
                 + "    l = torch.size(packed, 1)\n"
                 + "    t = torch.reshape(packed, [n, l, 3, " + heads + ", " + d + "])\n"
@@ -164,12 +179,12 @@ final class TowerSource {
                 + "    o = torch.scaled_dot_product_attention(q, k, v)\n"
                 + "    n = torch.size(o, 0)\n"
                 + "    l = torch.size(o, 2)\n"
-                + "    m = torch.reshape(torch.transpose(o, 1, 2), [n, l, " + w + "])\n"
+                + "    m = " + lowered("torch.reshape(torch.transpose(o, 1, 2), [n, l, " + w + "])", floatAttention) + "\n"
                 + "    return " + raised("torch.linear(m, outw, outb)", low) + "\n"
                 + "  def mlp(" + self + ", x: Tensor, ln2w: Tensor, ln2b: Tensor, fcw: Tensor, fcb: Tensor, pw: Tensor, pb: Tensor) -> Tensor:\n"
                 + "    h = " + lowered("torch.layer_norm(x, [" + w + "], ln2w, ln2b, 1e-05)", low) + "\n"
                 + "    h = torch.linear(h, fcw, fcb)\n" // [B, L, 4W]
-                + "    h = torch.mul(h, torch.sigmoid(torch.mul(h, 1.702)))\n" // QuickGELU
+                + quickGelu(low)
                 + "    return " + raised("torch.linear(h, pw, pb)", low) + "\n"
                 + "  def block(" + self + ", x: Tensor, " + params + ") -> Tensor:\n"
                 + "    t = self.qkv(x, ln1w, ln1b, inw, inb)\n"
@@ -182,7 +197,47 @@ final class TowerSource {
                 + "    x = torch.add(x, self.attend(torch.select(t, 0, 0), torch.select(t, 0, 1), v, outw, outb))\n"
                 + "    x = torch.add(x, self.mlp(x, ln2w, ln2b, fcw, fcb, pw, pb))\n"
                 + "    vv = torch.add(vv, self.attend(v, v, v, outw, outb))\n"
-                + "    return (vv, x)\n";
+                + "    return (vv, x)\n"
+                // the last block when only its class token is used: queries, MLP and output of that token alone
+                + "  def block_class(" + self + ", x: Tensor, " + params + ") -> Tensor:\n"
+                + "    t = self.qkv(x, ln1w, ln1b, inw, inb)\n"
+                + "    c = torch.narrow(x, 1, 0, 1)\n" // [B, 1, W]
+                + "    return self.class_token(c, t, torch.select(t, 0, 2), outw, outb, ln2w, ln2b, fcw, fcb, pw, pb)\n"
+                + "  def dual_class(" + self + ", vv: Tensor, x: Tensor, " + params + ") -> Tuple[Tensor, Tensor]:\n"
+                + "    t = self.qkv(x, ln1w, ln1b, inw, inb)\n"
+                + "    v = torch.select(t, 0, 2)\n"
+                + "    c = self.class_token(torch.narrow(x, 1, 0, 1), t, v, outw, outb, ln2w, ln2b, fcw, fcb, pw, pb)\n"
+                + "    vv = torch.add(vv, self.attend(v, v, v, outw, outb))\n"
+                + "    return (vv, c)\n"
+                + "  def class_token(" + self + ", c: Tensor, t: Tensor, v: Tensor, outw: Tensor, outb: Tensor, "
+                + "ln2w: Tensor, ln2b: Tensor, fcw: Tensor, fcb: Tensor, pw: Tensor, pb: Tensor) -> Tensor:\n"
+                + "    q = torch.narrow(torch.select(t, 0, 0), 2, 0, 1)\n" // [B, H, 1, D]
+                + "    c = torch.add(c, self.attend(q, torch.select(t, 0, 1), v, outw, outb))\n"
+                + "    return torch.add(c, self.mlp(c, ln2w, ln2b, fcw, fcb, pw, pb))\n";
+    }
+
+    /**
+     * QuickGELU, {@code h·σ(1.702·h)}. In bf16 the archive holds {@code c_fc} scaled by 1.702 and {@code c_proj}
+     * divided by it ({@link #siluForm}), so that the activation is one {@code silu} pass instead of three:
+     * {@code silu(1.702·h) = 1.702·QuickGELU(h)}, and {@code c_proj} undoes the factor.
+     */
+    private static String quickGelu(boolean low) {
+        return low ? "    h = torch.silu(h)\n" : "    h = torch.mul(h, torch.sigmoid(torch.mul(h, 1.702)))\n";
+    }
+
+    /** QuickGELU's factor (CLIP's {@code x * torch.sigmoid(1.702 * x)}). */
+    static final float QUICK_GELU = 1.702f;
+
+    /**
+     * A block weight as bf16's {@code silu} form of QuickGELU wants it ({@link #quickGelu}): {@code fcw} and
+     * {@code fcb} × 1.702, {@code pw} ÷ 1.702 (new arrays, the caller closes them); other parts unchanged.
+     */
+    static NDArray siluForm(String part, NDArray weight) {
+        return switch (part) {
+            case "fcw", "fcb" -> weight.mul(QUICK_GELU);
+            case "pw" -> weight.div(QUICK_GELU);
+            default -> weight;
+        };
     }
 
     private static final String SDPA = "    o = torch.scaled_dot_product_attention(q, k, v)\n";

@@ -80,6 +80,24 @@ class CompiledVisionTowerGoldenTest {
     }
 
     @Test
+    void lastBlockRunForTheClassTokenAloneGivesTheEagerGlobalFeature() throws IOException {
+        // without DPAM and with the last block's patches not asked for, the graph runs that block for the class
+        // token only (the global feature's one input); the eager path runs it for every token
+        Map<String, NDArray> weights = TestWeights.openAiSafetensors(manager, Fixtures.goldenV1());
+        try (NDManager scope = manager.newSubManager();
+                ClipModel eager = ClipModel.create(TestWeights.tinyConfig(config), weights::get, manager,
+                        Precision.EAGER)) {
+            VisionRequest request = new VisionRequest(0, List.of(2));
+            VisionFeatures graph = model.encodeVision(copy(scope, "pixels"), request);
+            VisionFeatures reference = eager.encodeVision(copy(scope, "pixels"), request);
+            assertClose("global", reference.global(), graph.global(), 1e-5);
+            assertClose("block 2", reference.patches().get(0).tokens(), graph.patches().get(0).tokens(), 1e-5);
+        } finally {
+            weights.values().forEach(NDArray::close);
+        }
+    }
+
+    @Test
     void everyCallGivesTheSameFeatures() {
         // libtorch profiles the first runs of a graph and then runs an optimised one: both must agree
         float[] first = null;
