@@ -79,6 +79,9 @@ public final class InferenceBench {
         line.put("preprocess_seconds", Machine.round(mean(preprocess)));
         line.put("encoder_seconds", Machine.round(mean(encoder)));
         line.put("seconds_per_image", Machine.round(mean(preprocess) + mean(encoder)));
+        double flops = TowerFlops.perImage(parts.clip().config(), config.imageSize(), request);
+        line.put("tower_gflop_per_image", Machine.round(flops / 1e9));
+        line.put("tower_gflop_per_second", Machine.round(flops / 1e9 / mean(encoder)));
         return tail(line);
     }
 
