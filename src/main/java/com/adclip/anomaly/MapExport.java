@@ -155,8 +155,15 @@ public final class MapExport {
         return JetColormap.rgb(JetColormap.index(value, min, max));
     }
 
-    /** Writes an image as PNG. */
+    /**
+     * Writes an image as PNG: 8-bit RGB and gray pictures (overlays, masks) with {@link PngEncoder}, several times
+     * faster than the JDK's writer; other kinds with the JDK's writer at deflate level 1.
+     */
     public static void writePng(Path file, BufferedImage image) {
+        if (PngEncoder.supports(image)) {
+            write(file, "PNG image", out -> PngEncoder.write(image, out, PngEncoder.BANDS));
+            return;
+        }
         write(file, "PNG image", out -> {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
             try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
