@@ -1,5 +1,6 @@
 package com.adclip.anomaly;
 
+import com.adclip.AdclipException;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
@@ -198,17 +199,29 @@ final class PngEncoder {
         out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
-    private static byte[] await(Future<byte[]> future) throws IOException {
+    /**
+     * Runs {@code task} on the encoder's helper thread (queued before bands submitted later). The task must not
+     * wait for other tasks of the pool; it may write PNGs (a helper thread compresses its bands itself).
+     */
+    static Future<?> submit(Runnable task) {
+        return POOL.submit(task);
+    }
+
+    /** The task's result; its unchecked exception or error is rethrown as it was thrown. */
+    static <T> T await(Future<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while compressing a PNG", e);
+            throw new AdclipException("interrupted while writing map files", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new IOException(e.getCause());
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new AdclipException(String.valueOf(e.getCause().getMessage()), e.getCause());
         }
     }
 }
