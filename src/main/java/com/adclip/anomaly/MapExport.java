@@ -207,6 +207,21 @@ public final class MapExport {
         });
     }
 
+    /** An image as PNG bytes, encoded as {@link #writePng} does (e.g. an overlay sent in an answer). */
+    public static byte[] png(BufferedImage image) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            if (PngEncoder.supports(image)) {
+                PngEncoder.write(image, bytes, PngEncoder.BANDS);
+            } else if (!ImageIO.write(image, "png", bytes)) {
+                throw new IllegalStateException("no PNG writer");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     /** Channel-wise {@code floor(0.5 * a + 0.5 * b)}: the reference's float blend, truncated to uint8. */
     private static int blend(int a, int b) {
         int r = (((a >> 16) & 0xFF) + ((b >> 16) & 0xFF)) >> 1;

@@ -117,6 +117,17 @@ class PngEncoderTest {
         assertEquals(List.of(0), filterTypes(Files.readAllBytes(mask), 30, 1));
     }
 
+    @Test
+    void pngBytesForAnswersAreEncodedTheSameWay() throws IOException {
+        BufferedImage image = noisyRgb(40, 30, new Random(13));
+        byte[] png = MapExport.png(image);
+        assertEquals(List.of(1), filterTypes(png, 40, 3), "our encoder, not the JDK's five-filter search");
+        assertArrayEquals(rgb(image), rgb(ImageIO.read(new ByteArrayInputStream(png))));
+        BufferedImage argb = new BufferedImage(3, 2, BufferedImage.TYPE_INT_ARGB);
+        argb.setRGB(2, 1, 0x40123456);
+        assertEquals(0x40123456, ImageIO.read(new ByteArrayInputStream(MapExport.png(argb))).getRGB(2, 1));
+    }
+
     private static byte[] encode(BufferedImage image, int bands) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PngEncoder.write(image, out, bands);
