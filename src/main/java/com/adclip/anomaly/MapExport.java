@@ -10,7 +10,6 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,8 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.SinglePixelPackedSampleModel;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -105,15 +107,30 @@ public final class MapExport {
     public static void writeMaskPng(Path file, boolean[] mask, int height, int width) {
         checkSize(mask.length, height, width);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        WritableRaster raster = image.getRaster();
-        int[] row = new int[width];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                row[x] = mask[y * width + x] ? 255 : 0;
-            }
-            raster.setSamples(0, y, width, 1, 0, row);
+        byte[] samples = ((DataBufferByte) image.getRaster().getDataBuffer()).getData(); // row-major, no padding
+        for (int i = 0; i < mask.length; i++) {
+            samples[i] = mask[i] ? (byte) 255 : 0;
         }
         writePng(file, image);
+    }
+
+    /**
+     * Writes one answer's three files, as predict does: {@code p}'s map as {@code .npy} ({@link #writeNpy}), its mask
+     * PNG ({@link #writeMaskPng}) and its overlay PNG on {@code picture}, the map shown from 0 to {@code mapMax}
+     * ({@link #overlay}). The .npy and the mask are written on a helper thread while this one draws the overlay,
+     * whose PNG is then compressed on both cores. Returns when all three are written; the first failure is thrown.
+     */
+    public static void writeAll(Path npy, Path mask, Path overlay, Prediction p, BufferedImage picture,
+            float mapMax) {
+        Future<?> others = PngEncoder.submit(() -> {
+            writeNpy(npy, p.map(), p.height(), p.width());
+            writeMaskPng(mask, p.mask(), p.height(), p.width());
+        });
+        try {
+            writePng(overlay, overlay(picture, p.map(), 0f, mapMax, p.regions()));
+        } finally {
+            PngEncoder.await(others);
+        }
     }
 
     /** Writes the mask of {@code regions} as an 8-bit gray PNG, 255 inside regions and 0 elsewhere. */
@@ -139,15 +156,27 @@ public final class MapExport {
         int height = image.getHeight();
         checkSize(map.length, height, width);
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int[] rgb = image.getType() == BufferedImage.TYPE_INT_RGB
-                ? ((DataBufferInt) image.getRaster().getDataBuffer()).getData().clone()
+        int[] blended = ((DataBufferInt) out.getRaster().getDataBuffer()).getData(); // row-major, no padding
+        // a plain RGB picture is read in place, others converted once (the cost of a copy either way)
+        int[] rgb = isPlainRgb(image) ? ((DataBufferInt) image.getRaster().getDataBuffer()).getData()
                 : image.getRGB(0, 0, width, height, null, 0, width);
-        for (int i = 0; i < rgb.length; i++) {
-            rgb[i] = blend(rgb[i], JetColormap.rgb(JetColormap.index(map[i], min, max)));
+        for (int i = 0; i < blended.length; i++) {
+            blended[i] = blend(rgb[i], JetColormap.rgb(JetColormap.index(map[i], min, max)));
         }
-        System.arraycopy(rgb, 0, ((DataBufferInt) out.getRaster().getDataBuffer()).getData(), 0, rgb.length);
         drawBoxes(out, regions);
         return out;
+    }
+
+    /** An RGB picture whose buffer is its pixels row after row, nothing before or between (not a sub-image). */
+    private static boolean isPlainRgb(BufferedImage image) {
+        if (image.getType() != BufferedImage.TYPE_INT_RGB
+                || !(image.getRaster().getDataBuffer() instanceof DataBufferInt buffer)
+                || !(image.getRaster().getSampleModel() instanceof SinglePixelPackedSampleModel model)) {
+            return false;
+        }
+        return buffer.getOffset() == 0 && image.getRaster().getSampleModelTranslateX() == 0
+                && image.getRaster().getSampleModelTranslateY() == 0 && model.getScanlineStride() == image.getWidth()
+                && buffer.getData().length == image.getWidth() * image.getHeight();
     }
 
     /** The overlay's colour of a map value: OpenCV's JET of {@code value} normalised by {@code (min, max)}, as RGB. */
@@ -155,8 +184,15 @@ public final class MapExport {
         return JetColormap.rgb(JetColormap.index(value, min, max));
     }
 
-    /** Writes an image as PNG. */
+    /**
+     * Writes an image as PNG: 8-bit RGB and gray pictures (overlays, masks) with {@link PngEncoder}, several times
+     * faster than the JDK's writer; other kinds with the JDK's writer at deflate level 1.
+     */
     public static void writePng(Path file, BufferedImage image) {
+        if (PngEncoder.supports(image)) {
+            write(file, "PNG image", out -> PngEncoder.write(image, out, PngEncoder.BANDS));
+            return;
+        }
         write(file, "PNG image", out -> {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
             try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
@@ -169,6 +205,21 @@ public final class MapExport {
                 writer.dispose();
             }
         });
+    }
+
+    /** An image as PNG bytes, encoded as {@link #writePng} does (e.g. an overlay sent in an answer). */
+    public static byte[] png(BufferedImage image) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            if (PngEncoder.supports(image)) {
+                PngEncoder.write(image, bytes, PngEncoder.BANDS);
+            } else if (!ImageIO.write(image, "png", bytes)) {
+                throw new IllegalStateException("no PNG writer");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     /** Channel-wise {@code floor(0.5 * a + 0.5 * b)}: the reference's float blend, truncated to uint8. */

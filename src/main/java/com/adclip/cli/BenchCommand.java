@@ -72,7 +72,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--end-to-end",
             description = "Time the whole predict path instead: read image → detector (random prompts) → smoothing, "
-                    + "verdict, regions → .npy, overlay and mask written.")
+                    + "verdict, regions → .npy, overlay and mask written; gives the time to the verdict and the "
+                    + "time until the files are written.")
     boolean endToEnd;
 
     @Option(names = "--throughput",

@@ -121,10 +121,8 @@ public final class ResultWriter {
         } catch (IOException e) {
             throw new AdclipException("cannot create " + npy.getParent() + ": " + e.getMessage(), e);
         }
-        MapExport.writeNpy(npy, p.map(), p.height(), p.width());
-        MapExport.writeMaskPng(dir.resolve(name + "_mask.png"), p.mask(), p.height(), p.width());
-        MapExport.writePng(dir.resolve(name + "_overlay.png"),
-                MapExport.overlay(outcome.picture(), p.map(), 0f, mapMax, p.regions()));
+        MapExport.writeAll(npy, dir.resolve(name + "_mask.png"), dir.resolve(name + "_overlay.png"), p,
+                outcome.picture(), mapMax);
         return name + ".npy";
     }
 

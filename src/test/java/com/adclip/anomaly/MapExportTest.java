@@ -287,6 +287,54 @@ class MapExportTest {
         assertNotEquals(-1, e.getMessage().indexOf("writable"));
     }
 
+    @Test
+    void overlayOfASubImageBlendsTheSubImagesOwnPixels() {
+        // a sub-image shares its parent's buffer; reading that buffer as the picture took the parent's pixels
+        BufferedImage parent = filled(6, 5, 0x000000);
+        parent.setRGB(2, 1, 0xC86432); // (200, 100, 50): the sub-image's top-left pixel
+        BufferedImage part = parent.getSubimage(2, 1, 3, 2);
+        BufferedImage out = MapExport.overlay(part, new float[6], 0f, 1f, List.of());
+        // jet(0) is (0, 0, 128): (200 + 0) / 2, (100 + 0) / 2, (50 + 128) / 2
+        assertEquals(0x643259, out.getRGB(0, 0) & WHITE);
+        assertEquals(0x000040, out.getRGB(1, 0) & WHITE, "black parent pixel: half of jet(0)");
+    }
+
+    @Test
+    void writeAllWritesTheSameThreeFilesAsOneByOne() throws IOException {
+        int w = 33;
+        int h = 21;
+        float[] map = new float[w * h];
+        java.util.Random random = new java.util.Random(9);
+        for (int i = 0; i < map.length; i++) {
+            map[i] = random.nextFloat() * 4;
+        }
+        DefectRegions regions = DefectRegions.find(map, h, w, 3.5f);
+        Prediction p = new Prediction(0.7, 0.3, com.adclip.Verdict.NG, map, w, h, regions.regions(), regions.mask());
+        BufferedImage picture = filled(w, h, 0x336699);
+        MapExport.writeAll(dir.resolve("a.npy"), dir.resolve("a_mask.png"), dir.resolve("a_overlay.png"), p, picture,
+                4f);
+        MapExport.writeNpy(dir.resolve("b.npy"), map, h, w);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("b.npy")), Files.readAllBytes(dir.resolve("a.npy")));
+        BufferedImage mask = ImageIO.read(dir.resolve("a_mask.png").toFile());
+        boolean[] expected = regions.mask();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(map[i] > 3.5f ? 255 : 0, mask.getRaster().getSample(i % w, i / w, 0), "mask pixel " + i);
+            assertEquals(expected[i], map[i] > 3.5f);
+        }
+        BufferedImage overlay = ImageIO.read(dir.resolve("a_overlay.png").toFile());
+        BufferedImage drawn = MapExport.overlay(picture, map, 0f, 4f, regions.regions());
+        assertArrayEquals(drawn.getRGB(0, 0, w, h, null, 0, w), overlay.getRGB(0, 0, w, h, null, 0, w));
+    }
+
+    @Test
+    void writeAllReportsAFileItCouldNotWrite() {
+        Prediction p = new Prediction(0.1, 0.9, com.adclip.Verdict.OK, new float[4], 2, 2, List.of(), new boolean[4]);
+        Path missing = dir.resolve("no-such-folder");
+        AdclipException e = assertThrows(AdclipException.class, () -> MapExport.writeAll(missing.resolve("m.npy"),
+                dir.resolve("m_mask.png"), dir.resolve("m_overlay.png"), p, filled(2, 2, 0), 4f));
+        assertTrue(e.getMessage().contains(missing.resolve("m.npy").toString()), e.getMessage());
+    }
+
     private static BufferedImage filled(int w, int h, int rgb) {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) {

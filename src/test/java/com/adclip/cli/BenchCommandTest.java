@@ -35,6 +35,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void endToEndGivesTheTimeToTheVerdictAndTheTimeUntilTheFilesAreWritten() throws IOException {
+        JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "2",
+                "--warmup", "0", "--source-size", "64x48", "--end-to-end"));
+        double verdict = line.get("verdict_seconds").asDouble();
+        double written = line.get("files_written_seconds").asDouble();
+        assertTrue(verdict > 0, line.toString());
+        assertTrue(verdict <= written, "the files come after the answer: " + line);
+        assertEquals(written, line.get("seconds_per_image").asDouble(), 1e-9, "the headline is the whole path");
+        assertEquals(written, verdict + line.get("write_seconds").asDouble(), 2e-4, "the two parts add up: " + line);
+    }
+
+    @Test
     void throughputRunsPredictsPipelineAndGivesBothRates() throws IOException {
         JsonNode line = json(CliRun.of("bench", "--weights", tiny(), "--image-size", "48", "--images", "3",
                 "--warmup", "1", "--source-size", "64x48", "--throughput", "--precision", "fp32"));
