@@ -6,6 +6,10 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.training.ParameterStore;
 import com.adclip.AdclipException;
 import com.adclip.torchscript.StorageType;
@@ -33,22 +37,34 @@ final class CompiledVisionTower implements AutoCloseable {
     }
 
     /**
-     * Writes the graph for {@code grid} (positional embeddings already resized to it) and loads it.
+     * Writes the graph for {@code grid} (positional embeddings already resized to it) and loads it. In
+     * {@link #bindsWeights binding} modes the archive holds no weights and the loaded graph reads the tensors of
+     * {@code params} and {@code positional} themselves (they must stay open while the tower is used; nothing is
+     * released); otherwise the archive holds its own copy and, with {@code release}, {@code params} are asked to
+     * free the float32 tower weights before it is loaded.
      *
      * @param positional [1 + G², W] for this grid
      */
     static CompiledVisionTower build(ClipConfig.Vision config, ClipParameters params, NDArray positional,
             VisionRequest request, int grid, Precision precision, boolean release) {
+        boolean bound = bindsWeights(precision);
         Path file = null;
         try {
             file = Files.createTempFile("adclip-tower-", ".pt");
-            List<String> read = write(file, config, params, positional, request, precision);
-            if (release) {
-                params.release(read); // before loading: the float32 copy and the graph's never coexist
+            if (bound) {
+                writeUnbound(file, config, request, precision);
+            } else {
+                List<String> read = write(file, config, params, positional, request, precision);
+                if (release) {
+                    params.release(read); // before loading: the float32 copy and the graph's never coexist
+                }
             }
             Model model = Model.newInstance("vision-tower", Device.cpu(), "PyTorch");
             try {
                 model.load(file);
+                if (bound) {
+                    bind(model, tensors(config, params, positional, precision));
+                }
             } catch (MalformedModelException | RuntimeException e) {
                 model.close();
                 throw e;
@@ -58,6 +74,49 @@ final class CompiledVisionTower implements AutoCloseable {
             throw new AdclipException("cannot build the " + precision.label() + " vision tower: " + e.getMessage(), e);
         } finally {
             deleteQuietly(file);
+        }
+    }
+
+    /**
+     * Whether the graph of {@code precision} reads the model's own float32 weights (bound after loading) instead
+     * of a copy in its archive: {@link Precision#FP32}, whose graph stores them exactly as the model does, so
+     * ViT-L's 1.2 GB exist once (issue 12, peak RSS). {@link Precision#BF16} keeps its own bf16 copy.
+     */
+    static boolean bindsWeights(Precision precision) {
+        return precision == Precision.FP32;
+    }
+
+    /** Writes the tower's archive without weights: an empty placeholder per tensor attribute, and {@code bind}. */
+    static void writeUnbound(Path file, ClipConfig.Vision config, VisionRequest request, Precision precision)
+            throws IOException {
+        try (TorchScriptWriter writer = new TorchScriptWriter(file, TowerSource.CLASS)) {
+            writer.source(TowerSource.generateBound(config, request, precision));
+            for (Weight w : weights(config, precision)) {
+                writer.tensor(w.attribute(), new float[0], new long[] {0}, StorageType.FLOAT32);
+            }
+        }
+    }
+
+    /** The tensors the graph reads, in {@link TowerSource#attributes} order. */
+    private static List<NDArray> tensors(ClipConfig.Vision config, ClipParameters params, NDArray positional,
+            Precision precision) {
+        List<NDArray> tensors = new ArrayList<>();
+        for (Weight w : weights(config, precision)) {
+            tensors.add(w.parameter() == null ? positional : params.get(w.parameter()));
+        }
+        return tensors;
+    }
+
+    /** Points the loaded graph's attributes at {@code tensors} (shared storage, no copy). */
+    private static void bind(Model model, List<NDArray> tensors) {
+        PtNDArray[] arrays = tensors.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
+        PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+        try (IValue list = IValue.listFrom(arrays);
+                IValue bound = IValueUtils.runMethod(block, "bind", list)) {
+            if (bound.toLong() != arrays.length) {
+                throw new IllegalStateException("the tower bound " + bound.toLong() + " of " + arrays.length
+                        + " weights");
+            }
         }
     }
 
@@ -81,41 +140,50 @@ final class CompiledVisionTower implements AutoCloseable {
      */
     static List<String> writeWeights(TorchScriptWriter writer, ClipConfig.Vision config, ClipParameters params,
             NDArray positional, Precision precision) throws IOException {
-        StorageType low = precision == Precision.BF16 ? StorageType.BFLOAT16 : StorageType.FLOAT32;
-        String p = "visual.";
         List<String> read = new ArrayList<>();
-        put(writer, "conv1", params, p + "conv1.weight", StorageType.FLOAT32, read);
-        put(writer, "cls", params, p + "class_embedding", StorageType.FLOAT32, read);
-        put(writer, "pos", positional, StorageType.FLOAT32);
-        put(writer, "ln_pre_w", params, p + "ln_pre.weight", StorageType.FLOAT32, read);
-        put(writer, "ln_pre_b", params, p + "ln_pre.bias", StorageType.FLOAT32, read);
-        put(writer, "ln_post_w", params, p + "ln_post.weight", StorageType.FLOAT32, read);
-        put(writer, "ln_post_b", params, p + "ln_post.bias", StorageType.FLOAT32, read);
-        put(writer, "proj", params, p + "proj", StorageType.FLOAT32, read);
-        List<String> names = List.of("ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias",
-                "attn.out_proj.weight", "attn.out_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight",
-                "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias");
-        for (int b = 0; b < config.layers(); b++) {
-            for (int i = 0; i < names.size(); i++) {
-                String part = TowerSource.BLOCK_PARTS.get(i);
-                StorageType type = TowerSource.LOW_PRECISION_PARTS.contains(part) ? low : StorageType.FLOAT32;
-                put(writer, TowerSource.blockAttribute(b, part), params,
-                        p + "transformer.resblocks." + b + "." + names.get(i), type, read);
+        for (Weight w : weights(config, precision)) {
+            NDArray value = w.parameter() == null ? positional : params.get(w.parameter());
+            writer.tensor(w.attribute(), value.toByteBuffer(true), value.getShape().getShape(), w.type()); // no heap copy
+            if (w.parameter() != null) {
+                read.add(w.parameter());
             }
         }
         return read;
     }
 
-    private static void put(TorchScriptWriter writer, String attribute, ClipParameters params, String name,
-            StorageType type, List<String> read) throws IOException {
-        put(writer, attribute, params.get(name), type);
-        read.add(name);
+    /**
+     * One tensor attribute of the graph: the parameter it holds ({@code null} for the positional embedding,
+     * given resized to the grid) and its storage in an archive that holds the weights.
+     */
+    private record Weight(String attribute, String parameter, StorageType type) {}
+
+    /** Every tensor attribute of {@link TowerSource}, in {@link TowerSource#attributes} order. */
+    private static List<Weight> weights(ClipConfig.Vision config, Precision precision) {
+        StorageType low = precision == Precision.BF16 ? StorageType.BFLOAT16 : StorageType.FLOAT32;
+        String p = "visual.";
+        List<String> tower = List.of("conv1.weight", "class_embedding", "", "ln_pre.weight", "ln_pre.bias",
+                "ln_post.weight", "ln_post.bias", "proj"); // TowerSource.TOWER_PARTS; "" is the positional embedding
+        List<Weight> weights = new ArrayList<>();
+        for (int i = 0; i < tower.size(); i++) {
+            String name = tower.get(i);
+            weights.add(new Weight(TowerSource.TOWER_PARTS.get(i), name.isEmpty() ? null : p + name,
+                    StorageType.FLOAT32));
+        }
+        for (int b = 0; b < config.layers(); b++) {
+            for (int i = 0; i < BLOCK_PARAMETERS.size(); i++) {
+                String part = TowerSource.BLOCK_PARTS.get(i);
+                StorageType type = TowerSource.LOW_PRECISION_PARTS.contains(part) ? low : StorageType.FLOAT32;
+                weights.add(new Weight(TowerSource.blockAttribute(b, part),
+                        p + "transformer.resblocks." + b + "." + BLOCK_PARAMETERS.get(i), type));
+            }
+        }
+        return weights;
     }
 
-    private static void put(TorchScriptWriter writer, String name, NDArray value, StorageType type)
-            throws IOException {
-        writer.tensor(name, value.toByteBuffer(true), value.getShape().getShape(), type); // no heap copy
-    }
+    /** The checkpoint names of {@link TowerSource#BLOCK_PARTS}, in that order. */
+    private static final List<String> BLOCK_PARAMETERS = List.of("ln_1.weight", "ln_1.bias", "attn.in_proj_weight",
+            "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias", "ln_2.weight", "ln_2.bias",
+            "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias");
 
     /** Runs the graph on normalised pixels [B, 3, S, S]; results belong to {@code pixels}' manager. */
     VisionFeatures forward(NDArray pixels) {

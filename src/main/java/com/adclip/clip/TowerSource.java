@@ -72,6 +72,27 @@ final class TowerSource {
         return s.toString();
     }
 
+    /**
+     * The tower alone (class {@link #CLASS}) whose weights are not in the archive: the archive holds empty
+     * placeholders, and {@code bind(ws)} points every attribute at the tensor {@code ws[i]} (in
+     * {@link #attributes} order) once the module is loaded, so the graph reads the caller's tensors instead of a
+     * copy of them.
+     */
+    static String generateBound(ClipConfig.Vision config, VisionRequest request, Precision precision) {
+        return generate(config, request, precision) + bindMethod(attributes(config.layers()));
+    }
+
+    /** {@code bind(ws: List[Tensor]) -> int}: attribute {@code names[i] = ws[i]}; returns how many were bound. */
+    static String bindMethod(List<String> names) {
+        StringBuilder s = new StringBuilder();
+        s.append("  def bind(self: __torch__.").append(CLASS).append(", ws: List[Tensor]) -> int:\n");
+        for (int i = 0; i < names.size(); i++) {
+            s.append("    self.").append(names.get(i)).append(" = ws[").append(i).append("]\n");
+        }
+        s.append("    return ").append(names.size()).append('\n');
+        return s.toString();
+    }
+
     private static void header(StringBuilder s, String className, List<String> names) {
         s.append("class ").append(className).append("(Module):\n");
         s.append("  __parameters__ = []\n");
