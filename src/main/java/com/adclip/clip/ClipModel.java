@@ -100,7 +100,7 @@ public final class ClipModel implements AutoCloseable {
         CompiledVisionTower tower = compiled.get(key);
         if (tower == null) {
             requireTowerWeights("a vision tower for grid " + grid + " and " + request);
-            boolean release = compiled.isEmpty() && !CompiledVisionTower.bindsWeights(precision);
+            boolean release = compiled.isEmpty() && !CompiledVisionTower.weightsAsInputs(precision);
             tower = CompiledVisionTower.build(config.vision(), params, vision.positionalFor(grid), request, grid,
                     precision, release);
             compiled.put(key, tower);

@@ -29,16 +29,19 @@ final class CompiledVisionTower implements AutoCloseable {
     private final Model model;
     private final VisionRequest request;
     private final int grid;
+    /** The weights given with every call, in {@link TowerSource#attributes} order; null when the graph holds them. */
+    private final PtNDArray[] weights;
 
-    private CompiledVisionTower(Model model, VisionRequest request, int grid) {
+    private CompiledVisionTower(Model model, VisionRequest request, int grid, PtNDArray[] weights) {
         this.model = model;
         this.request = request;
         this.grid = grid;
+        this.weights = weights;
     }
 
     /**
-     * Writes the graph for {@code grid} (positional embeddings already resized to it) and loads it. In
-     * {@link #bindsWeights binding} modes the archive holds no weights and the loaded graph reads the tensors of
+     * Writes the graph for {@code grid} (positional embeddings already resized to it) and loads it. When
+     * {@link #weightsAsInputs} the archive holds no weights and every call gives the graph the tensors of
      * {@code params} and {@code positional} themselves (they must stay open while the tower is used; nothing is
      * released); otherwise the archive holds its own copy and, with {@code release}, {@code params} are asked to
      * free the float32 tower weights before it is loaded.
@@ -47,29 +50,32 @@ final class CompiledVisionTower implements AutoCloseable {
      */
     static CompiledVisionTower build(ClipConfig.Vision config, ClipParameters params, NDArray positional,
             VisionRequest request, int grid, Precision precision, boolean release) {
-        boolean bound = bindsWeights(precision);
+        return build(config, params, positional, request, grid, precision, release, weightsAsInputs(precision));
+    }
+
+    /** {@link #build}, the weights given with every call or written into the archive as {@code bound} says. */
+    static CompiledVisionTower build(ClipConfig.Vision config, ClipParameters params, NDArray positional,
+            VisionRequest request, int grid, Precision precision, boolean release, boolean bound) {
         Path file = null;
         try {
             file = Files.createTempFile("adclip-tower-", ".pt");
             if (bound) {
-                writeUnbound(file, config, request, precision);
+                writeWithoutWeights(file, config, request, precision);
             } else {
                 List<String> read = write(file, config, params, positional, request, precision);
                 if (release) {
                     params.release(read); // before loading: the float32 copy and the graph's never coexist
                 }
             }
+            PtNDArray[] weights = bound ? tensors(config, params, positional, precision) : null;
             Model model = Model.newInstance("vision-tower", Device.cpu(), "PyTorch");
             try {
                 model.load(file);
-                if (bound) {
-                    bind(model, tensors(config, params, positional, precision));
-                }
             } catch (MalformedModelException | RuntimeException e) {
                 model.close();
                 throw e;
             }
-            return new CompiledVisionTower(model, request, grid);
+            return new CompiledVisionTower(model, request, grid, weights);
         } catch (IOException | MalformedModelException e) {
             throw new AdclipException("cannot build the " + precision.label() + " vision tower: " + e.getMessage(), e);
         } finally {
@@ -78,19 +84,22 @@ final class CompiledVisionTower implements AutoCloseable {
     }
 
     /**
-     * Whether the graph of {@code precision} reads the model's own float32 weights (bound after loading) instead
+     * Whether the graph of {@code precision} reads the model's own float32 weights (given with every call) instead
      * of a copy in its archive: {@link Precision#FP32}, whose graph stores them exactly as the model does, so
      * ViT-L's 1.2 GB exist once (issue 12, peak RSS). {@link Precision#BF16} keeps its own bf16 copy.
      */
-    static boolean bindsWeights(Precision precision) {
+    static boolean weightsAsInputs(Precision precision) {
         return precision == Precision.FP32;
     }
 
-    /** Writes the tower's archive without weights: an empty placeholder per tensor attribute, and {@code bind}. */
-    static void writeUnbound(Path file, ClipConfig.Vision config, VisionRequest request, Precision precision)
+    /**
+     * Writes the tower's archive without weights: an empty placeholder per tensor attribute, and the source whose
+     * {@code forward(pixels, ws)} takes them with every call.
+     */
+    static void writeWithoutWeights(Path file, ClipConfig.Vision config, VisionRequest request, Precision precision)
             throws IOException {
         try (TorchScriptWriter writer = new TorchScriptWriter(file, TowerSource.CLASS)) {
-            writer.source(TowerSource.generateBound(config, request, precision));
+            writer.source(TowerSource.generateWithWeightInputs(config, request, precision));
             for (Weight w : weights(config, precision)) {
                 writer.tensor(w.attribute(), new float[0], new long[] {0}, StorageType.FLOAT32);
             }
@@ -98,26 +107,13 @@ final class CompiledVisionTower implements AutoCloseable {
     }
 
     /** The tensors the graph reads, in {@link TowerSource#attributes} order. */
-    private static List<NDArray> tensors(ClipConfig.Vision config, ClipParameters params, NDArray positional,
+    private static PtNDArray[] tensors(ClipConfig.Vision config, ClipParameters params, NDArray positional,
             Precision precision) {
-        List<NDArray> tensors = new ArrayList<>();
+        List<PtNDArray> tensors = new ArrayList<>();
         for (Weight w : weights(config, precision)) {
-            tensors.add(w.parameter() == null ? positional : params.get(w.parameter()));
+            tensors.add((PtNDArray) (w.parameter() == null ? positional : params.get(w.parameter())));
         }
-        return tensors;
-    }
-
-    /** Points the loaded graph's attributes at {@code tensors} (shared storage, no copy). */
-    private static void bind(Model model, List<NDArray> tensors) {
-        PtNDArray[] arrays = tensors.stream().map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
-        PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
-        try (IValue list = IValue.listFrom(arrays);
-                IValue bound = IValueUtils.runMethod(block, "bind", list)) {
-            if (bound.toLong() != arrays.length) {
-                throw new IllegalStateException("the tower bound " + bound.toLong() + " of " + arrays.length
-                        + " weights");
-            }
-        }
+        return tensors.toArray(PtNDArray[]::new);
     }
 
     /**
@@ -143,7 +139,8 @@ final class CompiledVisionTower implements AutoCloseable {
         List<String> read = new ArrayList<>();
         for (Weight w : weights(config, precision)) {
             NDArray value = w.parameter() == null ? positional : params.get(w.parameter());
-            writer.tensor(w.attribute(), value.toByteBuffer(true), value.getShape().getShape(), w.type()); // no heap copy
+            long[] shape = value.getShape().getShape();
+            writer.tensor(w.attribute(), value.toByteBuffer(true), shape, w.type()); // streamed: no heap copy
             if (w.parameter() != null) {
                 read.add(w.parameter());
             }
@@ -187,14 +184,30 @@ final class CompiledVisionTower implements AutoCloseable {
 
     /** Runs the graph on normalised pixels [B, 3, S, S]; results belong to {@code pixels}' manager. */
     VisionFeatures forward(NDArray pixels) {
-        NDList out = model.getBlock().forward(new ParameterStore(pixels.getManager(), false), new NDList(pixels),
-                false);
+        NDList out = weights == null ? model.getBlock().forward(new ParameterStore(pixels.getManager(), false),
+                new NDList(pixels), false) : forwardWithWeights((PtNDArray) pixels);
         List<VisionFeatures.PatchFeatures> patches = new ArrayList<>();
         List<Integer> blocks = request.featureBlocks();
         for (int i = 0; i < blocks.size(); i++) {
             patches.add(new VisionFeatures.PatchFeatures(blocks.get(i), attached(out.get(1 + i), pixels)));
         }
         return new VisionFeatures(attached(out.get(0), pixels), patches, grid);
+    }
+
+    /** {@code forward(pixels, weights)}: the weights go in as a list of the caller's tensors (no copy). */
+    private NDList forwardWithWeights(PtNDArray pixels) {
+        PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+        try (IValue input = IValue.from(pixels);
+                IValue list = IValue.listFrom(weights);
+                IValue result = IValueUtils.runMethod(block, "forward", input, list)) {
+            NDList out = new NDList();
+            for (IValue value : result.toIValueTuple()) {
+                try (value) {
+                    out.add(value.toTensor(pixels.getManager()));
+                }
+            }
+            return out;
+        }
     }
 
     private static NDArray attached(NDArray array, NDArray owner) {

@@ -103,7 +103,7 @@ class TowerWeightsReleaseTest {
         int layers = config.vision().layers();
         Path file = Files.createTempFile("tower-", ".pt");
         try {
-            CompiledVisionTower.writeUnbound(file, config.vision(), new VisionRequest(layers, List.of(layers)),
+            CompiledVisionTower.writeWithoutWeights(file, config.vision(), new VisionRequest(layers, List.of(layers)),
                     Precision.FP32);
             long storages = 0;
             long bytes = 0;
