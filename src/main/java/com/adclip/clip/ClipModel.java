@@ -45,10 +45,12 @@ public final class ClipModel implements AutoCloseable {
 
     /**
      * Builds the model whose image tower runs in {@code precision}. For any mode but {@link Precision#EAGER}
-     * the tower is compiled into one TorchScript graph per input size on first use (a few seconds for ViT-L),
-     * and {@code params} are asked to {@linkplain ClipParameters#release release} the float32 tower weights the
-     * graph copied (1.2 GB for ViT-L): parameters this model owns free them, and this model then runs only that
-     * first graph's input size and request (the eager {@link #encodeImage} / {@link #imageTokens} no more).
+     * the tower is compiled into one TorchScript graph per input size on first use (a few seconds for ViT-L).
+     * The {@link Precision#FP32} graph reads {@code params}' own tensors (no copy), and any number of input sizes
+     * can be compiled. The {@link Precision#BF16} graph holds its own bf16 copy, and {@code params} are asked to
+     * {@linkplain ClipParameters#release release} the float32 tower weights (1.2 GB for ViT-L): parameters this
+     * model owns free them, and this model then runs only that first graph's input size and request (the eager
+     * {@link #encodeImage} / {@link #imageTokens} no more).
      */
     public static ClipModel create(ClipConfig config, ClipParameters params, NDManager parent, Precision precision) {
         return new ClipModel(config, params, parent, precision);
@@ -98,7 +100,7 @@ public final class ClipModel implements AutoCloseable {
         CompiledVisionTower tower = compiled.get(key);
         if (tower == null) {
             requireTowerWeights("a vision tower for grid " + grid + " and " + request);
-            boolean release = compiled.isEmpty();
+            boolean release = compiled.isEmpty() && !CompiledVisionTower.weightsAsInputs(precision);
             tower = CompiledVisionTower.build(config.vision(), params, vision.positionalFor(grid), request, grid,
                     precision, release);
             compiled.put(key, tower);

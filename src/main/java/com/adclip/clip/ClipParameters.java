@@ -13,7 +13,7 @@ public interface ClipParameters {
     NDArray get(String name);
 
     /**
-     * Frees the named tensors: the model will not read them again (the compiled vision tower holds its own
+     * Frees the named tensors: the model will not read them again (the compiled bf16 vision tower holds its own
      * copy). Only parameters that one model owns free anything ({@code ClipWeights} given to one model); the
      * default, for parameters shared by several models or owned by a caller, keeps them.
      */

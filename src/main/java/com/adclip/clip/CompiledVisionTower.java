@@ -6,6 +6,10 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.training.ParameterStore;
 import com.adclip.AdclipException;
 import com.adclip.torchscript.StorageType;
@@ -25,27 +29,45 @@ final class CompiledVisionTower implements AutoCloseable {
     private final Model model;
     private final VisionRequest request;
     private final int grid;
+    /** The weights given with every call, in {@link TowerSource#attributes} order; null when the graph holds them. */
+    private final PtNDArray[] weights;
 
-    private CompiledVisionTower(Model model, VisionRequest request, int grid) {
+    private CompiledVisionTower(Model model, VisionRequest request, int grid, PtNDArray[] weights) {
         this.model = model;
         this.request = request;
         this.grid = grid;
+        this.weights = weights;
     }
 
     /**
-     * Writes the graph for {@code grid} (positional embeddings already resized to it) and loads it.
+     * Writes the graph for {@code grid} (positional embeddings already resized to it) and loads it. When
+     * {@link #weightsAsInputs} the archive holds no weights and every call gives the graph the tensors of
+     * {@code params} and {@code positional} themselves (they must stay open while the tower is used; nothing is
+     * released); otherwise the archive holds its own copy and, with {@code release}, {@code params} are asked to
+     * free the float32 tower weights before it is loaded.
      *
      * @param positional [1 + G², W] for this grid
      */
     static CompiledVisionTower build(ClipConfig.Vision config, ClipParameters params, NDArray positional,
             VisionRequest request, int grid, Precision precision, boolean release) {
+        return build(config, params, positional, request, grid, precision, release, weightsAsInputs(precision));
+    }
+
+    /** {@link #build}, the weights given with every call or written into the archive as {@code bound} says. */
+    static CompiledVisionTower build(ClipConfig.Vision config, ClipParameters params, NDArray positional,
+            VisionRequest request, int grid, Precision precision, boolean release, boolean bound) {
         Path file = null;
         try {
             file = Files.createTempFile("adclip-tower-", ".pt");
-            List<String> read = write(file, config, params, positional, request, precision);
-            if (release) {
-                params.release(read); // before loading: the float32 copy and the graph's never coexist
+            if (bound) {
+                writeWithoutWeights(file, config, request, precision);
+            } else {
+                List<String> read = write(file, config, params, positional, request, precision);
+                if (release) {
+                    params.release(read); // before loading: the float32 copy and the graph's never coexist
+                }
             }
+            PtNDArray[] weights = bound ? tensors(config, params, positional, precision) : null;
             Model model = Model.newInstance("vision-tower", Device.cpu(), "PyTorch");
             try {
                 model.load(file);
@@ -53,12 +75,45 @@ final class CompiledVisionTower implements AutoCloseable {
                 model.close();
                 throw e;
             }
-            return new CompiledVisionTower(model, request, grid);
+            return new CompiledVisionTower(model, request, grid, weights);
         } catch (IOException | MalformedModelException e) {
             throw new AdclipException("cannot build the " + precision.label() + " vision tower: " + e.getMessage(), e);
         } finally {
             deleteQuietly(file);
         }
+    }
+
+    /**
+     * Whether the graph of {@code precision} reads the model's own float32 weights (given with every call) instead
+     * of a copy in its archive: {@link Precision#FP32}, whose graph stores them exactly as the model does, so
+     * ViT-L's 1.2 GB exist once (issue 12, peak RSS). {@link Precision#BF16} keeps its own bf16 copy.
+     */
+    static boolean weightsAsInputs(Precision precision) {
+        return precision == Precision.FP32;
+    }
+
+    /**
+     * Writes the tower's archive without weights: an empty placeholder per tensor attribute, and the source whose
+     * {@code forward(pixels, ws)} takes them with every call.
+     */
+    static void writeWithoutWeights(Path file, ClipConfig.Vision config, VisionRequest request, Precision precision)
+            throws IOException {
+        try (TorchScriptWriter writer = new TorchScriptWriter(file, TowerSource.CLASS)) {
+            writer.source(TowerSource.generateWithWeightInputs(config, request, precision));
+            for (Weight w : weights(config, precision)) {
+                writer.tensor(w.attribute(), new float[0], new long[] {0}, StorageType.FLOAT32);
+            }
+        }
+    }
+
+    /** The tensors the graph reads, in {@link TowerSource#attributes} order. */
+    private static PtNDArray[] tensors(ClipConfig.Vision config, ClipParameters params, NDArray positional,
+            Precision precision) {
+        List<PtNDArray> tensors = new ArrayList<>();
+        for (Weight w : weights(config, precision)) {
+            tensors.add((PtNDArray) (w.parameter() == null ? positional : params.get(w.parameter())));
+        }
+        return tensors.toArray(PtNDArray[]::new);
     }
 
     /**
@@ -81,69 +136,88 @@ final class CompiledVisionTower implements AutoCloseable {
      */
     static List<String> writeWeights(TorchScriptWriter writer, ClipConfig.Vision config, ClipParameters params,
             NDArray positional, Precision precision) throws IOException {
-        StorageType low = precision == Precision.BF16 ? StorageType.BFLOAT16 : StorageType.FLOAT32;
-        String p = "visual.";
         List<String> read = new ArrayList<>();
-        put(writer, "conv1", params, p + "conv1.weight", StorageType.FLOAT32, read);
-        put(writer, "cls", params, p + "class_embedding", StorageType.FLOAT32, read);
-        put(writer, "pos", positional, StorageType.FLOAT32);
-        put(writer, "ln_pre_w", params, p + "ln_pre.weight", StorageType.FLOAT32, read);
-        put(writer, "ln_pre_b", params, p + "ln_pre.bias", StorageType.FLOAT32, read);
-        put(writer, "ln_post_w", params, p + "ln_post.weight", StorageType.FLOAT32, read);
-        put(writer, "ln_post_b", params, p + "ln_post.bias", StorageType.FLOAT32, read);
-        put(writer, "proj", params, p + "proj", StorageType.FLOAT32, read);
-        List<String> names = List.of("ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias",
-                "attn.out_proj.weight", "attn.out_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight",
-                "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias");
-        for (int b = 0; b < config.layers(); b++) {
-            for (int i = 0; i < names.size(); i++) {
-                String part = TowerSource.BLOCK_PARTS.get(i);
-                StorageType type = TowerSource.LOW_PRECISION_PARTS.contains(part) ? low : StorageType.FLOAT32;
-                String name = p + "transformer.resblocks." + b + "." + names.get(i);
-                putBlockWeight(writer, TowerSource.blockAttribute(b, part), part, params.get(name), type, precision);
-                read.add(name);
+        for (Weight w : weights(config, precision)) {
+            NDArray value = w.parameter() == null ? positional : params.get(w.parameter());
+            // bf16 archives hold c_fc ×1.702 and c_proj ÷1.702 for QuickGELU as one silu (TowerSource.siluForm)
+            NDArray stored = precision == Precision.BF16 && w.part() != null ? TowerSource.siluForm(w.part(), value)
+                    : value;
+            try {
+                long[] shape = stored.getShape().getShape();
+                writer.tensor(w.attribute(), stored.toByteBuffer(true), shape, w.type()); // streamed: no heap copy
+            } finally {
+                if (stored != value) {
+                    stored.close();
+                }
+            }
+            if (w.parameter() != null) {
+                read.add(w.parameter());
             }
         }
         return read;
     }
 
-    private static void putBlockWeight(TorchScriptWriter writer, String attribute, String part, NDArray weight,
-            StorageType type, Precision precision) throws IOException {
-        if (precision != Precision.BF16) {
-            put(writer, attribute, weight, type);
-            return;
+    /**
+     * One tensor attribute of the graph: its block part ({@link TowerSource#BLOCK_PARTS}; {@code null} outside
+     * the blocks), the parameter it holds ({@code null} for the positional embedding, given resized to the grid)
+     * and its storage in an archive that holds the weights.
+     */
+    private record Weight(String attribute, String part, String parameter, StorageType type) {}
+
+    /** Every tensor attribute of {@link TowerSource}, in {@link TowerSource#attributes} order. */
+    private static List<Weight> weights(ClipConfig.Vision config, Precision precision) {
+        StorageType low = precision == Precision.BF16 ? StorageType.BFLOAT16 : StorageType.FLOAT32;
+        String p = "visual.";
+        List<String> tower = List.of("conv1.weight", "class_embedding", "", "ln_pre.weight", "ln_pre.bias",
+                "ln_post.weight", "ln_post.bias", "proj"); // TowerSource.TOWER_PARTS; "" is the positional embedding
+        List<Weight> weights = new ArrayList<>();
+        for (int i = 0; i < tower.size(); i++) {
+            String name = tower.get(i);
+            weights.add(new Weight(TowerSource.TOWER_PARTS.get(i), null, name.isEmpty() ? null : p + name,
+                    StorageType.FLOAT32));
         }
-        NDArray stored = TowerSource.siluForm(part, weight);
-        try {
-            put(writer, attribute, stored, type);
-        } finally {
-            if (stored != weight) {
-                stored.close();
+        for (int b = 0; b < config.layers(); b++) {
+            for (int i = 0; i < BLOCK_PARAMETERS.size(); i++) {
+                String part = TowerSource.BLOCK_PARTS.get(i);
+                StorageType type = TowerSource.LOW_PRECISION_PARTS.contains(part) ? low : StorageType.FLOAT32;
+                weights.add(new Weight(TowerSource.blockAttribute(b, part), part,
+                        p + "transformer.resblocks." + b + "." + BLOCK_PARAMETERS.get(i), type));
             }
         }
+        return weights;
     }
 
-    private static void put(TorchScriptWriter writer, String attribute, ClipParameters params, String name,
-            StorageType type, List<String> read) throws IOException {
-        put(writer, attribute, params.get(name), type);
-        read.add(name);
-    }
-
-    private static void put(TorchScriptWriter writer, String name, NDArray value, StorageType type)
-            throws IOException {
-        writer.tensor(name, value.toByteBuffer(true), value.getShape().getShape(), type); // no heap copy
-    }
+    /** The checkpoint names of {@link TowerSource#BLOCK_PARTS}, in that order. */
+    private static final List<String> BLOCK_PARAMETERS = List.of("ln_1.weight", "ln_1.bias", "attn.in_proj_weight",
+            "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias", "ln_2.weight", "ln_2.bias",
+            "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight", "mlp.c_proj.bias");
 
     /** Runs the graph on normalised pixels [B, 3, S, S]; results belong to {@code pixels}' manager. */
     VisionFeatures forward(NDArray pixels) {
-        NDList out = model.getBlock().forward(new ParameterStore(pixels.getManager(), false), new NDList(pixels),
-                false);
+        NDList out = weights == null ? model.getBlock().forward(new ParameterStore(pixels.getManager(), false),
+                new NDList(pixels), false) : forwardWithWeights((PtNDArray) pixels);
         List<VisionFeatures.PatchFeatures> patches = new ArrayList<>();
         List<Integer> blocks = request.featureBlocks();
         for (int i = 0; i < blocks.size(); i++) {
             patches.add(new VisionFeatures.PatchFeatures(blocks.get(i), attached(out.get(1 + i), pixels)));
         }
         return new VisionFeatures(attached(out.get(0), pixels), patches, grid);
+    }
+
+    /** {@code forward(pixels, weights)}: the weights go in as a list of the caller's tensors (no copy). */
+    private NDList forwardWithWeights(PtNDArray pixels) {
+        PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
+        try (IValue input = IValue.from(pixels);
+                IValue list = IValue.listFrom(weights);
+                IValue result = IValueUtils.runMethod(block, "forward", input, list)) {
+            NDList out = new NDList();
+            for (IValue value : result.toIValueTuple()) {
+                try (value) {
+                    out.add(value.toTensor(pixels.getManager()));
+                }
+            }
+            return out;
+        }
     }
 
     private static NDArray attached(NDArray array, NDArray owner) {

@@ -118,8 +118,8 @@ public final class ClipWeights implements ClipParameters, AutoCloseable {
         NDArray tensor = tensors.get(openAiName);
         if (tensor == null && released.contains(openAiName)) {
             throw new AdclipException("'" + openAiName + "' was freed: the model that owns these weights no longer "
-                    + "reads it (a compiled vision tower holds its own copy; text features already computed); load "
-                    + "the weights again to use it");
+                    + "reads it (a compiled bf16 vision tower holds its own copy; text features already computed); "
+                    + "load the weights again to use it");
         }
         if (tensor == null) {
             throw new AdclipException((source == null ? "random weights" : source.toString())
@@ -130,7 +130,7 @@ public final class ClipWeights implements ClipParameters, AutoCloseable {
 
     /**
      * Frees these tensors and forgets them ({@link #get} then says they were freed): for the one model that
-     * owns these weights, once its compiled vision tower holds its own copy of them. Give a model
+     * owns these weights, once its compiled bf16 vision tower holds its own copy of them. Give a model
      * {@code weights::get} instead of the weights themselves when several models share them.
      */
     @Override
