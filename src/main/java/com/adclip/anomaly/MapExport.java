@@ -157,18 +157,34 @@ public final class MapExport {
 
     /** Writes an image as PNG. */
     public static void writePng(Path file, BufferedImage image) {
-        write(file, "PNG image", out -> {
-            ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-            try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
-                writer.setOutput(stream);
-                ImageWriteParam param = writer.getDefaultWriteParam();
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality(FAST_PNG_QUALITY);
-                writer.write(null, new IIOImage(image, null, null), param);
-            } finally {
-                writer.dispose();
-            }
-        });
+        write(file, "PNG image", out -> encodePng(image, out));
+    }
+
+    /**
+     * An image as PNG bytes, at the same fast deflate level as {@link #writePng} (the station's overlays: the same
+     * pixels as the default level, a larger file for a quarter of the CPU).
+     */
+    public static byte[] pngBytes(BufferedImage image) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            encodePng(image, bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void encodePng(BufferedImage image, OutputStream out) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(FAST_PNG_QUALITY);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
     }
 
     /** Channel-wise {@code floor(0.5 * a + 0.5 * b)}: the reference's float blend, truncated to uint8. */
