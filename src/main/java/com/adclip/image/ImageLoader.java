@@ -249,9 +249,10 @@ final class ImageLoader {
     }
 
     /**
-     * The samples of an 8-bit raster whose bytes already lie in our order (pixel-interleaved, bands in order, rows
-     * back to back), copied as they are; null for any other layout. The same bytes as {@code getPixels}, without
-     * an int per sample: that copy was a third of the station's decoding.
+     * The samples of an 8-bit pixel-interleaved raster (rows back to back, each pixel's bands side by side in any
+     * order, e.g. the B, G, R bytes ImageIO's PNG reader fills), read straight from its bytes and put in band
+     * order; null for any other layout. The same bytes as {@code getPixels}, without an int per sample: that copy
+     * was a third of the station's decoding.
      */
     static byte[] packedBytes(Raster raster, int w, int h) {
         if (!(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
@@ -262,17 +263,50 @@ final class ImageLoader {
         }
         int bands = raster.getNumBands();
         int[] offsets = model.getBandOffsets();
-        for (int b = 0; b < bands; b++) {
-            if (offsets[b] != b) {
+        boolean[] seen = new boolean[bands];
+        for (int offset : offsets) {
+            if (offset < 0 || offset >= bands || seen[offset]) {
                 return null;
             }
+            seen[offset] = true;
         }
         int length = w * h * bands;
-        if (model.getPixelStride() != bands || model.getScanlineStride() != w * bands
-                || buffer.getOffset() != 0 || buffer.getData().length < length) {
+        byte[] data = buffer.getData();
+        if (model.getPixelStride() != bands || model.getScanlineStride() != w * bands || buffer.getOffset() != 0
+                || data.length < length) {
             return null;
         }
-        return java.util.Arrays.copyOf(buffer.getData(), length);
+        return reorder(data, length, offsets);
+    }
+
+    /** Interleaved samples with band b of each pixel taken from byte {@code offsets[b]} of its group. */
+    private static byte[] reorder(byte[] data, int length, int[] offsets) {
+        int bands = offsets.length;
+        boolean inOrder = true;
+        for (int b = 0; b < bands; b++) {
+            inOrder &= offsets[b] == b;
+        }
+        if (inOrder) {
+            return java.util.Arrays.copyOf(data, length);
+        }
+        byte[] out = new byte[length];
+        if (bands == 3) {
+            int o0 = offsets[0];
+            int o1 = offsets[1];
+            int o2 = offsets[2];
+            for (int i = 0; i < length; i += 3) {
+                out[i] = data[i + o0];
+                out[i + 1] = data[i + o1];
+                out[i + 2] = data[i + o2];
+            }
+            return out;
+        }
+        for (int i = 0; i < length; i += bands) {
+            for (int b = 0; b < bands; b++) {
+                out[i + b] = data[i + offsets[b]];
+            }
+        }
+        return out;
     }
 
     private static PillowImage fallbackRgb(BufferedImage image) {

@@ -117,9 +117,20 @@ class ImageLoaderTest {
             }
             assertArrayEquals(expected, ImageLoader.packedBytes(r, 5, 3), bands + " bands");
         }
-        java.awt.image.BufferedImage bgr = new java.awt.image.BufferedImage(4, 2,
-                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
-        assertNull(ImageLoader.packedBytes(bgr.getRaster(), 4, 2), "bands stored B, G, R: not our order");
+        for (int type : new int[] {java.awt.image.BufferedImage.TYPE_3BYTE_BGR,
+                java.awt.image.BufferedImage.TYPE_4BYTE_ABGR}) {
+            java.awt.image.BufferedImage stored = new java.awt.image.BufferedImage(4, 2, type);
+            WritableRaster r = stored.getRaster();
+            for (int i = 0; i < 4 * 2 * r.getNumBands(); i++) {
+                r.getDataBuffer().setElem(i, random.nextInt(256));
+            }
+            int[] pixels = r.getPixels(0, 0, 4, 2, (int[]) null);
+            byte[] expected = new byte[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                expected[i] = (byte) pixels[i];
+            }
+            assertArrayEquals(expected, ImageLoader.packedBytes(r, 4, 2), "bytes stored in reverse, type " + type);
+        }
         WritableRaster wide = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 6, 4, 3, new Point());
         assertNull(ImageLoader.packedBytes(wide.createWritableChild(1, 1, 4, 2, 0, 0, null), 4, 2),
                 "a window of a larger raster: rows are not back to back");
@@ -146,6 +157,9 @@ class ImageLoaderTest {
         }
         Path f = tmp.resolve("rgb.png");
         ImageIO.write(image, "png", f.toFile());
+        java.awt.image.BufferedImage read = ImageIO.read(f.toFile());
+        assertArrayEquals(expected, ImageLoader.packedBytes(read.getRaster(), 7, 5),
+                "the PNG reader's raster is read straight from its bytes");
         PillowImage loaded = ImageLoader.load(f);
         assertEquals(Mode.RGB, loaded.mode());
         assertArrayEquals(expected, loaded.data());
