@@ -162,7 +162,8 @@ public final class MapExport {
 
     /**
      * An image as PNG bytes, at the same fast deflate level as {@link #writePng} (the station's overlays: the same
-     * pixels as the default level, a larger file for a quarter of the CPU).
+     * pixels as the default level; on a noisy 1280×960 overlay 127 instead of 147 ms of CPU, the JDK writer's
+     * adaptive row filtering taking most of the rest).
      */
     public static byte[] pngBytes(BufferedImage image) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

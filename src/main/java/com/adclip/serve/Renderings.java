@@ -40,7 +40,7 @@ public final class Renderings {
         return thumbnail(overlay(inspection, inspector.mapMax()));
     }
 
-    /** PNG at the fast deflate level of {@link MapExport#pngBytes}: the same pixels, for a quarter of the CPU. */
+    /** PNG at the fast deflate level of {@link MapExport#pngBytes}: the same pixels, for less CPU. */
     static byte[] png(BufferedImage image) {
         return MapExport.pngBytes(image);
     }

@@ -10,7 +10,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
-/** The answer's overlay PNG: the overlay's own pixels, deflated at the fastest level (a quarter of the CPU). */
+/** The answer's overlay PNG: the overlay's own pixels, deflated at the fastest level. */
 class RenderingsTest {
 
     @Test
