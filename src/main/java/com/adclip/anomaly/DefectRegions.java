@@ -75,9 +75,10 @@ public final class DefectRegions {
         int[] raw = new int[map.length];
         List<Stats> found = new ArrayList<>();
         int[] queue = new int[map.length];
+        int[] rows = new int[map.length];
         for (int start = 0; start < map.length; start++) {
             if (raw[start] == 0 && map[start] > threshold) {
-                found.add(flood(map, height, width, threshold, start, found.size() + 1, raw, queue));
+                found.add(flood(map, height, width, threshold, start, found.size() + 1, raw, queue, rows));
             }
         }
         found.sort(Comparator.comparingDouble((Stats s) -> -s.max)
@@ -112,28 +113,39 @@ public final class DefectRegions {
         return find(map.toFloatArray(), h, w, threshold);
     }
 
-    /** Breadth-first labelling of the region holding {@code start}, gathering its statistics. */
+    /**
+     * Breadth-first labelling of the region holding {@code start}, gathering its statistics. Pixels are visited
+     * in the same order whichever branch checks their neighbours: away from the border by fixed offsets, on it
+     * with bounds checks; rows are kept beside the queue, so that no pixel costs a division (the station runs
+     * this on the model's thread, over maps of camera size).
+     */
     private static Stats flood(float[] map, int height, int width, float threshold, int start, int label,
-            int[] labels, int[] queue) {
+            int[] labels, int[] queue, int[] rows) {
         Stats stats = new Stats(label, start % width, start / width);
+        int[] offsets = {-width - 1, -width, -width + 1, -1, 1, width - 1, width, width + 1};
         int head = 0;
         int tail = 0;
         labels[start] = label;
+        rows[tail] = start / width;
         queue[tail++] = start;
         while (head < tail) {
+            int py = rows[head];
             int p = queue[head++];
-            int py = p / width;
-            int px = p % width;
+            int px = p - py * width;
             stats.add(px, py, map[p]);
-            for (int n = 0; n < NEIGHBOUR_DX.length; n++) {
+            boolean inside = px > 0 && px < width - 1 && py > 0 && py < height - 1;
+            for (int n = 0; n < offsets.length; n++) {
                 int qy = py + NEIGHBOUR_DY[n];
-                int qx = px + NEIGHBOUR_DX[n];
-                if (qy < 0 || qy >= height || qx < 0 || qx >= width) {
-                    continue;
+                if (!inside) {
+                    int qx = px + NEIGHBOUR_DX[n];
+                    if (qy < 0 || qy >= height || qx < 0 || qx >= width) {
+                        continue;
+                    }
                 }
-                int q = qy * width + qx;
+                int q = p + offsets[n];
                 if (labels[q] == 0 && map[q] > threshold) {
                     labels[q] = label;
+                    rows[tail] = qy;
                     queue[tail++] = q;
                 }
             }

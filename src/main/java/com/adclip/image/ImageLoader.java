@@ -14,7 +14,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -233,11 +235,76 @@ final class ImageLoader {
 
     /** Samples of every band, interleaved, scaled to 8 bits: 8-bit as is, 9..16-bit by their high byte. */
     private static byte[] samples(Raster raster, int w, int h, int bits) {
+        byte[] packed = bits == 8 ? packedBytes(raster, w, h) : null;
+        if (packed != null) {
+            return packed;
+        }
         int[] pixels = raster.getPixels(0, 0, w, h, (int[]) null);
         byte[] out = new byte[pixels.length];
         int shift = Math.max(bits - 8, 0);
         for (int i = 0; i < pixels.length; i++) {
             out[i] = (byte) (pixels[i] >> shift);
+        }
+        return out;
+    }
+
+    /**
+     * The samples of an 8-bit pixel-interleaved raster (rows back to back, each pixel's bands side by side in any
+     * order, e.g. the B, G, R bytes ImageIO's PNG reader fills), read straight from its bytes and put in band
+     * order; null for any other layout. The same bytes as {@code getPixels}, without an int per sample: that copy
+     * was a third of the station's decoding.
+     */
+    static byte[] packedBytes(Raster raster, int w, int h) {
+        if (!(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
+                || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel model)
+                || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+                || raster.getMinX() != 0 || raster.getMinY() != 0) {
+            return null;
+        }
+        int bands = raster.getNumBands();
+        int[] offsets = model.getBandOffsets();
+        boolean[] seen = new boolean[bands];
+        for (int offset : offsets) {
+            if (offset < 0 || offset >= bands || seen[offset]) {
+                return null;
+            }
+            seen[offset] = true;
+        }
+        int length = w * h * bands;
+        byte[] data = buffer.getData();
+        if (model.getPixelStride() != bands || model.getScanlineStride() != w * bands || buffer.getOffset() != 0
+                || data.length < length) {
+            return null;
+        }
+        return reorder(data, length, offsets);
+    }
+
+    /** Interleaved samples with band b of each pixel taken from byte {@code offsets[b]} of its group. */
+    private static byte[] reorder(byte[] data, int length, int[] offsets) {
+        int bands = offsets.length;
+        boolean inOrder = true;
+        for (int b = 0; b < bands; b++) {
+            inOrder &= offsets[b] == b;
+        }
+        if (inOrder) {
+            return java.util.Arrays.copyOf(data, length);
+        }
+        byte[] out = new byte[length];
+        if (bands == 3) {
+            int o0 = offsets[0];
+            int o1 = offsets[1];
+            int o2 = offsets[2];
+            for (int i = 0; i < length; i += 3) {
+                out[i] = data[i + o0];
+                out[i + 1] = data[i + o1];
+                out[i + 2] = data[i + o2];
+            }
+            return out;
+        }
+        for (int i = 0; i < length; i += bands) {
+            for (int b = 0; b < bands; b++) {
+                out[i + b] = data[i + offsets[b]];
+            }
         }
         return out;
     }

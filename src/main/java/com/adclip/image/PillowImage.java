@@ -95,6 +95,9 @@ record PillowImage(Mode mode, int width, int height, byte[] data, byte[] palette
 
     /** {@code Image.convert("RGB")}. */
     PillowImage toRgb() {
+        if (mode == Mode.RGB) {
+            return new PillowImage(Mode.RGB, width, height, data.clone(), null);
+        }
         int n = width * height;
         byte[] out = new byte[n * 3];
         for (int i = 0; i < n; i++) {

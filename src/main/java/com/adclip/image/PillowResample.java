@@ -124,6 +124,10 @@ final class PillowResample {
         for (int y = 0; y < rows; y++) {
             int rowBase = (y + firstRow) * width * bands;
             int outBase = y * outWidth * bands;
+            if (bands == 3) {
+                horizontalRgbRow(src, rowBase, out, outBase, outWidth, c);
+                continue;
+            }
             for (int xx = 0; xx < outWidth; xx++) {
                 int kBase = xx * c.ksize();
                 int xmin = c.first(xx);
@@ -139,6 +143,33 @@ final class PillowResample {
             }
         }
         return out;
+    }
+
+    /**
+     * One row of the horizontal pass for three bands, the bands summed side by side in one walk over the taps:
+     * the same integer sums as band by band, with a third of the loop overhead.
+     */
+    private static void horizontalRgbRow(byte[] src, int rowBase, byte[] out, int outBase, int outWidth,
+            Coefficients c) {
+        int[] weights = c.weights();
+        for (int xx = 0; xx < outWidth; xx++) {
+            int kBase = xx * c.ksize();
+            int n = c.count(xx);
+            int s0 = 1 << (PRECISION_BITS - 1);
+            int s1 = s0;
+            int s2 = s0;
+            int p = rowBase + c.first(xx) * 3;
+            for (int x = 0; x < n; x++, p += 3) {
+                int k = weights[kBase + x];
+                s0 += (src[p] & 0xFF) * k;
+                s1 += (src[p + 1] & 0xFF) * k;
+                s2 += (src[p + 2] & 0xFF) * k;
+            }
+            int o = outBase + xx * 3;
+            out[o] = clip8(s0);
+            out[o + 1] = clip8(s1);
+            out[o + 2] = clip8(s2);
+        }
     }
 
     /** Vertical pass; {@code rowOffset} is the source row that row 0 of {@code src} stands for. */

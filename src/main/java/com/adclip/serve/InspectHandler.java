@@ -45,15 +45,17 @@ final class InspectHandler {
     private final History history;
     private final StationMetrics metrics;
     private final Uploads uploads;
+    private final CpuLanes lanes;
 
     InspectHandler(StationServer.Config config, Inspector inspector, InspectionQueue queue, History history,
-            StationMetrics metrics, Uploads uploads) {
+            StationMetrics metrics, Uploads uploads, CpuLanes lanes) {
         this.config = config;
         this.inspector = inspector;
         this.queue = queue;
         this.history = history;
         this.metrics = metrics;
         this.uploads = uploads;
+        this.lanes = lanes;
     }
 
     void inspect(Context ctx) throws IOException, InterruptedException {
@@ -132,20 +134,36 @@ final class InspectHandler {
         }
     }
 
-    /** The verdict is the detector's, at the threshold it ran at, unless the request gave its own threshold. */
-    private void respond(Context ctx, String name, Inspection inspection, Double asked, long t0) {
+    /** What an answer draws from the inspection: the history's thumbnail, and the overlay and map if asked. */
+    private record Pictures(byte[] thumbnail, String overlay, MapAnswer map) {}
+
+    /**
+     * The verdict is the detector's, at the threshold it ran at, unless the request gave its own threshold. The
+     * pictures are drawn in a CPU lane, as uploads are decoded.
+     */
+    private void respond(Context ctx, String name, Inspection inspection, Double asked, long t0)
+            throws InterruptedException {
         Prediction p = inspection.prediction();
         InspectionAnswer answer = InspectionAnswer.of(inspection, asked, inspector);
         String verdict = answer.verdict().name();
-        BufferedImage overlay = Renderings.overlay(inspection, inspector.mapMax());
-        String png = asked(ctx, "overlay") ? Base64.getEncoder().encodeToString(Renderings.png(overlay)) : null;
-        MapAnswer map = asked(ctx, "map")
-                ? MapAnswer.of(Renderings.compact(p.map(), p.width(), p.height(), inspector.mapMax())) : null;
+        boolean overlay = asked(ctx, "overlay");
+        boolean map = asked(ctx, "map");
+        Pictures pictures = lanes.run(() -> draw(inspection, overlay, map));
         History.Entry entry = history.add(new History.Entry(0, Instant.now(), name, p.score(), verdict,
-                answer.threshold(), inspection.millis(), p.regions().size(), Renderings.thumbnail(overlay))
+                answer.threshold(), inspection.millis(), p.regions().size(), pictures.thumbnail())
                 .withDefectType(History.topType(inspection.types(), verdict)));
         metrics.inspection(verdict, inspection.millis() / 1000);
-        ctx.json(new Answer(answer, png, map, entry.id(), round((System.nanoTime() - t0) / 1e6)));
+        ctx.json(new Answer(answer, pictures.overlay(), pictures.map(), entry.id(),
+                round((System.nanoTime() - t0) / 1e6)));
+    }
+
+    private Pictures draw(Inspection inspection, boolean withOverlay, boolean withMap) {
+        Prediction p = inspection.prediction();
+        BufferedImage overlay = Renderings.overlay(inspection, inspector.mapMax());
+        String png = withOverlay ? Base64.getEncoder().encodeToString(Renderings.png(overlay)) : null;
+        MapAnswer map = withMap
+                ? MapAnswer.of(Renderings.compact(p.map(), p.width(), p.height(), inspector.mapMax())) : null;
+        return new Pictures(Renderings.thumbnail(overlay), png, map);
     }
 
     private static boolean asked(Context ctx, String flag) {

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the submitting (request) thread ({@link Inspector#prepare}) while the worker runs the model on earlier images;
  * when several prepared images wait, the worker takes up to {@link Inspector#maxBatch()} of them as one batch
  * (libtorch already uses every core per call). Images being prepared, waiting or running count against the
- * bound, and a full queue is refused at once instead of piling up latency or memory.
+ * bound, and a full queue is refused at once instead of piling up latency or memory. Preparing takes one of the
+ * station's {@link CpuLanes}, so that no more request threads decode at once than leave the model its cores.
  */
 final class InspectionQueue implements AutoCloseable {
     /** The queue is full; the caller should answer 503 with Retry-After. */
@@ -33,6 +34,7 @@ final class InspectionQueue implements AutoCloseable {
     private static final long THROUGHPUT_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final Inspector inspector;
+    private final CpuLanes lanes;
     private final int capacity;
     private final Semaphore slots;
     private final LinkedBlockingQueue<Ticket> ready = new LinkedBlockingQueue<>();
@@ -41,11 +43,18 @@ final class InspectionQueue implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closing;
 
+    /** A queue whose images are prepared in {@link CpuLanes#forThisMachine()}. */
     InspectionQueue(Inspector inspector, int capacity) {
+        this(inspector, capacity, CpuLanes.forThisMachine());
+    }
+
+    /** A queue of at most {@code capacity} waiting images, prepared in {@code lanes} (shared with the answers). */
+    InspectionQueue(Inspector inspector, int capacity, CpuLanes lanes) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1, got " + capacity);
         }
         this.inspector = inspector;
+        this.lanes = lanes;
         this.capacity = capacity;
         this.slots = new Semaphore(capacity + 1); // the waiting ones and the one running, as before batching
         this.worker = new Thread(this::work, "adclip-inspection");
@@ -66,17 +75,22 @@ final class InspectionQueue implements AutoCloseable {
     }
 
     /**
-     * Prepares one image on the calling thread, then queues it; the ticket's future completes with the
-     * inspection or the inspector's exception ({@link Inspector.ImageRejectedException} for an unusable image).
+     * Prepares one image on the calling thread once a CPU lane is free, then queues it; the ticket's future
+     * completes with the inspection or the inspector's exception ({@link Inspector.ImageRejectedException} for an
+     * unusable image).
      */
-    Ticket submit(Path image) throws FullException {
+    Ticket submit(Path image) throws FullException, InterruptedException {
         if (closing || !slots.tryAcquire()) {
             throw new FullException(capacity);
         }
         pending.incrementAndGet();
         Ticket ticket = new Ticket();
         try {
-            ticket.prepared = inspector.prepare(image);
+            ticket.prepared = lanes.run(() -> inspector.prepare(image));
+        } catch (InterruptedException e) {
+            ticket.claimed.set(true);
+            release(1);
+            throw e;
         } catch (RuntimeException | Error e) {
             ticket.claimed.set(true);
             release(1);

@@ -163,6 +163,7 @@ public final class StationServer implements AutoCloseable {
     private final Config config;
     private final Inspector inspector;
     private final ReferenceStore references;
+    private final CpuLanes lanes = CpuLanes.forThisMachine();
     private final InspectionQueue queue;
     private final History history;
     private final StationMetrics metrics;
@@ -206,7 +207,7 @@ public final class StationServer implements AutoCloseable {
         this.inspector = inspector;
         this.references = references;
         inspector.setThreshold(config.imageThreshold());
-        this.queue = new InspectionQueue(inspector, config.queueCapacity());
+        this.queue = new InspectionQueue(inspector, config.queueCapacity(), lanes);
         this.history = history;
         this.metrics = new StationMetrics(queue::depth, queue::imagesPerSecond);
         this.watch = config.watchResults() == null ? null : new WatchFeed(config.watchResults());
@@ -232,7 +233,7 @@ public final class StationServer implements AutoCloseable {
         RouteGuard guard = new RouteGuard(config.apiKey(), metrics, () -> draining);
         StatusHandler status = new StatusHandler(config, inspector, queue::imagesPerSecond, references != null,
                 watch != null, started, this::isReady, () -> draining);
-        InspectHandler inspect = new InspectHandler(config, inspector, queue, history, metrics, uploads);
+        InspectHandler inspect = new InspectHandler(config, inspector, queue, history, metrics, uploads, lanes);
         BundleHandler bundle = new BundleHandler(config, inspector, references, uploads);
         HistoryHandler past = new HistoryHandler(history, started);
         WatchHandler hotFolder = new WatchHandler(watch);

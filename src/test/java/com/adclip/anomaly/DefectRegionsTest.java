@@ -135,6 +135,92 @@ class DefectRegionsTest {
     }
 
     /** Integer fields exactly; scores within 1e-6 (hand sums and the code's sums differ in the last ulp). */
+    @Test
+    void theSameRegionsAndLabelsAsAPlainBreadthFirstSearch() {
+        java.util.Random random = new java.util.Random(3);
+        int[][] sizes = {{1, 1}, {1, 9}, {9, 1}, {2, 2}, {7, 5}, {40, 33}, {96, 128}};
+        for (int[] size : sizes) {
+            for (double fill : new double[] {0.3, 0.55, 0.8, 1.0}) {
+                int h = size[0];
+                int w = size[1];
+                float[] map = new float[h * w];
+                for (int i = 0; i < map.length; i++) {
+                    map[i] = random.nextDouble() < fill ? 0.5f + random.nextFloat() : random.nextFloat() * 0.5f;
+                }
+                DefectRegions found = DefectRegions.find(map, h, w, 0.5f);
+                PlainSearch plain = new PlainSearch(map, h, w, 0.5f);
+                String what = h + " x " + w + " filled " + fill;
+                assertArrayEquals(plain.labels, found.labels(), what);
+                assertEquals(plain.regions, found.regions(), what);
+            }
+        }
+    }
+
+    /**
+     * Labelling as written first: breadth first from each unlabelled pixel in raster order, every neighbour
+     * bounds-checked, regions then sorted and numbered as {@link DefectRegions} documents.
+     */
+    private static final class PlainSearch {
+        final int[] labels;
+        final List<Region> regions;
+
+        PlainSearch(float[] map, int h, int w, float threshold) {
+            int[] raw = new int[map.length];
+            List<double[]> stats = new java.util.ArrayList<>(); // minX, minY, maxX, maxY, area, max, sum, label
+            int[] queue = new int[map.length];
+            for (int start = 0; start < map.length; start++) {
+                if (raw[start] != 0 || !(map[start] > threshold)) {
+                    continue;
+                }
+                int label = stats.size() + 1;
+                double[] s = {w, h, -1, -1, 0, Float.NEGATIVE_INFINITY, 0, label};
+                int head = 0;
+                int tail = 0;
+                raw[start] = label;
+                queue[tail++] = start;
+                while (head < tail) {
+                    int p = queue[head++];
+                    int y = p / w;
+                    int x = p % w;
+                    s[0] = Math.min(s[0], x);
+                    s[1] = Math.min(s[1], y);
+                    s[2] = Math.max(s[2], x);
+                    s[3] = Math.max(s[3], y);
+                    s[4]++;
+                    s[5] = Math.max((float) s[5], map[p]);
+                    s[6] += map[p];
+                    for (int dy = -1; dy <= 1; dy++) {
+                        for (int dx = -1; dx <= 1; dx++) {
+                            int qy = y + dy;
+                            int qx = x + dx;
+                            if ((dy != 0 || dx != 0) && qy >= 0 && qy < h && qx >= 0 && qx < w
+                                    && raw[qy * w + qx] == 0 && map[qy * w + qx] > threshold) {
+                                raw[qy * w + qx] = label;
+                                queue[tail++] = qy * w + qx;
+                            }
+                        }
+                    }
+                }
+                stats.add(s);
+            }
+            stats.sort(java.util.Comparator.comparingDouble((double[] s) -> -s[5])
+                    .thenComparingDouble(s -> -s[4]).thenComparingDouble(s -> s[7]));
+            int[] renumber = new int[stats.size() + 1];
+            List<Region> sorted = new java.util.ArrayList<>();
+            for (int i = 0; i < stats.size(); i++) {
+                double[] s = stats.get(i);
+                renumber[(int) s[7]] = i + 1;
+                sorted.add(new Region(i + 1, (int) s[0], (int) s[1], (int) (s[2] - s[0] + 1),
+                        (int) (s[3] - s[1] + 1), (int) s[4], (float) s[5], (float) (s[6] / s[4])));
+            }
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = renumber[raw[i]];
+            }
+            this.labels = raw;
+            this.regions = sorted;
+        }
+    }
+
     private static void assertRegions(List<Region> expected, List<Region> actual) {
         assertEquals(expected.size(), actual.size(), () -> "regions: " + actual);
         for (int i = 0; i < expected.size(); i++) {

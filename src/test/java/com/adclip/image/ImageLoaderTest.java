@@ -2,6 +2,7 @@ package com.adclip.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.adclip.image.PillowImage.Mode;
 import java.awt.Point;
@@ -99,5 +100,72 @@ class ImageLoaderTest {
                     "orientation " + o);
             assertEquals(o >= 5 ? 2 : 3, t.width(), "width for orientation " + o);
         }
+    }
+
+    @Test
+    void packedBytesAreTheSamplesInOrderOrNothing() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        for (int bands : new int[] {1, 2, 3, 4}) {
+            WritableRaster r = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 5, 3, bands, new Point());
+            for (int i = 0; i < 5 * 3 * bands; i++) {
+                r.getDataBuffer().setElem(i, random.nextInt(256));
+            }
+            byte[] expected = new byte[5 * 3 * bands];
+            int[] pixels = r.getPixels(0, 0, 5, 3, (int[]) null);
+            for (int i = 0; i < pixels.length; i++) {
+                expected[i] = (byte) pixels[i];
+            }
+            assertArrayEquals(expected, ImageLoader.packedBytes(r, 5, 3), bands + " bands");
+        }
+        for (int type : new int[] {java.awt.image.BufferedImage.TYPE_3BYTE_BGR,
+                java.awt.image.BufferedImage.TYPE_4BYTE_ABGR}) {
+            java.awt.image.BufferedImage stored = new java.awt.image.BufferedImage(4, 2, type);
+            WritableRaster r = stored.getRaster();
+            for (int i = 0; i < 4 * 2 * r.getNumBands(); i++) {
+                r.getDataBuffer().setElem(i, random.nextInt(256));
+            }
+            int[] pixels = r.getPixels(0, 0, 4, 2, (int[]) null);
+            byte[] expected = new byte[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                expected[i] = (byte) pixels[i];
+            }
+            assertArrayEquals(expected, ImageLoader.packedBytes(r, 4, 2), "bytes stored in reverse, type " + type);
+        }
+        WritableRaster wide = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 6, 4, 3, new Point());
+        assertNull(ImageLoader.packedBytes(wide.createWritableChild(1, 1, 4, 2, 0, 0, null), 4, 2),
+                "a window of a larger raster: rows are not back to back");
+        java.awt.image.BufferedImage argb = new java.awt.image.BufferedImage(4, 2,
+                java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        assertNull(ImageLoader.packedBytes(argb.getRaster(), 4, 2), "ints, not bytes");
+    }
+
+    @Test
+    void anRgbPngLoadsToItsOwnSamples() throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(7, 5,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(11);
+        byte[] expected = new byte[7 * 5 * 3];
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 7; x++) {
+                int rgb = random.nextInt(1 << 24);
+                image.setRGB(x, y, rgb);
+                int i = 3 * (y * 7 + x);
+                expected[i] = (byte) (rgb >> 16);
+                expected[i + 1] = (byte) (rgb >> 8);
+                expected[i + 2] = (byte) rgb;
+            }
+        }
+        Path f = tmp.resolve("rgb.png");
+        ImageIO.write(image, "png", f.toFile());
+        java.awt.image.BufferedImage read = ImageIO.read(f.toFile());
+        assertArrayEquals(expected, ImageLoader.packedBytes(read.getRaster(), 7, 5),
+                "the PNG reader's raster is read straight from its bytes");
+        PillowImage loaded = ImageLoader.load(f);
+        assertEquals(Mode.RGB, loaded.mode());
+        assertArrayEquals(expected, loaded.data());
+        PillowImage copy = loaded.toRgb();
+        assertArrayEquals(expected, copy.data(), "RGB to RGB is the same pixels");
+        copy.data()[0]++;
+        assertEquals(expected[0], loaded.data()[0], "in a copy of their own");
     }
 }
