@@ -15,14 +15,24 @@ public record AccuracyGuard(double maxScoreDelta, double minPearson) {
      * @param scoreDelta |fast score − fp32 score|
      * @param pearson correlation of the two anomaly maps
      * @param sameVerdict whether both scores give the same verdict
+     * @param thresholdMargin |fp32 score − threshold|: a verdict can only flip when this is at most scoreDelta
      */
-    public record Comparison(double scoreDelta, double pearson, boolean sameVerdict) {}
+    public record Comparison(double scoreDelta, double pearson, boolean sameVerdict, double thresholdMargin) {}
 
     /** Compares one image's score and map (any resolution, same for both) from fp32 and from a fast mode. */
     public static Comparison compare(double fp32Score, float[] fp32Map, double fastScore, float[] fastMap,
             double imageThreshold) {
         return new Comparison(Math.abs(fastScore - fp32Score), pearson(fp32Map, fastMap),
-                com.adclip.Verdict.of(fp32Score, imageThreshold) == com.adclip.Verdict.of(fastScore, imageThreshold));
+                com.adclip.Verdict.of(fp32Score, imageThreshold) == com.adclip.Verdict.of(fastScore, imageThreshold),
+                Math.abs(fp32Score - imageThreshold));
+    }
+
+    /**
+     * Whether a flipped verdict is beyond the score tolerance: the fp32 score was farther than
+     * {@code maxScoreDelta} from the threshold, so the flip is not explained by an allowed score difference.
+     */
+    public boolean flipBeyondTolerance(Comparison c) {
+        return !c.sameVerdict() && c.thresholdMargin() > maxScoreDelta;
     }
 
     public boolean passes(Comparison c) {

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 public final class AccuracyBench {
     /** Figures over the images. */
     public record Result(int images, double worstScoreDelta, double medianScoreDelta, double worstPearson,
-            double medianPearson, int verdictFlips, int passing) {}
+            double medianPearson, int verdictFlips, int passing, int flipsBeyondTolerance, double closestToThreshold) {}
 
     private AccuracyBench() {}
 
@@ -67,6 +67,8 @@ public final class AccuracyBench {
         json.put("median_map_pearson", r.medianPearson());
         json.put("verdict_flips", r.verdictFlips());
         json.put("images_within_guard", r.passing());
+        json.put("flips_beyond_score_tolerance", r.flipsBeyondTolerance());
+        json.put("closest_fp32_score_to_threshold", r.closestToThreshold());
         json.put("cpu", Machine.cpuName());
         return json;
     }
@@ -117,8 +119,10 @@ public final class AccuracyBench {
         double[] pearsons = c.stream().mapToDouble(AccuracyGuard.Comparison::pearson).sorted().toArray();
         int flips = (int) c.stream().filter(x -> !x.sameVerdict()).count();
         int passing = (int) c.stream().filter(AccuracyGuard.DEFAULT::passes).count();
+        int beyond = (int) c.stream().filter(AccuracyGuard.DEFAULT::flipBeyondTolerance).count();
+        double closest = c.stream().mapToDouble(AccuracyGuard.Comparison::thresholdMargin).min().orElse(Double.NaN);
         return new Result(c.size(), deltas[deltas.length - 1], median(deltas), pearsons[0], median(pearsons), flips,
-                passing);
+                passing, beyond, closest);
     }
 
     private static double median(double[] sorted) {

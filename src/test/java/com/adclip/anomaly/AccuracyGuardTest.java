@@ -28,4 +28,15 @@ class AccuracyGuardTest {
         float[] shuffled = {0.9f, 0.1f, 0.3f, 0.5f};
         assertFalse(AccuracyGuard.DEFAULT.passes(AccuracyGuard.compare(0.30, map, 0.30, shuffled, post)), "map");
     }
+
+    @Test
+    void flipsAreBeyondToleranceOnlyWhenTheFp32ScoreWasFarFromTheThreshold() {
+        float[] map = {0.1f, 0.5f, 0.9f, 0.3f};
+        // 0.498 is 0.002 below 0.5: a flip by a 0.005 difference is within the 0.01 score tolerance
+        assertFalse(AccuracyGuard.DEFAULT.flipBeyondTolerance(AccuracyGuard.compare(0.498, map, 0.503, map, 0.5)));
+        // 0.48 is 0.02 below 0.5: flipping it needs a 0.03 difference, beyond the tolerance
+        assertTrue(AccuracyGuard.DEFAULT.flipBeyondTolerance(AccuracyGuard.compare(0.48, map, 0.51, map, 0.5)));
+        assertFalse(AccuracyGuard.DEFAULT.flipBeyondTolerance(AccuracyGuard.compare(0.30, map, 0.32, map, 0.5)), "no flip");
+        assertEquals(0.02, AccuracyGuard.compare(0.48, map, 0.51, map, 0.5).thresholdMargin(), 1e-12);
+    }
 }
