@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -112,21 +111,8 @@ public final class InspectionPipeline {
         };
     }
 
-    /** The task's result; its exception is rethrown as it was thrown. */
+    /** The task's result ({@link com.adclip.Futures#await}). */
     private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdclipException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new AdclipException(String.valueOf(e.getCause().getMessage()), e.getCause());
-        }
+        return com.adclip.Futures.await(future, "inspecting images");
     }
 }

@@ -1,6 +1,5 @@
 package com.adclip.anomaly;
 
-import com.adclip.AdclipException;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
@@ -13,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -207,21 +205,8 @@ final class PngEncoder {
         return POOL.submit(task);
     }
 
-    /** The task's result; its unchecked exception or error is rethrown as it was thrown. */
+    /** The task's result ({@link com.adclip.Futures#await}). */
     static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdclipException("interrupted while writing map files", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new AdclipException(String.valueOf(e.getCause().getMessage()), e.getCause());
-        }
+        return com.adclip.Futures.await(future, "writing map files");
     }
 }
