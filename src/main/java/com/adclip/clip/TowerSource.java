@@ -71,7 +71,7 @@ final class TowerSource {
         List<String> names = new ArrayList<>(attributes(config.layers()));
         names.addAll(extraAttributes);
         header(s, className, names);
-        forward(s, className, towerMethod, config, request);
+        forward(s, className, towerMethod, config, request, low);
         s.append(embed(config).replace(CLASS, className));
         String blocks = blockMethods(config, low, low && !bf16Attention).replace(CLASS, className);
         if (!fusedAttention) {
@@ -123,7 +123,7 @@ final class TowerSource {
     }
 
     private static void forward(StringBuilder s, String className, String method, ClipConfig.Vision config,
-            VisionRequest request) {
+            VisionRequest request, boolean low) {
         int outputs = 1 + request.featureBlocks().size();
         s.append("  def ").append(method).append("(self: __torch__.").append(className).append(", pixels: Tensor) -> ")
                 .append(tupleType(outputs)).append(":\n");
@@ -134,9 +134,12 @@ final class TowerSource {
         boolean dual = false;
         for (int block = 1; block <= config.layers(); block++) {
             String args = blockArguments(block - 1);
-            // the last block's original path feeds only the global feature (the class token) unless its patches
-            // are returned: it then runs for the class token alone
-            boolean classOnly = block == config.layers() && (block >= firstDpam || !request.featureBlocks().contains(block));
+            // bf16: the last block's original path feeds only the global feature (the class token) unless its
+            // patches are returned: it then runs for the class token alone. fp32 runs every token as the reference
+            // does, which also keeps its answers the same to the bit whatever the batch (a GEMM of one row per
+            // image rounds differently from one of many)
+            boolean classOnly = low && block == config.layers()
+                    && (block >= firstDpam || !request.featureBlocks().contains(block));
             String suffix = classOnly ? "_class" : "";
             if (block < firstDpam) {
                 s.append("    x = self.block").append(suffix).append("(x, ").append(args).append(")\n");
@@ -263,11 +266,12 @@ final class TowerSource {
      * {@code fcb} × 1.702, {@code pw} ÷ 1.702 (new arrays, the caller closes them); other parts unchanged.
      */
     static NDArray siluForm(String part, NDArray weight) {
-        return switch (part) {
-            case "fcw", "fcb" -> weight.mul(QUICK_GELU);
-            case "pw" -> weight.div(QUICK_GELU);
-            default -> weight;
-        };
+        if (!part.equals("fcw") && !part.equals("fcb") && !part.equals("pw")) {
+            return weight;
+        }
+        try (NDArray factor = Constants.scalar(weight, QUICK_GELU)) {
+            return part.equals("pw") ? weight.div(factor) : weight.mul(factor);
+        }
     }
 
     private static final String SDPA = "    o = torch.scaled_dot_product_attention(q, k, v)\n";

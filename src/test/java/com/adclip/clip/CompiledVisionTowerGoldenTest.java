@@ -2,6 +2,7 @@ package com.adclip.clip;
 
 import static com.adclip.testing.GoldenAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.ndarray.NDArray;
@@ -81,20 +82,28 @@ class CompiledVisionTowerGoldenTest {
 
     @Test
     void lastBlockRunForTheClassTokenAloneGivesTheEagerGlobalFeature() throws IOException {
-        // without DPAM and with the last block's patches not asked for, the graph runs that block for the class
-        // token only (the global feature's one input); the eager path runs it for every token
+        // bf16, without DPAM and with the last block's patches not asked for: the graph runs that block for the
+        // class token only (the global feature's one input); the eager path runs it for every token in float32
         Map<String, NDArray> weights = TestWeights.openAiSafetensors(manager, Fixtures.goldenV1());
         try (NDManager scope = manager.newSubManager();
                 ClipModel eager = ClipModel.create(TestWeights.tinyConfig(config), weights::get, manager,
-                        Precision.EAGER)) {
+                        Precision.EAGER);
+                ClipModel bf16 = ClipModel.create(TestWeights.tinyConfig(config), weights::get, manager,
+                        Precision.BF16)) {
             VisionRequest request = new VisionRequest(0, List.of(2));
-            VisionFeatures graph = model.encodeVision(copy(scope, "pixels"), request);
+            VisionFeatures graph = bf16.encodeVision(copy(scope, "pixels"), request);
             VisionFeatures reference = eager.encodeVision(copy(scope, "pixels"), request);
-            assertClose("global", reference.global(), graph.global(), 1e-5);
-            assertClose("block 2", reference.patches().get(0).tokens(), graph.patches().get(0).tokens(), 1e-5);
+            // bf16 drifts by ~0.4 % of the norm here (AttentionPrecisionGoldenTest); the wrong token by ~100 %
+            assertTrue(relativeError(reference.global(), graph.global()) < 1e-2, "global feature");
+            assertTrue(relativeError(reference.patches().get(0).tokens(), graph.patches().get(0).tokens()) < 1e-2,
+                    "block 2");
         } finally {
             weights.values().forEach(NDArray::close);
         }
+    }
+
+    private static double relativeError(NDArray expected, NDArray actual) {
+        return actual.sub(expected).norm().getFloat() / expected.norm().getFloat();
     }
 
     @Test
