@@ -65,14 +65,21 @@ final class TowerSource {
     static String generate(ClipConfig.Vision config, VisionRequest request, Precision precision, boolean bf16Attention,
             String className, String towerMethod, boolean fusedAttention, List<String> extraAttributes,
             String extraSource) {
+        return generate(config, request, precision, bf16Attention, className, towerMethod, fusedAttention,
+                extraAttributes, extraSource, WeightAccess.ATTRIBUTES);
+    }
+
+    private static String generate(ClipConfig.Vision config, VisionRequest request, Precision precision,
+            boolean bf16Attention, String className, String towerMethod, boolean fusedAttention,
+            List<String> extraAttributes, String extraSource, WeightAccess weights) {
         request.checkAgainst(config.layers());
         boolean low = precision == Precision.BF16;
         StringBuilder s = new StringBuilder();
         List<String> names = new ArrayList<>(attributes(config.layers()));
         names.addAll(extraAttributes);
         header(s, className, names);
-        forward(s, className, towerMethod, config, request, low);
-        s.append(embed(config).replace(CLASS, className));
+        forward(s, className, towerMethod, config, request, low, weights);
+        s.append(embed(config, weights).replace(CLASS, className));
         String blocks = blockMethods(config, low, low && !bf16Attention).replace(CLASS, className);
         if (!fusedAttention) {
             blocks = blocks.replace(SDPA, explicitAttention(config.width() / config.heads()));
@@ -90,26 +97,31 @@ final class TowerSource {
      * 2.7.1 a class with such a method ran ViT-B/16 about 7 % slower in CPU time, even where it was never called.
      */
     static String generateWithWeightInputs(ClipConfig.Vision config, VisionRequest request, Precision precision) {
-        String self = "self: __torch__." + CLASS;
-        String s = generate(config, request, precision)
-                .replace("(" + self + ", pixels: Tensor) -> ", "(" + self + ", pixels: Tensor, ws: List[Tensor]) -> ")
-                .replace("self.embed(pixels)", "self.embed(pixels, ws)")
-                .replace("(" + self + ", x: Tensor) -> Tensor:\n    h = torch.layer_norm(x, [",
-                        "(" + self + ", x: Tensor, ws: List[Tensor]) -> Tensor:\n    h = torch.layer_norm(x, [")
-                .replaceAll("self\\.project\\((\\w+)\\)", "self.project($1, ws)");
-        List<String> names = attributes(config.layers());
-        java.util.Map<String, Integer> index = new java.util.HashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            index.put(names.get(i), i);
+        return generate(config, request, precision, Precision.bf16Attention(), CLASS, "forward", true, List.of(), "",
+                WeightAccess.INPUTS);
+    }
+
+    /**
+     * Where the tower's source reads a weight: a tensor attribute ({@code self.NAME}) or the {@code ws} list that
+     * {@code forward}, {@code embed} and {@code project} then take ({@code ws[i]}, {@code i} the attribute's place
+     * in {@link #attributes}).
+     */
+    private enum WeightAccess {
+        ATTRIBUTES, INPUTS;
+
+        String read(String attribute, int layers) {
+            return this == ATTRIBUTES ? "self." + attribute : "ws[" + attributes(layers).indexOf(attribute) + "]";
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("self\\.(\\w+)").matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            Integer i = index.get(m.group(1));
-            m.appendReplacement(out, i == null ? m.group() : "ws[" + i + "]");
+
+        /** The extra parameter of the methods that read weights: none, or {@code , ws: List[Tensor]}. */
+        String parameter() {
+            return this == ATTRIBUTES ? "" : ", ws: List[Tensor]";
         }
-        m.appendTail(out);
-        return out.toString();
+
+        /** The extra argument when calling them: none, or {@code , ws}. */
+        String argument() {
+            return this == ATTRIBUTES ? "" : ", ws";
+        }
     }
 
     private static void header(StringBuilder s, String className, List<String> names) {
@@ -123,17 +135,17 @@ final class TowerSource {
     }
 
     private static void forward(StringBuilder s, String className, String method, ClipConfig.Vision config,
-            VisionRequest request, boolean low) {
+            VisionRequest request, boolean low, WeightAccess weights) {
         int outputs = 1 + request.featureBlocks().size();
-        s.append("  def ").append(method).append("(self: __torch__.").append(className).append(", pixels: Tensor) -> ")
-                .append(tupleType(outputs)).append(":\n");
-        s.append("    x = self.embed(pixels)\n");
+        s.append("  def ").append(method).append("(self: __torch__.").append(className).append(", pixels: Tensor")
+                .append(weights.parameter()).append(") -> ").append(tupleType(outputs)).append(":\n");
+        s.append("    x = self.embed(pixels").append(weights.argument()).append(")\n");
         int firstDpam = config.layers() - request.dpamBlocks() + 1; // 1-based
         List<String> returned = new ArrayList<>();
         returned.add("g");
         boolean dual = false;
         for (int block = 1; block <= config.layers(); block++) {
-            String args = blockArguments(block - 1);
+            String args = blockArguments(block - 1, config.layers(), weights);
             // bf16: the last block's original path feeds only the global feature (the class token) unless its
             // patches are returned: it then runs for the class token alone. fp32 runs every token as the reference
             // does, which also keeps its answers the same to the bit whatever the batch (a GEMM of one row per
@@ -151,11 +163,13 @@ final class TowerSource {
             }
             if (request.featureBlocks().contains(block)) {
                 String name = "f" + block;
-                s.append("    ").append(name).append(" = self.project(").append(dual ? "vv" : "x").append(")\n");
+                s.append("    ").append(name).append(" = self.project(").append(dual ? "vv" : "x")
+                        .append(weights.argument()).append(")\n");
                 returned.add(name);
             }
         }
-        s.append("    g = torch.matmul(torch.select(x, 1, 0), self.proj)\n");
+        s.append("    g = torch.matmul(torch.select(x, 1, 0), ").append(weights.read("proj", config.layers()))
+                .append(")\n");
         s.append("    return (").append(String.join(", ", returned)).append(outputs == 1 ? ",)\n" : ")\n");
     }
 
@@ -167,27 +181,30 @@ final class TowerSource {
         return "Tuple[" + String.join(", ", parts) + "]";
     }
 
-    private static String blockArguments(int block) {
+    private static String blockArguments(int block, int layers, WeightAccess weights) {
         List<String> args = new ArrayList<>();
         for (String part : BLOCK_PARTS) {
-            args.add("self." + blockAttribute(block, part));
+            args.add(weights.read(blockAttribute(block, part), layers));
         }
         return String.join(", ", args);
     }
 
-    private static String embed(ClipConfig.Vision c) {
+    private static String embed(ClipConfig.Vision c, WeightAccess weights) {
         int w = c.width();
         int p = c.patchSize();
-        return "  def embed(self: __torch__." + CLASS + ", pixels: Tensor) -> Tensor:\n"
-                + "    p = torch.conv2d(pixels, self.conv1, None, [" + p + ", " + p + "])\n" // [B, W, G, G]
+        java.util.function.UnaryOperator<String> read = name -> weights.read(name, c.layers());
+        return "  def embed(self: __torch__." + CLASS + ", pixels: Tensor" + weights.parameter() + ") -> Tensor:\n"
+                + "    p = torch.conv2d(pixels, " + read.apply("conv1") + ", None, [" + p + ", " + p + "])\n" // [B, W, G, G]
                 + "    n = torch.size(p, 0)\n"
                 + "    t = torch.transpose(torch.flatten(p, 2), 1, 2)\n" // [B, G², W]
-                + "    c = torch.expand(torch.reshape(self.cls, [1, 1, " + w + "]), [n, 1, " + w + "])\n"
-                + "    x = torch.add(torch.cat([c, t], 1), self.pos)\n" // [B, 1+G², W]
-                + "    return torch.layer_norm(x, [" + w + "], self.ln_pre_w, self.ln_pre_b, 1e-05)\n"
-                + "  def project(self: __torch__." + CLASS + ", x: Tensor) -> Tensor:\n"
-                + "    h = torch.layer_norm(x, [" + w + "], self.ln_post_w, self.ln_post_b, 1e-05)\n"
-                + "    return torch.matmul(h, self.proj)\n";
+                + "    c = torch.expand(torch.reshape(" + read.apply("cls") + ", [1, 1, " + w + "]), [n, 1, " + w + "])\n"
+                + "    x = torch.add(torch.cat([c, t], 1), " + read.apply("pos") + ")\n" // [B, 1+G², W]
+                + "    return torch.layer_norm(x, [" + w + "], " + read.apply("ln_pre_w") + ", "
+                + read.apply("ln_pre_b") + ", 1e-05)\n"
+                + "  def project(self: __torch__." + CLASS + ", x: Tensor" + weights.parameter() + ") -> Tensor:\n"
+                + "    h = torch.layer_norm(x, [" + w + "], " + read.apply("ln_post_w") + ", "
+                + read.apply("ln_post_b") + ", 1e-05)\n"
+                + "    return torch.matmul(h, " + read.apply("proj") + ")\n";
     }
 
     /** {@code low}: bf16 GEMMs; {@code floatAttention}: their q, k, v raised to float32 for attention. */
